@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// Multi-threaded wasm needs SharedArrayBuffer, which needs cross-origin isolation.
+// Models and ORT's wasm are served same-origin, so require-corp costs nothing.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: { headers: isolation, host: '127.0.0.1' },
+  preview: { headers: isolation, host: '127.0.0.1' },
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 30_000,
+    rollupOptions: { input: { main: 'index.html', bench: 'bench/index.html' } },
+  },
+  // ORT ships its wasm next to its ESM entry; pre-bundling would lose it.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  test: {
+    environment: 'node',
+    // Node has no browser bundle loader: give tests ORT's Node (wasm) build.
+    alias: { 'onnxruntime-web/webgpu': 'onnxruntime-web' },
+    include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'scripts/**/*.test.ts'],
+    testTimeout: 120_000,
+  },
+});
