@@ -1,0 +1,1 @@
+"""wsolkit: model building, export and reference evaluation for wsol-lab."""

@@ -1,0 +1,160 @@
+"""Write a model pack: ONNX exports, tokenizer, embeddings, manifest.json.
+
+The manifest format is specified (and validated) by src/shared/manifest.ts; this
+module is its only writer. Every file gets bytes and sha256; every ONNX export is
+reloaded, checked with onnx.checker and its I/O names compared with the manifest.
+"""
+import datetime as _dt
+import hashlib
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import onnx
+import torch
+
+from .models.unet import UNetAttentionExport, attention_output_name
+from .models.vae import VAEEncoderExport
+
+OPSET = 17
+PROMPT_TEMPLATES = [  # GenPromp's 7 templates (genpromp.md §3)
+    "a photo of a {}",
+    "a rendering of a {}",
+    "the photo of a {}",
+    "a photo of my {}",
+    "a photo of the {}",
+    "a photo of one {}",
+    "a rendition of a {}",
+]
+TIMESTEP_CHOICES = [0, 10, 50, 99, 199, 499, 999]
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_ref(root: Path, path: Path) -> dict:
+    return {"path": path.relative_to(root).as_posix(), "bytes": path.stat().st_size, "sha256": sha256(path)}
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    except Exception:
+        return ""
+
+
+def tensor_spec(name, dtype, dims):
+    return {"name": name, "dtype": dtype, "dims": dims}
+
+
+def export_onnx(module: torch.nn.Module, args: tuple, path: Path, inputs: list[dict], outputs: list[dict]) -> None:
+    """Export with dynamic batch, then reload and check names and validity."""
+    module.eval()
+    dynamic = {s["name"]: {i: d for i, d in enumerate(s["dims"]) if isinstance(d, str)} for s in inputs + outputs}
+    torch.onnx.export(
+        module, args, str(path), opset_version=OPSET, do_constant_folding=True,
+        input_names=[s["name"] for s in inputs], output_names=[s["name"] for s in outputs],
+        dynamic_axes={k: v for k, v in dynamic.items() if v},
+    )
+    model = onnx.load(str(path))
+    onnx.checker.check_model(model)
+    got_in = [i.name for i in model.graph.input]
+    got_out = [o.name for o in model.graph.output]
+    assert got_in == [s["name"] for s in inputs], (path, got_in)
+    assert got_out == [s["name"] for s in outputs], (path, got_out)
+
+
+def variant(root: Path, path: Path, precision="fp32", backends=("webgpu", "wasm"), requires=()) -> dict:
+    return {**file_ref(root, path), "precision": precision, "backends": list(backends), "requires": list(requires), "externalData": []}
+
+
+def export_models(out: Path, vae, text_encoder, unet, classifier, image_size, classifier_size, context_length) -> dict:
+    """Export the four models as fp32 ONNX; returns the manifest's `models` and `unetAttention`."""
+    ucfg, tcfg = unet.cfg, text_encoder.cfg
+    lat = image_size // vae.cfg.downsample
+    assert lat == ucfg.sample_size, f"VAE latent {lat} ≠ UNet sample_size {ucfg.sample_size}"
+    D = tcfg.width
+    models = {}
+
+    # VAE encoder: image [B, 3, S, S] → posterior mean/logvar [B, 4, S/f, S/f]
+    vin = [tensor_spec("image", "float32", ["batch", 3, image_size, image_size])]
+    vout = [tensor_spec(n, "float32", ["batch", vae.cfg.latent_channels, lat, lat]) for n in ("latent_mean", "latent_logvar")]
+    export_onnx(VAEEncoderExport(vae), (torch.zeros(1, 3, image_size, image_size),), out / "vae_encoder.onnx", vin, vout)
+    models["vae_encoder"] = {"role": "vae_encoder", "inputs": vin, "outputs": vout, "variants": [variant(out, out / "vae_encoder.onnx")]}
+
+    # Text encoder: ids [B, L] int32 + overrides → last_hidden_state [B, L, D]
+    tin = [
+        tensor_spec("input_ids", "int32", ["batch", context_length]),
+        tensor_spec("override_embeds", "float32", ["batch", context_length, D]),
+        tensor_spec("override_mask", "float32", ["batch", context_length]),
+    ]
+    tout = [tensor_spec("last_hidden_state", "float32", ["batch", context_length, D])]
+    targs = (torch.zeros(1, context_length, dtype=torch.int32), torch.zeros(1, context_length, D), torch.zeros(1, context_length))
+    export_onnx(text_encoder, targs, out / "text_encoder.onnx", tin, tout)
+    models["text_encoder"] = {"role": "text_encoder", "inputs": tin, "outputs": tout, "variants": [variant(out, out / "text_encoder.onnx")]}
+
+    # UNet: → head-averaged, token-weighted cross-attention maps [B, r*r]
+    layers = unet.attention_layers()
+    uin = [
+        tensor_spec("sample", "float32", ["batch", ucfg.in_channels, lat, lat]),
+        tensor_spec("timestep", "float32", ["batch"]),
+        tensor_spec("encoder_hidden_states", "float32", ["batch", context_length, D]),
+        tensor_spec("token_weights", "float32", ["batch", context_length]),
+    ]
+    uout = [tensor_spec(attention_output_name(k, b, l), "float32", ["batch", r * r]) for k, b, l, r, _ in layers]
+    uargs = (torch.zeros(1, ucfg.in_channels, lat, lat), torch.zeros(1), torch.zeros(1, context_length, D), torch.zeros(1, context_length))
+    export_onnx(UNetAttentionExport(unet), uargs, out / "unet.onnx", uin, uout)
+    models["unet"] = {"role": "unet", "inputs": uin, "outputs": uout, "variants": [variant(out, out / "unet.onnx")]}
+    attention = [
+        {"output": attention_output_name(k, b, l), "resolution": r, "block": k, "blockIndex": b, "layer": l, "heads": ucfg.heads}
+        for k, b, l, r, _ in layers
+    ]
+
+    # Classifier: normalised image → logits, features (CAM)
+    cs = classifier_size
+    fs = cs // 2 ** (len(classifier.cfg.stage_channels) - 1)
+    cin = [tensor_spec("image", "float32", ["batch", 3, cs, cs])]
+    cout = [
+        tensor_spec("logits", "float32", ["batch", classifier.cfg.num_classes]),
+        tensor_spec("features", "float32", ["batch", classifier.cfg.stage_channels[-1], fs, fs]),
+    ]
+    export_onnx(classifier, (torch.zeros(1, 3, cs, cs),), out / "classifier.onnx", cin, cout)
+    models["classifier"] = {"role": "classifier", "inputs": cin, "outputs": cout, "variants": [variant(out, out / "classifier.onnx")]}
+    return {"models": models, "unetAttention": attention}
+
+
+def write_manifest(out: Path, manifest: dict) -> Path:
+    path = out / "manifest.json"
+    path.write_text(json.dumps(manifest, indent=2) + "\n")
+    return path
+
+
+def producer(script: str) -> dict:
+    return {
+        "script": script,
+        # Recorded only on request: a commit id in the manifest would make every rebuild differ.
+        "gitCommit": git_commit() if os.environ.get("WSOL_RECORD_COMMIT") else "",
+        "torch": torch.__version__,
+        "onnx": onnx.__version__,
+        "opset": OPSET,
+        # Fixed unless SOURCE_DATE_EPOCH says otherwise, so rebuilds are byte-identical.
+        "createdAt": _dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")), _dt.timezone.utc).isoformat(),
+    }
+
+
+def update_index(models_dir: Path, pack_id: str, label: str, default: bool) -> None:
+    """Add or replace the pack in public/models/index.json."""
+    index_path = models_dir / "index.json"
+    packs = json.loads(index_path.read_text())["packs"] if index_path.exists() else []
+    packs = [p for p in packs if p["id"] != pack_id]
+    if default:
+        for p in packs:
+            p["default"] = False
+    packs.append({"id": pack_id, "label": label, "path": f"{pack_id}/", "default": default})
+    index_path.write_text(json.dumps({"packs": packs}, indent=2) + "\n")
