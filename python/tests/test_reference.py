@@ -1,0 +1,62 @@
+"""The reference pipeline's own properties, and reproducibility of committed artefacts."""
+import hashlib
+import json
+import subprocess
+import sys
+
+import numpy as np
+
+from conftest import ROOT
+from wsolkit import genpromp as gp
+from wsolkit import noise
+from wsolkit.scheduler import add_noise, alphas_cumprod
+
+
+def test_noise_is_deterministic_and_standard_normal():
+    a, b = noise.gaussian(1234, 20001), noise.gaussian(1234, 20001)
+    assert a.dtype == np.float32 and np.array_equal(a, b)
+    assert abs(a.mean()) < 0.03 and abs(a.std() - 1) < 0.03
+    assert not np.array_equal(noise.gaussian(1, 10), noise.gaussian(2, 10))
+
+
+def test_scheduler_matches_genpromp_spec_values():
+    acp = alphas_cumprod()
+    # genpromp.md §2.5 [derived]: ᾱ_0 = 0.99915, ᾱ_99 = 0.895463
+    assert abs(acp[0] - 0.99915) < 1e-6 and abs(acp[99] - 0.895463) < 1e-6
+    z, e = np.ones(4, np.float32), np.zeros(4, np.float32)
+    assert np.allclose(add_noise(z, e, 0, acp), np.sqrt(acp[0]))
+
+
+def test_composite_rounds_half_up_onto_background():
+    rgba = np.array([[[200, 100, 0, 255], [200, 100, 0, 0], [200, 100, 0, 128]]], np.uint8)
+    out = gp.composite(rgba, (255, 255, 255))
+    assert out[0, 0].tolist() == [200, 100, 0]
+    assert out[0, 1].tolist() == [255, 255, 255]
+    assert out[0, 2].tolist() == [(128 * 200 + 127 * 255 + 127) // 255, (128 * 100 + 127 * 255 + 127) // 255, (127 * 255 + 127) // 255]
+
+
+def test_aggregate_is_max_normalised_and_localize_handles_empty_maps():
+    maps = {0: {"a": np.random.default_rng(0).random(16, dtype=np.float32), "b": np.random.default_rng(1).random(64, dtype=np.float32)}}
+    cam = gp.aggregate(maps, [0], [4, 8], [("a", "mid", 4), ("b", "up", 8)], (32, 32))
+    assert cam.shape == (32, 32) and abs(cam.max() - 1) < 1e-6
+    assert gp.localize(np.zeros((32, 32), np.float32), (128, 128), 0.25, "largest") == [[0, 0, 1, 1]]
+    blob = np.zeros((32, 32), np.float32)
+    blob[8:16, 4:20] = 1
+    assert gp.localize(blob, (32, 32), 0.5, "largest") == [[4, 8, 20, 16]]
+
+
+def _digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_fixture_pack_rebuilds_byte_identically(tmp_path):
+    subprocess.run([sys.executable, str(ROOT / "python/scripts/build_fixture_pack.py"), "--out", str(tmp_path / "models"),
+                    "--samples", str(tmp_path / "samples"), "--checkpoint", str(tmp_path / "ck.pt")], check=True, capture_output=True)
+    assert _digest(tmp_path / "models/fixture-tiny") == _digest(ROOT / "public/models/fixture-tiny")
+    assert _digest(tmp_path / "samples") == _digest(ROOT / "public/samples")
+
+
+def test_pipeline_golden_regenerates_identically(tmp_path):
+    out = tmp_path / "golden.json"
+    subprocess.run([sys.executable, str(ROOT / "python/scripts/write_pipeline_golden.py"), "--out", str(out)], check=True, capture_output=True)
+    assert json.loads(out.read_text()) == json.loads((ROOT / "fixtures/golden/genpromp-fixture.json").read_text())
