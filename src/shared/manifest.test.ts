@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseManifest, parsePackIndex, packFiles } from './manifest';
+
+const good = JSON.parse(readFileSync(new URL('../../public/models/fixture-tiny/manifest.json', import.meta.url), 'utf8'));
+const clone = () => structuredClone(good) as Record<string, any>;
+
+function rejects(mutate: (m: Record<string, any>) => void, fieldPattern: RegExp) {
+  const m = clone();
+  mutate(m);
+  let err: unknown;
+  try {
+    parseManifest(m, 'test/manifest.json');
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toMatchObject({ name: 'ManifestInvalid' });
+  expect((err as Error).message).toMatch(fieldPattern);
+  expect((err as Error).message).toMatch(/test\/manifest\.json/);
+}
+
+describe('parseManifest', () => {
+  it('accepts the committed fixture manifest', () => {
+    const m = parseManifest(good, 'fixture');
+    expect(m.id).toBe('fixture-tiny');
+    expect(m.classes.length).toBe(6);
+    expect(new Set(m.unetAttention.map((a) => a.resolution))).toEqual(new Set([8, 16, 32]));
+    expect(packFiles(m).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('rejects non-objects and a wrong schema version', () => {
+    expect(() => parseManifest(null, 'x')).toThrow(/expected an object/);
+    expect(() => parseManifest([], 'x')).toThrow(/expected an object/);
+    rejects((m) => (m.schemaVersion = 2), /schemaVersion/);
+  });
+
+  it('names the field for missing or mistyped values', () => {
+    rejects((m) => delete m.id, /"id".*missing/);
+    rejects((m) => (m.id = 'Not Kebab'), /"id"/);
+    rejects((m) => (m.genpromp.lambda = 1.5), /genpromp\.lambda.*outside/);
+    rejects((m) => (m.genpromp.timesteps = [0, 1000]), /genpromp\.timesteps\[1\]/);
+    rejects((m) => (m.genpromp.resolutions = [8, 64]), /no unetAttention output has resolution 64/);
+    rejects((m) => (m.models.unet.variants[0].sha256 = 'abc'), /models\.unet\.variants\[0\]\.sha256/);
+    rejects((m) => (m.models.unet.variants[0].precision = 'fp16'), /fp32 variant is required/);
+    rejects((m) => delete m.models.classifier, /models\.classifier/);
+    rejects((m) => (m.unetAttention[0].output = 'nope'), /"nope" is not among models\.unet\.outputs/);
+    rejects((m) => (m.promptTemplates = ['a photo of a']), /exactly one "\{\}"/);
+    rejects((m) => (m.classes[1].index = 5), /index order/);
+    rejects((m) => (m.representativeEmbeddings.shape = [5, 32]), /rows but the pack lists 6 classes/);
+  });
+
+  it('refuses paths that escape the pack', () => {
+    rejects((m) => (m.tokenizer.file.path = '../../etc/passwd'), /relative path inside the pack/);
+    rejects((m) => (m.models.vae_encoder.variants[0].path = 'https://evil.example/x.onnx'), /relative path/);
+  });
+
+  it('describes a full Stable Diffusion 1.x pack (77 tokens, 768-d, 64×64 latent, external data)', () => {
+    const m = clone();
+    m.id = 'sd14-genpromp-imagenet';
+    m.tokenizer.contextLength = 77;
+    m.textEncoder = { hiddenSize: 768, embedDim: 768 };
+    m.classes = Array.from({ length: 1000 }, (_, i) => ({ index: i, name: `c${i}`, displayName: `Class ${i}`, metaToken: 'dog', conceptToken: `<imagenet-${i}>` }));
+    m.representativeEmbeddings = { path: 'tokens.f32', bytes: 1000 * 768 * 4, sha256: 'a'.repeat(64), dtype: 'float32', shape: [1000, 768] };
+    m.vae.latentSize = [64, 64];
+    m.preprocess.size = [512, 512];
+    const shard = (i: number) => ({ path: `unet.onnx.data.${i}`, bytes: 1_700_000_000, sha256: 'b'.repeat(64) });
+    m.models.unet.variants = [
+      { path: 'unet.onnx', bytes: 900_000, sha256: 'c'.repeat(64), precision: 'fp32', backends: ['webgpu', 'wasm'], requires: [], externalData: [shard(0), shard(1)] },
+      { path: 'unet.fp16.onnx', bytes: 900_000, sha256: 'd'.repeat(64), precision: 'fp16', backends: ['webgpu'], requires: ['shader-f16'], externalData: [shard(2)] },
+    ];
+    const parsed = parseManifest(m, 'sd');
+    expect(parsed.models.unet.variants[0]!.externalData.length).toBe(2);
+    expect(packFiles(parsed, new Set(['unet.onnx'])).some((f) => f.path === 'unet.onnx.data.1')).toBe(true);
+    expect(packFiles(parsed, new Set(['unet.onnx'])).some((f) => f.path === 'unet.onnx.data.2')).toBe(false);
+  });
+});
+
+describe('parsePackIndex', () => {
+  it('reads the committed index and rejects an empty one', () => {
+    const idx = parsePackIndex(JSON.parse(readFileSync(new URL('../../public/models/index.json', import.meta.url), 'utf8')), 'index');
+    expect(idx.some((p) => p.default)).toBe(true);
+    expect(() => parsePackIndex({ packs: [] }, 'index')).toThrow(/at least 1/);
+  });
+});

@@ -1,0 +1,443 @@
+/**
+ * Model-pack manifest: types and run-time validation.
+ *
+ * A pack is a folder (or URL prefix) holding manifest.json and the files it lists.
+ * Manifests are written by python/wsolkit/pack.py and are external input here:
+ * `parseManifest` rejects anything malformed with a ManifestInvalid error naming
+ * the offending field, so a user who points the app at a broken pack learns what
+ * to fix.
+ *
+ * The same format serves the embedded miniature pack (tiny widths, one file per
+ * model) and a full Stable Diffusion 1.x pack (77-token CLIP, 768-d, 64×64 latent,
+ * UNet weights split into external-data files because one protobuf caps at 2 GB).
+ */
+import { EngineError } from './errors';
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+export type DType = 'float32' | 'float16' | 'int32' | 'int64' | 'uint8' | 'int8' | 'bool';
+/** A dimension: a fixed size or a named free dimension such as "batch". */
+export type Dim = number | string;
+
+export interface TensorSpec {
+  name: string;
+  dtype: DType;
+  dims: Dim[];
+}
+
+/** A file of the pack with its integrity data. `path` is relative to the manifest. */
+export interface FileRef {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export type VariantPrecision = 'fp32' | 'fp16' | 'int8' | 'q4f16';
+
+/** One exported form of a model. The app picks one per model from the device probe. */
+export interface ModelVariant extends FileRef {
+  precision: VariantPrecision;
+  /** WebGPU features required, e.g. ['shader-f16']. */
+  requires: string[];
+  /** Backends this variant is meant for (fp32 runs everywhere). */
+  backends: Array<'webgpu' | 'wasm'>;
+  /** Weight files referenced by the graph's initializers (`location` = path). */
+  externalData: FileRef[];
+}
+
+export type ModelRole = 'vae_encoder' | 'text_encoder' | 'unet' | 'classifier';
+
+export interface ModelEntry {
+  role: ModelRole;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  variants: ModelVariant[];
+}
+
+/** One UNet output carrying a cross-attention map (head-averaged, token-weighted). */
+export interface AttentionOutput {
+  /** ONNX output name, e.g. "attn_mid_0". */
+  output: string;
+  /** Side of the square map, e.g. 8 → the output holds 64 values per batch item. */
+  resolution: number;
+  block: 'down' | 'mid' | 'up';
+  blockIndex: number;
+  layer: number;
+  heads: number;
+}
+
+export interface ClassEntry {
+  index: number;
+  /** Stable identifier, e.g. "dog". */
+  name: string;
+  displayName: string;
+  /** The discriminative word put in the templates (GenPromp's meta token). */
+  metaToken: string;
+  /** The learned concept token's string in the tokenizer, e.g. "<toy-0>". */
+  conceptToken: string;
+}
+
+export interface Manifest {
+  schemaVersion: 1;
+  id: string;
+  label: string;
+  /** What the models were trained on, in a sentence or two. */
+  description: string;
+  license: { spdx: string; attribution: FileRef | null; notes: string };
+  producer: { script: string; gitCommit: string; torch: string; onnx: string; opset: number; createdAt: string };
+  preprocess: {
+    /** [height, width] the image is resized to (GenPromp: directly, aspect not kept). */
+    size: [number, number];
+    resize: 'pil-bicubic';
+    /** uint8 → x/127.5 − 1 for GenPromp's VAE. */
+    range: [number, number];
+    /** Transparent pixels are composited onto this RGB colour first. */
+    alphaBackground: [number, number, number];
+  };
+  classifierPreprocess: { size: [number, number]; mean: [number, number, number]; std: [number, number, number] };
+  tokenizer: {
+    file: FileRef;
+    contextLength: number;
+    bosId: number;
+    eosId: number;
+    padId: number;
+  };
+  classes: ClassEntry[];
+  /** Learned input-embedding rows of the concept tokens, [classes, embedDim] little-endian float32. */
+  representativeEmbeddings: FileRef & { dtype: 'float32'; shape: [number, number] };
+  promptTemplates: string[];
+  vae: { scalingFactor: number; latentChannels: number; latentSize: [number, number] };
+  scheduler: {
+    type: 'ddpm';
+    betaSchedule: 'scaled_linear' | 'linear';
+    betaStart: number;
+    betaEnd: number;
+    numTrainTimesteps: number;
+  };
+  textEncoder: { hiddenSize: number; embedDim: number };
+  unetAttention: AttentionOutput[];
+  genpromp: {
+    lambda: number;
+    timesteps: number[];
+    /** Timesteps the UI offers. */
+    timestepChoices: number[];
+    resolutions: number[];
+    /** Index of the class word in the tokenised template (BOS at 0). */
+    tokenPosition: number;
+    threshold: number;
+    latentSampling: 'sample' | 'mean';
+    noiseSeed: number;
+  };
+  models: Record<ModelRole, ModelEntry>;
+}
+
+export interface PackIndexEntry {
+  id: string;
+  label: string;
+  /** Folder or URL of the pack, relative to index.json. */
+  path: string;
+  default?: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// Validation. Hand-written so that every message names the field and the fix.
+
+type Obj = Record<string, unknown>;
+
+class Checker {
+  constructor(private readonly source: string) {}
+
+  fail(path: string, problem: string): never {
+    throw new EngineError(
+      'ManifestInvalid',
+      `Pack manifest ${this.source} is invalid at "${path}": ${problem}. ` +
+        'Re-export the pack with `python -m wsolkit.pack` or fix manifest.json by hand.',
+    );
+  }
+
+  obj(v: unknown, path: string): Obj {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, `expected an object, got ${describe(v)}`);
+    return v as Obj;
+  }
+
+  arr(v: unknown, path: string, minLength = 0): unknown[] {
+    if (!Array.isArray(v)) this.fail(path, `expected an array, got ${describe(v)}`);
+    if (v.length < minLength) this.fail(path, `expected at least ${minLength} entries, got ${v.length}`);
+    return v;
+  }
+
+  str(v: unknown, path: string, pattern?: RegExp): string {
+    if (typeof v !== 'string' || v.length === 0) this.fail(path, `expected a non-empty string, got ${describe(v)}`);
+    if (pattern && !pattern.test(v)) this.fail(path, `"${v}" does not match ${pattern}`);
+    return v;
+  }
+
+  optStr(v: unknown, path: string): string {
+    if (typeof v !== 'string') this.fail(path, `expected a string, got ${describe(v)}`);
+    return v;
+  }
+
+  num(v: unknown, path: string, min = -Infinity, max = Infinity): number {
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, `expected a number, got ${describe(v)}`);
+    if (v < min || v > max) this.fail(path, `${v} is outside [${min}, ${max}]`);
+    return v;
+  }
+
+  int(v: unknown, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    const n = this.num(v, path, min, max);
+    if (!Number.isInteger(n)) this.fail(path, `expected an integer, got ${n}`);
+    return n;
+  }
+
+  oneOf<T extends string>(v: unknown, path: string, options: readonly T[]): T {
+    if (typeof v !== 'string' || !(options as readonly string[]).includes(v)) {
+      this.fail(path, `expected one of ${options.join(', ')}, got ${describe(v)}`);
+    }
+    return v as T;
+  }
+
+  tuple(v: unknown, path: string, length: number, each: (x: unknown, p: string) => number): number[] {
+    const a = this.arr(v, path);
+    if (a.length !== length) this.fail(path, `expected ${length} numbers, got ${a.length}`);
+    return a.map((x, i) => each(x, `${path}[${i}]`));
+  }
+
+  relPath(v: unknown, path: string): string {
+    const s = this.str(v, path);
+    if (s.startsWith('/') || s.split('/').includes('..') || /^[a-z]+:/i.test(s)) {
+      this.fail(path, `"${s}" must be a relative path inside the pack`);
+    }
+    return s;
+  }
+
+  fileRef(v: unknown, path: string): FileRef {
+    const o = this.obj(v, path);
+    return {
+      path: this.relPath(o.path, `${path}.path`),
+      bytes: this.int(o.bytes, `${path}.bytes`, 1),
+      sha256: this.str(o.sha256, `${path}.sha256`, /^[0-9a-f]{64}$/),
+    };
+  }
+
+  tensor(v: unknown, path: string): TensorSpec {
+    const o = this.obj(v, path);
+    return {
+      name: this.str(o.name, `${path}.name`),
+      dtype: this.oneOf(o.dtype, `${path}.dtype`, ['float32', 'float16', 'int32', 'int64', 'uint8', 'int8', 'bool'] as const),
+      dims: this.arr(o.dims, `${path}.dims`).map((d, i) =>
+        typeof d === 'string' ? this.str(d, `${path}.dims[${i}]`) : this.int(d, `${path}.dims[${i}]`, 1),
+      ),
+    };
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (the field is missing)';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
+}
+
+const ROLES: readonly ModelRole[] = ['vae_encoder', 'text_encoder', 'unet', 'classifier'];
+
+/**
+ * Validate untrusted JSON as a Manifest. `source` (URL or path) goes into messages.
+ * Throws EngineError('ManifestInvalid') on the first problem found.
+ */
+export function parseManifest(json: unknown, source: string): Manifest {
+  const c = new Checker(source);
+  const m = c.obj(json, '$');
+  if (m.schemaVersion !== MANIFEST_SCHEMA_VERSION) {
+    c.fail('schemaVersion', `this app reads schema version ${MANIFEST_SCHEMA_VERSION}, the pack says ${describe(m.schemaVersion)}`);
+  }
+  const id = c.str(m.id, 'id', /^[a-z0-9]+(-[a-z0-9]+)*$/);
+  const license = c.obj(m.license, 'license');
+  const producer = c.obj(m.producer, 'producer');
+  const pre = c.obj(m.preprocess, 'preprocess');
+  const cpre = c.obj(m.classifierPreprocess, 'classifierPreprocess');
+  const tok = c.obj(m.tokenizer, 'tokenizer');
+  const vae = c.obj(m.vae, 'vae');
+  const sch = c.obj(m.scheduler, 'scheduler');
+  const te = c.obj(m.textEncoder, 'textEncoder');
+  const gp = c.obj(m.genpromp, 'genpromp');
+  const models = c.obj(m.models, 'models');
+  const rep = c.obj(m.representativeEmbeddings, 'representativeEmbeddings');
+
+  const contextLength = c.int(tok.contextLength, 'tokenizer.contextLength', 4, 4096);
+  const classes = c.arr(m.classes, 'classes', 1).map((x, i): ClassEntry => {
+    const o = c.obj(x, `classes[${i}]`);
+    const entry: ClassEntry = {
+      index: c.int(o.index, `classes[${i}].index`),
+      name: c.str(o.name, `classes[${i}].name`),
+      displayName: c.str(o.displayName, `classes[${i}].displayName`),
+      metaToken: c.str(o.metaToken, `classes[${i}].metaToken`),
+      conceptToken: c.str(o.conceptToken, `classes[${i}].conceptToken`),
+    };
+    if (entry.index !== i) c.fail(`classes[${i}].index`, `classes must be listed in index order, found ${entry.index}`);
+    return entry;
+  });
+
+  const embedDim = c.int(te.embedDim, 'textEncoder.embedDim', 1);
+  const repShape = c.tuple(rep.shape, 'representativeEmbeddings.shape', 2, (x, p) => c.int(x, p, 1)) as [number, number];
+  if (repShape[0] !== classes.length) {
+    c.fail('representativeEmbeddings.shape[0]', `has ${repShape[0]} rows but the pack lists ${classes.length} classes`);
+  }
+  if (repShape[1] !== embedDim) {
+    c.fail('representativeEmbeddings.shape[1]', `is ${repShape[1]} but textEncoder.embedDim is ${embedDim}`);
+  }
+  const repRef = c.fileRef(rep, 'representativeEmbeddings');
+  if (repRef.bytes !== repShape[0] * repShape[1] * 4) {
+    c.fail('representativeEmbeddings.bytes', `${repRef.bytes} bytes do not hold a float32 [${repShape.join(', ')}] array`);
+  }
+
+  const templates = c.arr(m.promptTemplates, 'promptTemplates', 1).map((t, i) => {
+    const s = c.str(t, `promptTemplates[${i}]`);
+    if (s.split('{}').length !== 2) c.fail(`promptTemplates[${i}]`, `"${s}" must contain exactly one "{}" slot`);
+    return s;
+  });
+
+  const parsedModels = {} as Record<ModelRole, ModelEntry>;
+  for (const role of ROLES) {
+    const me = c.obj(models[role], `models.${role}`);
+    parsedModels[role] = {
+      role,
+      inputs: c.arr(me.inputs, `models.${role}.inputs`, 1).map((t, i) => c.tensor(t, `models.${role}.inputs[${i}]`)),
+      outputs: c.arr(me.outputs, `models.${role}.outputs`, 1).map((t, i) => c.tensor(t, `models.${role}.outputs[${i}]`)),
+      variants: c.arr(me.variants, `models.${role}.variants`, 1).map((v, i) => {
+        const p = `models.${role}.variants[${i}]`;
+        const o = c.obj(v, p);
+        return {
+          ...c.fileRef(o, p),
+          precision: c.oneOf(o.precision, `${p}.precision`, ['fp32', 'fp16', 'int8', 'q4f16'] as const),
+          requires: c.arr(o.requires ?? [], `${p}.requires`).map((r, j) => c.str(r, `${p}.requires[${j}]`)),
+          backends: c.arr(o.backends, `${p}.backends`, 1).map((b, j) => c.oneOf(b, `${p}.backends[${j}]`, ['webgpu', 'wasm'] as const)),
+          externalData: c.arr(o.externalData ?? [], `${p}.externalData`).map((e, j) => c.fileRef(e, `${p}.externalData[${j}]`)),
+        };
+      }),
+    };
+    if (!parsedModels[role].variants.some((v) => v.precision === 'fp32')) {
+      c.fail(`models.${role}.variants`, 'an fp32 variant is required (it is the fallback on every device)');
+    }
+  }
+
+  const unetOutputs = new Set(parsedModels.unet.outputs.map((o) => o.name));
+  const unetAttention = c.arr(m.unetAttention, 'unetAttention', 1).map((x, i): AttentionOutput => {
+    const p = `unetAttention[${i}]`;
+    const o = c.obj(x, p);
+    const a: AttentionOutput = {
+      output: c.str(o.output, `${p}.output`),
+      resolution: c.int(o.resolution, `${p}.resolution`, 1, 512),
+      block: c.oneOf(o.block, `${p}.block`, ['down', 'mid', 'up'] as const),
+      blockIndex: c.int(o.blockIndex, `${p}.blockIndex`),
+      layer: c.int(o.layer, `${p}.layer`),
+      heads: c.int(o.heads, `${p}.heads`, 1),
+    };
+    if (!unetOutputs.has(a.output)) c.fail(`${p}.output`, `"${a.output}" is not among models.unet.outputs`);
+    return a;
+  });
+  const resolutionsAvailable = new Set(unetAttention.map((a) => a.resolution));
+
+  const numTrainTimesteps = c.int(sch.numTrainTimesteps, 'scheduler.numTrainTimesteps', 1, 100000);
+  const timestep = (x: unknown, p: string) => c.int(x, p, 0, numTrainTimesteps - 1);
+  const genpromp: Manifest['genpromp'] = {
+    lambda: c.num(gp.lambda, 'genpromp.lambda', 0, 1),
+    timesteps: c.arr(gp.timesteps, 'genpromp.timesteps', 1).map((x, i) => timestep(x, `genpromp.timesteps[${i}]`)),
+    timestepChoices: c.arr(gp.timestepChoices, 'genpromp.timestepChoices', 1).map((x, i) => timestep(x, `genpromp.timestepChoices[${i}]`)),
+    resolutions: c.arr(gp.resolutions, 'genpromp.resolutions', 1).map((x, i) => {
+      const r = c.int(x, `genpromp.resolutions[${i}]`, 1);
+      if (!resolutionsAvailable.has(r)) c.fail(`genpromp.resolutions[${i}]`, `no unetAttention output has resolution ${r}`);
+      return r;
+    }),
+    tokenPosition: c.int(gp.tokenPosition, 'genpromp.tokenPosition', 1, contextLength - 1),
+    threshold: c.num(gp.threshold, 'genpromp.threshold', 0, 1),
+    latentSampling: c.oneOf(gp.latentSampling, 'genpromp.latentSampling', ['sample', 'mean'] as const),
+    noiseSeed: c.int(gp.noiseSeed, 'genpromp.noiseSeed', 0, 0xffffffff),
+  };
+
+  const size2 = (v: unknown, p: string) => c.tuple(v, p, 2, (x, q) => c.int(x, q, 1, 8192)) as [number, number];
+  const rgb = (v: unknown, p: string) => c.tuple(v, p, 3, (x, q) => c.num(x, q)) as [number, number, number];
+
+  return {
+    schemaVersion: 1,
+    id,
+    label: c.str(m.label, 'label'),
+    description: c.str(m.description, 'description'),
+    license: {
+      spdx: c.str(license.spdx, 'license.spdx'),
+      attribution: license.attribution === null ? null : c.fileRef(license.attribution, 'license.attribution'),
+      notes: c.optStr(license.notes ?? '', 'license.notes'),
+    },
+    producer: {
+      script: c.str(producer.script, 'producer.script'),
+      gitCommit: c.optStr(producer.gitCommit ?? '', 'producer.gitCommit'),
+      torch: c.optStr(producer.torch ?? '', 'producer.torch'),
+      onnx: c.optStr(producer.onnx ?? '', 'producer.onnx'),
+      opset: c.int(producer.opset, 'producer.opset', 7, 30),
+      createdAt: c.optStr(producer.createdAt ?? '', 'producer.createdAt'),
+    },
+    preprocess: {
+      size: size2(pre.size, 'preprocess.size'),
+      resize: c.oneOf(pre.resize, 'preprocess.resize', ['pil-bicubic'] as const),
+      range: c.tuple(pre.range, 'preprocess.range', 2, (x, p) => c.num(x, p)) as [number, number],
+      alphaBackground: c.tuple(pre.alphaBackground, 'preprocess.alphaBackground', 3, (x, p) => c.int(x, p, 0, 255)) as [number, number, number],
+    },
+    classifierPreprocess: {
+      size: size2(cpre.size, 'classifierPreprocess.size'),
+      mean: rgb(cpre.mean, 'classifierPreprocess.mean'),
+      std: rgb(cpre.std, 'classifierPreprocess.std'),
+    },
+    tokenizer: {
+      file: c.fileRef(tok.file, 'tokenizer.file'),
+      contextLength,
+      bosId: c.int(tok.bosId, 'tokenizer.bosId'),
+      eosId: c.int(tok.eosId, 'tokenizer.eosId'),
+      padId: c.int(tok.padId, 'tokenizer.padId'),
+    },
+    classes,
+    representativeEmbeddings: { ...repRef, dtype: 'float32', shape: repShape },
+    promptTemplates: templates,
+    vae: {
+      scalingFactor: c.num(vae.scalingFactor, 'vae.scalingFactor', 0),
+      latentChannels: c.int(vae.latentChannels, 'vae.latentChannels', 1),
+      latentSize: size2(vae.latentSize, 'vae.latentSize'),
+    },
+    scheduler: {
+      type: c.oneOf(sch.type, 'scheduler.type', ['ddpm'] as const),
+      betaSchedule: c.oneOf(sch.betaSchedule, 'scheduler.betaSchedule', ['scaled_linear', 'linear'] as const),
+      betaStart: c.num(sch.betaStart, 'scheduler.betaStart', 0, 1),
+      betaEnd: c.num(sch.betaEnd, 'scheduler.betaEnd', 0, 1),
+      numTrainTimesteps,
+    },
+    textEncoder: { hiddenSize: c.int(te.hiddenSize, 'textEncoder.hiddenSize', 1), embedDim },
+    unetAttention,
+    genpromp,
+    models: parsedModels,
+  };
+}
+
+/** Every file a pack needs, for download planning and `models:verify`. */
+export function packFiles(m: Manifest, variantPaths?: Set<string>): FileRef[] {
+  const files: FileRef[] = [m.tokenizer.file, m.representativeEmbeddings];
+  if (m.license.attribution) files.push(m.license.attribution);
+  for (const role of ROLES) {
+    for (const v of m.models[role].variants) {
+      if (variantPaths && !variantPaths.has(v.path)) continue;
+      files.push({ path: v.path, bytes: v.bytes, sha256: v.sha256 }, ...v.externalData);
+    }
+  }
+  return files;
+}
+
+export function parsePackIndex(json: unknown, source: string): PackIndexEntry[] {
+  const c = new Checker(source);
+  const o = c.obj(json, '$');
+  return c.arr(o.packs, 'packs', 1).map((x, i) => {
+    const e = c.obj(x, `packs[${i}]`);
+    return {
+      id: c.str(e.id, `packs[${i}].id`),
+      label: c.str(e.label, `packs[${i}].label`),
+      path: c.str(e.path, `packs[${i}].path`),
+      default: e.default === true,
+    };
+  });
+}
