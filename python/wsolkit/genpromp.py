@@ -148,7 +148,11 @@ def aggregate(maps: dict, timesteps, resolutions, layers, latent_hw) -> np.ndarr
 
 
 def localize(cam_latent: np.ndarray, frame_hw, tau: float, mode="largest"):
-    """TS-CAM evaluator: bilinear to the frame, min-max, uint8, > int(τ·255), contours."""
+    """TS-CAM evaluator: bilinear to the frame, min-max, uint8, > int(τ·255), contours.
+
+    "largest": GenPromp's box, [x, y, x+w, y+h] unclipped. "all": one box per contour,
+    clipped to x1 ≤ W−1, y1 ≤ H−1 as wsolevaluation's MaxBoxAccV2 (metrics.md §3).
+    """
     fh, fw = frame_hw
     m = cv2.resize(cam_latent, (fw, fh))  # default INTER_LINEAR
     lo, hi = m.min(), m.max()
@@ -163,7 +167,10 @@ def localize(cam_latent: np.ndarray, frame_hw, tau: float, mode="largest"):
     boxes = []
     for c in contours:
         x, y, w, h = cv2.boundingRect(c)
-        boxes.append([x, y, x + w, y + h])
+        if mode == "largest":
+            boxes.append([x, y, x + w, y + h])
+        else:
+            boxes.append([x, y, min(x + w, fw - 1), min(y + h, fh - 1)])
     return boxes
 
 
