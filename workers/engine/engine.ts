@@ -1,0 +1,248 @@
+/**
+ * The engine behind the Worker boundary: owns the device, the pack's sessions,
+ * the pipeline and a serial queue. Requests of one kind are "latest wins": a
+ * queued GenPromp request is dropped (AbortError) when a newer one arrives.
+ */
+import type {
+  BackendPreference,
+  DeviceInfo,
+  EngineApi,
+  GenprompMaps,
+  GenprompRequest,
+  ImageAnalysis,
+  ImagePixels,
+  PackSummary,
+  ProgressCallback,
+} from '../../src/shared/api';
+import { EngineError, abortError } from '../../src/shared/errors';
+import { checkTokenPosition } from '../../src/shared/genpromp/prompts';
+import { packFiles } from '../../src/shared/manifest';
+import type { Manifest, ModelRole, ModelVariant, TensorSpec, VariantPrecision } from '../../src/shared/manifest';
+import type { InferenceBackend, ModelSession, TensorData } from '../runtime/backend';
+import { GenprompPipeline } from '../pipelines/genpromp/pipeline';
+import { loadTokenizer } from '../pipelines/genpromp/tokenizer';
+import type { ProbeResult } from './device';
+import { loadFiles, loadManifest, loadPackIndex, packBaseUrl } from './packLoader';
+import type { CacheLike, FetchFn } from './packLoader';
+import { chooseVariant } from './variants';
+
+const ROLES: ModelRole[] = ['vae_encoder', 'text_encoder', 'unet', 'classifier'];
+
+export interface EngineDeps {
+  probe: (preference: BackendPreference) => Promise<ProbeResult>;
+  createBackend: (probe: ProbeResult) => InferenceBackend;
+  fetch: FetchFn;
+  openCache: () => Promise<CacheLike | null>;
+  preference?: BackendPreference;
+  /** Force one precision for every model (parity tests and benchmarks use fp32). */
+  forcePrecision?: VariantPrecision;
+}
+
+interface LoadedPack {
+  summary: PackSummary;
+  files: Map<string, Uint8Array>;
+  pipeline: GenprompPipeline;
+  sessions: Record<ModelRole, ModelSession>;
+}
+
+export class Engine implements EngineApi {
+  private probeResult: ProbeResult | null = null;
+  private backend: InferenceBackend | null = null;
+  private pack: LoadedPack | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private latestGenpromp = 0;
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  /** Run jobs one at a time (ORT allows one run per instance). */
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(job, job);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async init(preference?: BackendPreference): Promise<DeviceInfo> {
+    if (!this.probeResult) {
+      this.probeResult = await this.deps.probe(preference ?? this.deps.preference ?? 'auto');
+      this.backend = this.deps.createBackend(this.probeResult);
+      this.watchDeviceLoss();
+    }
+    return this.probeResult.info;
+  }
+
+  async device(): Promise<DeviceInfo> {
+    return (await this.init(), this.probeResult!.info);
+  }
+
+  private watchDeviceLoss(): void {
+    const dev = this.probeResult?.device;
+    dev?.lost.then((lost) => {
+      if (this.probeResult?.device !== dev) return; // a deliberate switch, not a loss
+      void this.enqueue(() => this.fallBackToWasm(`WebGPU device lost (${lost.reason}): ${lost.message}`));
+    });
+  }
+
+  /** Switch to wasm and rebuild the current pack's sessions from the bytes in memory. */
+  private async fallBackToWasm(reason: string): Promise<void> {
+    const prev = this.probeResult!;
+    const info: DeviceInfo = { ...prev.info, backend: 'wasm', description: `wasm (CPU, ${prev.info.wasmThreads} threads) after a WebGPU failure`, fallbackReason: reason };
+    this.probeResult = { info };
+    this.backend = this.deps.createBackend(this.probeResult);
+    if (this.pack) {
+      const { manifest, baseUrl, fromCache } = this.pack.summary;
+      this.pack = await this.buildPack(manifest, baseUrl, this.pack.files, fromCache);
+    }
+  }
+
+  async listPacks(indexUrl: string) {
+    return loadPackIndex({ fetch: this.deps.fetch, cache: null }, indexUrl);
+  }
+
+  loadPack(location: string, onProgress?: ProgressCallback): Promise<PackSummary> {
+    return this.enqueue(async () => {
+      await this.init();
+      const baseUrl = packBaseUrl(location, (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/');
+      const deps = { fetch: this.deps.fetch, cache: await this.deps.openCache() };
+      const { manifest, fromCache: manifestCached } = await loadManifest(deps, baseUrl);
+      const chosen = this.chooseVariants(manifest);
+      const files = packFiles(manifest, new Set(Object.values(chosen).map((v) => v.path)));
+      const { data, fromCache } = await loadFiles(deps, baseUrl, files, onProgress);
+      try {
+        const next = await this.buildPack(manifest, baseUrl, data, fromCache && manifestCached, onProgress);
+        await this.releasePack();
+        this.pack = next;
+      } catch (err) {
+        if (this.backend?.kind === 'webgpu' && (err as Error).name === 'ModelCreateFailed') {
+          await this.fallBackToWasm(String((err as Error).message));
+          const next = await this.buildPack(manifest, baseUrl, data, fromCache, onProgress);
+          await this.releasePack();
+          this.pack = next;
+        } else throw err;
+      }
+      return this.pack!.summary;
+    });
+  }
+
+  private chooseVariants(m: Manifest): Record<ModelRole, ModelVariant> {
+    const info = this.probeResult!.info;
+    const features = new Set<string>(info.backend === 'webgpu' && info.webgpu?.shaderF16 ? ['shader-f16'] : []);
+    const out = {} as Record<ModelRole, ModelVariant>;
+    for (const role of ROLES) out[role] = chooseVariant(m.models[role], info.backend, features, this.deps.forcePrecision);
+    return out;
+  }
+
+  private async buildPack(
+    manifest: Manifest,
+    baseUrl: string,
+    files: Map<string, Uint8Array>,
+    fromCache: boolean,
+    onProgress?: ProgressCallback,
+  ): Promise<LoadedPack> {
+    const chosen = this.chooseVariants(manifest);
+    const tokenizerJson = parseJsonFile(files, manifest.tokenizer.file.path);
+    const tokenizer = loadTokenizer(tokenizerJson, manifest.tokenizer.file.path);
+    checkTokenPosition(tokenizer, manifest);
+    const rep = files.get(manifest.representativeEmbeddings.path)!;
+    const conceptRows = new Float32Array(rep.slice().buffer); // little-endian, as written
+
+    const sessions = {} as Record<ModelRole, ModelSession>;
+    for (const [i, role] of ROLES.entries()) {
+      const v = chosen[role];
+      onProgress?.({ phase: 'create', item: role, done: i, total: ROLES.length, text: `Creating ${role} (${v.precision}, ${this.backend!.kind})` });
+      const session = await this.backend!.createSession(files.get(v.path)!, {
+        label: `${role} (${v.path})`,
+        externalData: v.externalData.map((e) => ({ path: e.path, data: files.get(e.path)! })),
+      });
+      checkIO(role, v.path, session, manifest.models[role].inputs, manifest.models[role].outputs);
+      sessions[role] = session;
+    }
+    onProgress?.({ phase: 'create', item: '', done: ROLES.length, total: ROLES.length, text: 'Models ready' });
+
+    // First runs compile shaders / prepack weights: do them now, not on the first image.
+    for (const [i, role] of ROLES.entries()) {
+      onProgress?.({ phase: 'warmup', item: role, done: i, total: ROLES.length, text: `Warming up ${role}` });
+      await sessions[role].run(zeroFeeds(manifest.models[role].inputs));
+    }
+    onProgress?.({ phase: 'warmup', item: '', done: ROLES.length, total: ROLES.length, text: 'Ready' });
+
+    const pipeline = new GenprompPipeline(manifest, { sessions, tokenizer, conceptRows });
+    const variants = Object.fromEntries(ROLES.map((r) => [r, chosen[r].precision]));
+    return { summary: { manifest, variants, baseUrl, fromCache }, files, pipeline, sessions };
+  }
+
+  private async releasePack(): Promise<void> {
+    if (!this.pack) return;
+    await Promise.all(ROLES.map((r) => this.pack!.sessions[r].release().catch(() => undefined)));
+    this.pack = null;
+  }
+
+  private requirePack(): LoadedPack {
+    if (!this.pack) throw new EngineError('EngineNotReady', 'No model pack is loaded yet; wait for the pack to finish loading');
+    return this.pack;
+  }
+
+  analyzeImage(image: ImagePixels): Promise<ImageAnalysis> {
+    return this.enqueue(() => this.withDeviceRetry(() => this.requirePack().pipeline.analyze(image)));
+  }
+
+  genprompMaps(req: GenprompRequest): Promise<GenprompMaps> {
+    const ticket = ++this.latestGenpromp;
+    const superseded = () => ticket !== this.latestGenpromp;
+    return this.enqueue(async () => {
+      if (superseded()) throw abortError('GenPromp request');
+      return this.withDeviceRetry(() => this.requirePack().pipeline.genpromp(req, superseded));
+    });
+  }
+
+  /** A run that fails because the GPU went away is retried once on wasm. */
+  private async withDeviceRetry<T>(job: () => Promise<T>): Promise<T> {
+    try {
+      return await job();
+    } catch (err) {
+      const msg = String((err as Error)?.message ?? err);
+      if (this.backend?.kind === 'webgpu' && /device (was )?lost|GPUDevice|destroyed/i.test(msg)) {
+        await this.fallBackToWasm(`WebGPU failed during a run: ${msg}`);
+        return job();
+      }
+      throw err;
+    }
+  }
+
+  async clearCache(): Promise<void> {
+    const cache = (globalThis as { caches?: CacheStorage }).caches;
+    const { CACHE_NAME } = await import('./packLoader');
+    await cache?.delete(CACHE_NAME);
+  }
+}
+
+function parseJsonFile(files: Map<string, Uint8Array>, path: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(files.get(path)!));
+  } catch {
+    throw new EngineError('ManifestInvalid', `${path} in the pack is not valid JSON; re-export the pack`);
+  }
+}
+
+/** The graph's names must be those the manifest promises, or runs would fail later. */
+function checkIO(role: ModelRole, path: string, s: ModelSession, inputs: TensorSpec[], outputs: TensorSpec[]): void {
+  const want = (specs: TensorSpec[]) => specs.map((x) => x.name).sort().join(', ');
+  const got = (names: readonly string[]) => [...names].sort().join(', ');
+  if (want(inputs) !== got(s.inputNames) || want(outputs) !== got(s.outputNames)) {
+    throw new EngineError(
+      'ModelIOMismatch',
+      `${path} (${role}) has inputs [${got(s.inputNames)}] and outputs [${got(s.outputNames)}], but the manifest lists ` +
+        `[${want(inputs)}] and [${want(outputs)}]. The manifest and the model come from different exports; re-export the pack.`,
+    );
+  }
+}
+
+/** Zero inputs with free dimensions set to 1, for warm-up. */
+function zeroFeeds(inputs: TensorSpec[]): Record<string, TensorData> {
+  const feeds: Record<string, TensorData> = {};
+  for (const spec of inputs) {
+    const dims = spec.dims.map((d) => (typeof d === 'number' ? d : 1));
+    const n = dims.reduce((a, b) => a * b, 1);
+    feeds[spec.name] = spec.dtype === 'int32' ? { dtype: 'int32', dims, data: new Int32Array(n) } : { dtype: 'float32', dims, data: new Float32Array(n) };
+  }
+  return feeds;
+}

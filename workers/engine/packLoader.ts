@@ -1,0 +1,191 @@
+/**
+ * Download, verify and cache a model pack.
+ *
+ * Files are cached in the Cache API under content-addressed keys (URL + sha256),
+ * so a second visit needs no network and a re-exported file is never served
+ * stale. Every byte is counted for the progress bar; sizes and hashes are checked
+ * against the manifest before anything reaches ORT.
+ */
+import type { ProgressCallback } from '../../src/shared/api';
+import { EngineError } from '../../src/shared/errors';
+import { parseManifest, parsePackIndex } from '../../src/shared/manifest';
+import type { FileRef, Manifest, PackIndexEntry } from '../../src/shared/manifest';
+
+export type FetchFn = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** The parts of the Cache API we use (absent in Node and on insecure origins). */
+export interface CacheLike {
+  match(key: string): Promise<Response | undefined>;
+  put(key: string, response: Response): Promise<void>;
+}
+
+export interface LoaderDeps {
+  fetch: FetchFn;
+  cache: CacheLike | null;
+}
+
+export const CACHE_NAME = 'wsol-lab-packs-v1';
+
+export async function openPackCache(): Promise<CacheLike | null> {
+  try {
+    return typeof caches === 'undefined' ? null : await caches.open(CACHE_NAME);
+  } catch {
+    return null; // e.g. storage disabled: work without a cache
+  }
+}
+
+/** Normalise a pack location to a URL prefix ending in '/'. */
+export function packBaseUrl(location: string, relativeTo: string): string {
+  const url = new URL(location, relativeTo);
+  if (url.pathname.endsWith('/manifest.json')) url.pathname = url.pathname.slice(0, -'manifest.json'.length);
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  if (!['http:', 'https:', 'file:'].includes(url.protocol)) {
+    throw new EngineError('PackNotFound', `"${location}" is not an http(s) URL. Enter the address of a pack folder or its manifest.json.`);
+  }
+  return url.href;
+}
+
+async function fetchOrExplain(deps: LoaderDeps, url: string, what: string): Promise<Response> {
+  let res: Response;
+  try {
+    res = await deps.fetch(url, { cache: 'no-cache' });
+  } catch (err) {
+    throw new EngineError(
+      'DownloadFailed',
+      `Could not download ${what} from ${url}: ${String((err as Error)?.message ?? err)}. ` +
+        'Check the address and your connection; a pack on another site must send CORS headers (Access-Control-Allow-Origin) ' +
+        'and Cross-Origin-Resource-Policy: cross-origin.',
+      { cause: err },
+    );
+  }
+  if (!res.ok) {
+    const name = what === 'the manifest' || what === 'the pack index' ? 'PackNotFound' : 'DownloadFailed';
+    throw new EngineError(
+      name,
+      `${what} is missing: ${url} answered HTTP ${res.status}. ` +
+        (name === 'PackNotFound' ? 'Check the pack address.' : 'The pack is incomplete on the server; re-upload or re-export it.'),
+    );
+  }
+  return res;
+}
+
+export async function loadPackIndex(deps: LoaderDeps, indexUrl: string): Promise<PackIndexEntry[]> {
+  const res = await fetchOrExplain(deps, indexUrl, 'the pack index');
+  return parsePackIndex(await readJson(res, indexUrl), indexUrl);
+}
+
+async function readJson(res: Response, url: string): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new EngineError('ManifestInvalid', `${url} is not valid JSON (it starts with "${text.slice(0, 30)}"). Is this the right address?`);
+  }
+}
+
+/** Fetch and validate the manifest; offline, fall back to the cached copy. */
+export async function loadManifest(deps: LoaderDeps, baseUrl: string): Promise<{ manifest: Manifest; fromCache: boolean }> {
+  const url = `${baseUrl}manifest.json`;
+  try {
+    const res = await fetchOrExplain(deps, url, 'the manifest');
+    const json = await readJson(res, url);
+    const manifest = parseManifest(json, url);
+    await deps.cache?.put(url, new Response(JSON.stringify(json), { headers: { 'content-type': 'application/json' } }));
+    return { manifest, fromCache: false };
+  } catch (err) {
+    const cached = (err as Error).name === 'DownloadFailed' ? await deps.cache?.match(url) : undefined;
+    if (!cached) throw err;
+    return { manifest: parseManifest(await cached.json(), url), fromCache: true };
+  }
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Load `files` of the pack at `baseUrl`, verified, reporting progress over the
+ * total byte count. Returns path → bytes. `fromCache` is true if no byte came
+ * from the network.
+ */
+export async function loadFiles(
+  deps: LoaderDeps,
+  baseUrl: string,
+  files: FileRef[],
+  onProgress?: ProgressCallback,
+): Promise<{ data: Map<string, Uint8Array>; fromCache: boolean }> {
+  const unique = [...new Map(files.map((f) => [f.path, f])).values()];
+  const total = unique.reduce((s, f) => s + f.bytes, 0);
+  let done = 0;
+  let fromCache = true;
+  const data = new Map<string, Uint8Array>();
+  const report = (item: string, text: string, phase: 'download' | 'verify' = 'download') =>
+    onProgress?.({ phase, item, done, total, text });
+
+  for (const f of unique) {
+    const url = `${baseUrl}${f.path}`;
+    const key = `${url}?sha256=${f.sha256}`;
+    const cached = await deps.cache?.match(key);
+    if (cached) {
+      const bytes = new Uint8Array(await cached.arrayBuffer());
+      if (bytes.byteLength === f.bytes) {
+        done += f.bytes;
+        data.set(f.path, bytes);
+        report(f.path, `${f.path} (cached)`);
+        continue;
+      }
+    }
+    fromCache = false;
+    const res = await fetchOrExplain(deps, url, `file "${f.path}"`);
+    const bytes = await readBody(res, f, (n) => {
+      done += n;
+      report(f.path, `Downloading ${f.path}`);
+    });
+    if (bytes.byteLength !== f.bytes) {
+      throw new EngineError(
+        'IntegrityError',
+        `${f.path} is ${bytes.byteLength} bytes but the manifest says ${f.bytes}. The download was cut short or the pack is out of date; reload, or re-export the pack.`,
+      );
+    }
+    report(f.path, `Verifying ${f.path}`, 'verify');
+    const hash = await sha256Hex(bytes);
+    if (hash !== f.sha256) {
+      throw new EngineError(
+        'IntegrityError',
+        `${f.path} failed its checksum (sha256 ${hash.slice(0, 12)}…, expected ${f.sha256.slice(0, 12)}…). The file is corrupt or was replaced; re-export the pack or fix its manifest.`,
+      );
+    }
+    data.set(f.path, bytes);
+    await deps.cache?.put(key, new Response(bytes as Uint8Array<ArrayBuffer>));
+  }
+  onProgress?.({ phase: 'download', item: '', done: total, total, text: fromCache ? 'Loaded from cache' : 'Downloaded' });
+  return { data, fromCache };
+}
+
+/** Read a body chunk by chunk, refusing to read far past the expected size. */
+async function readBody(res: Response, f: FileRef, onChunk: (n: number) => void): Promise<Uint8Array> {
+  if (!res.body) {
+    const b = new Uint8Array(await res.arrayBuffer());
+    onChunk(b.byteLength);
+    return b;
+  }
+  const out = new Uint8Array(f.bytes);
+  let offset = 0;
+  let extra = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const room = Math.max(0, f.bytes - offset);
+    out.set(value.subarray(0, room), offset);
+    offset += Math.min(room, value.byteLength);
+    extra += value.byteLength - Math.min(room, value.byteLength);
+    onChunk(Math.min(room, value.byteLength));
+    if (extra > 0) {
+      await reader.cancel();
+      throw new EngineError('IntegrityError', `${f.path} is larger than the ${f.bytes} bytes the manifest says. Re-export the pack.`);
+    }
+  }
+  return offset === f.bytes ? out : out.subarray(0, offset);
+}

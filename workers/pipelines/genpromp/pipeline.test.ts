@@ -1,0 +1,115 @@
+/**
+ * Parity: the TypeScript GenPromp pipeline (real ORT wasm sessions on the
+ * committed fixture pack) against the Python reference's goldens
+ * (python/scripts/write_pipeline_golden.py). Tolerance 1e-4 in fp32.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { aggregateAttention, localize } from '../../../src/shared/genpromp/aggregate';
+import { resizeForModel } from '../../../src/shared/image/preprocess';
+import type { Manifest } from '../../../src/shared/manifest';
+import { nodeEngine, packUrl, readPng, repoRoot } from '../../testing/nodeEngine';
+
+interface Aggregate {
+  timesteps: number[];
+  resolutions: number[];
+  map: number[];
+  boxesLargest: number[][];
+  boxesAll: number[][];
+  boxesLargestTau50: number[][];
+}
+interface Golden {
+  timesteps: number[];
+  cases: Array<{
+    image: string;
+    resizedSha256: string;
+    top5: Array<{ index: number; probability: number }>;
+    runs: Array<{ lambda: number; classIndex: number; aggregates: Aggregate[]; maps?: Record<string, Record<string, number[]>> }>;
+  }>;
+}
+
+const golden: Golden = JSON.parse(readFileSync(`${repoRoot}fixtures/golden/genpromp-fixture.json`, 'utf8'));
+const TOL = 1e-4;
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+describe('GenPromp pipeline parity with the Python reference (fixture pack, fp32, wasm)', () => {
+  const engine = nodeEngine();
+  let manifest: Manifest;
+
+  beforeAll(async () => {
+    await engine.init();
+    manifest = (await engine.loadPack(packUrl('public/models/fixture-tiny'))).manifest;
+  });
+
+  for (const c of golden.cases) {
+    describe(c.image, () => {
+      it('resizes exactly like PIL and classifies like PyTorch', async () => {
+        const px = await readPng(`${repoRoot}${c.image}`);
+        const rgb = resizeForModel(px.rgba, px.width, px.height, manifest.preprocess.alphaBackground, manifest.preprocess.size);
+        expect(createHash('sha256').update(rgb).digest('hex')).toBe(c.resizedSha256);
+        const analysis = await engine.analyzeImage(px);
+        expect(analysis.topK.map((k) => k.index)).toEqual(c.top5.map((k) => k.index));
+        expect(maxAbsDiff(analysis.topK.map((k) => k.probability), c.top5.map((k) => k.probability))).toBeLessThan(1e-5);
+      });
+
+      for (const run of c.runs) {
+        it(`λ=${run.lambda}: raw maps, aggregated maps and boxes match`, async () => {
+          const px = await readPng(`${repoRoot}${c.image}`);
+          const { imageKey } = await engine.analyzeImage(px);
+          const res = await engine.genprompMaps({ imageKey, classIndex: run.classIndex, lambda: run.lambda, timesteps: golden.timesteps });
+          if (run.maps) {
+            for (const [t, layers] of Object.entries(run.maps)) {
+              for (const [name, values] of Object.entries(layers)) {
+                expect(maxAbsDiff(res.maps[Number(t)]![name]!, values), `t=${t} ${name}`).toBeLessThan(TOL);
+              }
+            }
+          }
+          for (const agg of run.aggregates) {
+            const map = aggregateAttention(res.maps, {
+              timesteps: agg.timesteps,
+              resolutions: agg.resolutions,
+              outputs: manifest.unetAttention,
+              latentSize: manifest.vae.latentSize,
+            });
+            expect(map).not.toBeNull();
+            const label = `t=${agg.timesteps} res=${agg.resolutions}`;
+            expect(maxAbsDiff(map!, agg.map), label).toBeLessThan(TOL);
+            const frame = manifest.preprocess.size;
+            expect(localize(map!, manifest.vae.latentSize, frame, manifest.genpromp.threshold, 'largest').boxes, label).toEqual(agg.boxesLargest);
+            expect(localize(map!, manifest.vae.latentSize, frame, manifest.genpromp.threshold, 'all').boxes.sort(), label).toEqual(agg.boxesAll.sort());
+            expect(localize(map!, manifest.vae.latentSize, frame, 0.5, 'largest').boxes, label).toEqual(agg.boxesLargestTau50);
+          }
+        });
+      }
+    });
+  }
+
+  it('serves repeated timesteps from cache and λ changes without re-running the text encoder', async () => {
+    const px = await readPng(`${repoRoot}${golden.cases[0]!.image}`);
+    const { imageKey } = await engine.analyzeImage(px);
+    const first = await engine.genprompMaps({ imageKey, classIndex: 1, lambda: 0.3, timesteps: [0, 99] });
+    expect(first.cachedTimesteps).toEqual([]);
+    const again = await engine.genprompMaps({ imageKey, classIndex: 1, lambda: 0.3, timesteps: [0, 99, 199] });
+    expect(again.cachedTimesteps).toEqual([0, 99]);
+    expect(Object.keys(again.timings.unetPerTimestep ?? {})).toEqual(['199']);
+    const lambdaMoved = await engine.genprompMaps({ imageKey, classIndex: 1, lambda: 0.35, timesteps: [0] });
+    expect(lambdaMoved.timings.textEncoder).toBe(0); // f_d, f_r cached per class
+    expect(maxAbsDiff(lambdaMoved.maps[0]!.attn_mid_0_0!, first.maps[0]!.attn_mid_0_0!)).toBeGreaterThan(0);
+  });
+
+  it('drops a queued request that a newer one superseded', async () => {
+    const px = await readPng(`${repoRoot}${golden.cases[0]!.image}`);
+    const { imageKey } = await engine.analyzeImage(px);
+    const older = engine.genprompMaps({ imageKey, classIndex: 2, lambda: 0.1, timesteps: [0, 99] });
+    const newer = engine.genprompMaps({ imageKey, classIndex: 2, lambda: 0.2, timesteps: [0, 99] });
+    await expect(older).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(newer).resolves.toMatchObject({ request: { lambda: 0.2 } });
+  });
+});
