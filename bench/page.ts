@@ -1,0 +1,120 @@
+/**
+ * Benchmark page: drives the real engine Worker through the app's engine client
+ * and times what a user waits for. Results go to window.__bench (read by
+ * bench/run.mjs). Query: ?pack=<url>&backend=wasm|webgpu&image=<url>&repeats=N
+ */
+import { getEngine } from '../src/engine-client';
+import { aggregateAttention, localize } from '../src/shared/genpromp/aggregate';
+import type { GenprompMaps } from '../src/shared/api';
+
+const q = new URLSearchParams(location.search);
+const repeats = Number(q.get('repeats') ?? 15);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN;
+};
+const stats = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length });
+
+async function decode(url: string) {
+  const bmp = await createImageBitmap(await (await fetch(url)).blob(), { premultiplyAlpha: 'none' });
+  const canvas = new OffscreenCanvas(bmp.width, bmp.height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.drawImage(bmp, 0, 0);
+  return { width: bmp.width, height: bmp.height, rgba: ctx.getImageData(0, 0, bmp.width, bmp.height).data };
+}
+
+async function main() {
+  const engine = getEngine();
+  await engine.clearCache().catch(() => undefined);
+  const device = await (engine.init as (p?: string) => ReturnType<typeof engine.init>)(q.get('backend') ?? 'wasm');
+  const packUrl = new URL(q.get('pack') ?? '/models/fixture-tiny/', location.href).href;
+
+  let t = performance.now();
+  const pack = await engine.loadPack(packUrl);
+  const loadMs = performance.now() - t;
+  const m = pack.manifest;
+  const px = await decode(new URL(q.get('image') ?? '/samples/dog.png', location.href).href);
+
+  t = performance.now();
+  const analysis = await engine.analyzeImage(px);
+  const analyzeMs = performance.now() - t;
+  const cls = analysis.topK[0]!.index;
+  const g = m.genpromp;
+  const opts = { timesteps: g.timesteps, resolutions: g.resolutions, outputs: m.unetAttention, latentSize: m.vae.latentSize };
+  const post = (maps: GenprompMaps['maps'], tau: number) => localize(aggregateAttention(maps, opts)!, m.vae.latentSize, analysis.frame, tau, 'largest');
+
+  // First GenPromp call for the class: text encoder + UNet at every default timestep.
+  t = performance.now();
+  const first = await engine.genprompMaps({ imageKey: analysis.imageKey, classIndex: cls, lambda: g.lambda, timesteps: g.timesteps });
+  post(first.maps, g.threshold);
+  const firstMapMs = performance.now() - t;
+
+  // Per-timestep UNet cost over all offered timesteps (λ kept, new t each).
+  const unetPerT: Record<number, number> = {};
+  const allT = await engine.genprompMaps({ imageKey: analysis.imageKey, classIndex: cls, lambda: g.lambda, timesteps: g.timestepChoices });
+  Object.assign(unetPerT, first.timings.unetPerTimestep, allT.timings.unetPerTimestep);
+
+  const postMs: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const s = performance.now();
+    post(first.maps, g.threshold);
+    postMs.push(performance.now() - s);
+  }
+
+  // λ change: a new λ every time (never cached), full redraw from the UI thread.
+  const lambdaMs: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const lambda = Math.round((0.013 + i / repeats) * 1000) / 1000;
+    const s = performance.now();
+    const r = await engine.genprompMaps({ imageKey: analysis.imageKey, classIndex: cls, lambda, timesteps: g.timesteps });
+    post(r.maps, g.threshold);
+    lambdaMs.push(performance.now() - s);
+  }
+
+  // Threshold change: aggregation + box on the UI thread, no model.
+  const thresholdMs: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const s = performance.now();
+    post(first.maps, 0.1 + (0.8 * i) / repeats);
+    thresholdMs.push(performance.now() - s);
+  }
+
+  // Class change: text encoder (first time for the class) + UNet + redraw.
+  const classMs: number[] = [];
+  for (const c of m.classes.filter((c) => c.index !== cls)) {
+    const s = performance.now();
+    const r = await engine.genprompMaps({ imageKey: analysis.imageKey, classIndex: c.index, lambda: g.lambda, timesteps: g.timesteps });
+    post(r.maps, g.threshold);
+    classMs.push(performance.now() - s);
+  }
+
+  const result = {
+    pack: m.id,
+    backend: device.backend,
+    device: device.description,
+    variants: pack.variants,
+    crossOriginIsolated,
+    wasmThreads: device.wasmThreads,
+    timesteps: g.timesteps,
+    stagesMs: {
+      load: loadMs,
+      preprocess: analysis.timings.preprocess,
+      classifier: analysis.timings.classifier,
+      vae: analysis.timings.vae,
+      analyzeRoundTrip: analyzeMs,
+      textEncoder7Templates: first.timings.textEncoder,
+      unetPerTimestep: unetPerT,
+      postprocess: stats(postMs),
+      firstMap: firstMapMs,
+    },
+    latencyMs: { lambdaChange: stats(lambdaMs), thresholdChange: stats(thresholdMs), classChange: stats(classMs) },
+  };
+  (window as unknown as { __bench: unknown }).__bench = result;
+  document.getElementById('out')!.textContent = JSON.stringify(result, null, 2);
+}
+
+main().catch((err) => {
+  (window as unknown as { __bench: unknown }).__bench = { error: String(err?.stack ?? err) };
+  document.getElementById('out')!.textContent = String(err?.stack ?? err);
+});

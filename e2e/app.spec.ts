@@ -1,0 +1,67 @@
+/** The core loop on the wasm backend: image in → top-5, map and box; sliders redraw. */
+import { expect, test } from '@playwright/test';
+import { dropFile, mapCanvas, openApp, pickFile, readyMap, root, setSlider } from './helpers';
+
+test.beforeEach(async ({ page }) => {
+  await openApp(page);
+});
+
+test('serves a cross-origin-isolated page and runs on multi-threaded wasm', async ({ page }) => {
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await expect(page.getByTestId('backend-badge')).toContainText(/wasm/i);
+  await expect(page.getByTestId('backend-badge')).toContainText(/threads/i);
+});
+
+test('drop an image: top-5, map and box appear', async ({ page }) => {
+  await expect(mapCanvas(page)).toHaveAttribute('data-state', 'empty');
+  await dropFile(page, `${root}public/samples/dog.png`, 'image/png');
+  const { hash, box } = await readyMap(page);
+  expect(hash).not.toBe('');
+  const boxes = JSON.parse(box) as number[][];
+  expect(boxes.length).toBeGreaterThan(0);
+  expect(boxes[0]!.length).toBe(4);
+  await expect(page.getByTestId('top5-item')).toHaveCount(5);
+});
+
+test('moving λ redraws a different map without a Run button', async ({ page }) => {
+  await pickFile(page, `${root}public/samples/cat.png`);
+  const first = await readyMap(page);
+  await setSlider(page, 'lambda-slider', 0);
+  const atZero = await readyMap(page, first.hash);
+  await setSlider(page, 'lambda-slider', 1);
+  const atOne = await readyMap(page, atZero.hash);
+  expect(new Set([first.hash, atZero.hash, atOne.hash]).size).toBe(3);
+  await expect(page.getByRole('button', { name: /^run$/i })).toHaveCount(0);
+});
+
+test('threshold, class and timestep changes redraw', async ({ page }) => {
+  await pickFile(page, `${root}public/samples/bird.png`);
+  const first = await readyMap(page);
+  await setSlider(page, 'threshold-slider', 0.05);
+  await expect(mapCanvas(page)).not.toHaveAttribute('data-box', first.box);
+  const low = await readyMap(page);
+  expect(low.hash).toBe(first.hash); // the threshold changes the box, not the map
+  await setSlider(page, 'threshold-slider', 0.9);
+  await expect(mapCanvas(page)).not.toHaveAttribute('data-box', low.box);
+
+  const options = await page.getByTestId('class-select').locator('option').allTextContents();
+  expect(options.length).toBe(6);
+  const current = await page.getByTestId('class-select').inputValue();
+  const other = (await page.getByTestId('class-select').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).find((v) => v !== current)!;
+  await page.getByTestId('class-select').selectOption(other);
+  const otherClass = await readyMap(page, first.hash);
+
+  await page.getByTestId('timestep-toggle-999').click();
+  await readyMap(page, otherClass.hash);
+});
+
+test('a garbage file shows a message and the previous result stays; the app keeps working', async ({ page }) => {
+  await pickFile(page, `${root}public/samples/fish.png`);
+  const before = await readyMap(page);
+  await pickFile(page, `${root}e2e/fixtures/bad-images/not-an-image.png`);
+  await expect(page.getByTestId('error-banner')).toBeVisible();
+  await expect(page.getByTestId('error-banner')).toContainText(/not an image|unsupported|not recognised|not recognized/i);
+  await expect(mapCanvas(page)).toHaveAttribute('data-map-hash', before.hash);
+  await pickFile(page, `${root}public/samples/dog.png`);
+  await readyMap(page, before.hash);
+});

@@ -1,0 +1,40 @@
+/** Every awkward file gets a clear message or correct handling, and the app keeps working. */
+import { expect, test } from '@playwright/test';
+import { openApp, pickFile, readyMap, root } from './helpers';
+
+const dir = `${root}e2e/fixtures/bad-images`;
+
+const rejected: Array<[string, RegExp]> = [
+  ['zero-byte.png', /empty|0 bytes|zero/i],
+  ['not-an-image.png', /not an image|unsupported|not recognised|not recognized/i],
+  ['truncated.png', /corrupt|truncated|could not be decoded/i],
+  ['corrupt.jpg', /corrupt|truncated|could not be decoded/i],
+  ['bomb.png', /too large|pixels|dimensions/i],
+];
+const accepted = ['cmyk.jpg', 'grey16.png', 'grey.png', 'alpha.png', 'exif-rotated.jpg', 'image.svg', 'animated.gif'];
+
+test.beforeEach(async ({ page }) => {
+  await openApp(page);
+  await pickFile(page, `${root}public/samples/dog.png`);
+  await readyMap(page);
+});
+
+for (const [file, message] of rejected) {
+  test(`rejects ${file} with a message and keeps the previous result`, async ({ page }) => {
+    const before = await page.getByTestId('map-canvas').getAttribute('data-map-hash');
+    await pickFile(page, `${dir}/${file}`);
+    await expect(page.getByTestId('error-banner')).toContainText(message);
+    await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-map-hash', before!);
+    await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-state', 'ready');
+  });
+}
+
+for (const file of accepted) {
+  test(`handles ${file}`, async ({ page }) => {
+    const before = await page.getByTestId('map-canvas').getAttribute('data-map-hash');
+    await pickFile(page, `${dir}/${file}`);
+    await readyMap(page, before!);
+    await expect(page.getByTestId('error-banner')).toHaveCount(0);
+    if (file === 'animated.gif') await expect(page.getByTestId('notice-banner')).toContainText(/first frame/i);
+  });
+}
