@@ -1,0 +1,14 @@
+/** WSOL metrics with the reference codebases' exact conventions (metrics.md). */
+export type { Box } from '../postprocess/types';
+export { bestMatch, iog, iop, iou, maxIou } from './iou';
+export { ERROR_CATEGORIES, errorCategory, type ErrorCase, type ErrorCategory } from './errors';
+export { locMetrics, type LocMetrics, type LocOptions, type LocRecord } from './loc';
+export {
+  boxAccCurves,
+  BoxAccumulator,
+  boxIouCurve,
+  maxBoxAccV2,
+  thresholdGrid,
+  type BoxAccOptions,
+  type BoxAccResult,
+} from './boxAcc';
