@@ -22,7 +22,7 @@ import type { InferenceBackend, ModelSession, TensorData } from '../runtime/back
 import { GenprompPipeline } from '../pipelines/genpromp/pipeline';
 import { loadTokenizer } from '../pipelines/genpromp/tokenizer';
 import type { ProbeResult } from './device';
-import { loadFiles, loadManifest, loadPackIndex, packBaseUrl } from './packLoader';
+import { CACHE_NAME, loadFiles, loadManifest, loadPackIndex, packBaseUrl } from './packLoader';
 import type { CacheLike, FetchFn } from './packLoader';
 import { chooseVariant } from './variants';
 
@@ -209,9 +209,7 @@ export class Engine implements EngineApi {
   }
 
   async clearCache(): Promise<void> {
-    const cache = (globalThis as { caches?: CacheStorage }).caches;
-    const { CACHE_NAME } = await import('./packLoader');
-    await cache?.delete(CACHE_NAME);
+    await (globalThis as { caches?: CacheStorage }).caches?.delete(CACHE_NAME);
   }
 }
 
