@@ -24,7 +24,7 @@ export default defineConfig({
   test: {
     environment: 'node',
     // Node has no browser bundle loader: give tests ORT's Node (wasm) build.
-    alias: { 'onnxruntime-web/webgpu': 'onnxruntime-web' },
+    alias: { 'onnxruntime-web/webgpu': 'onnxruntime-web', 'onnxruntime-web/wasm': 'onnxruntime-web' },
     include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 120_000,
   },

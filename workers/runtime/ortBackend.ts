@@ -1,11 +1,15 @@
 /**
  * onnxruntime-web behind the InferenceBackend interface — the only import of ORT.
  *
- * `onnxruntime-web/webgpu` is the native WebGPU EP build (JSEP is being retired,
- * browser-runtime.md §1); its wasm also serves the CPU (wasm EP) path. In Node
- * (unit tests) the package's `node` export condition gives ORT's wasm build.
+ * Two builds, loaded lazily so a page downloads one:
+ * - WebGPU: `onnxruntime-web/webgpu`, the native WebGPU EP (JSEP is being
+ *   retired, browser-runtime.md §1). Its wasm is asyncify-instrumented.
+ * - wasm EP: `onnxruntime-web/wasm`, the plain build. Measured with
+ *   `npm run bench` on the fixture pack (2 threads): a λ change took 113 ms median
+ *   on the asyncify build and 56 ms on the plain one.
+ * In Node (unit tests) Vitest aliases both to the package's Node (wasm) build.
  */
-import * as ort from 'onnxruntime-web/webgpu';
+import type * as Ort from 'onnxruntime-web';
 import { EngineError } from '../../src/shared/errors';
 import type { Backend } from '../../src/shared/api';
 import type { InferenceBackend, ModelSession, SessionOptions, TensorData } from './backend';
@@ -20,11 +24,25 @@ export interface OrtBackendOptions {
   device?: GPUDevice;
 }
 
-let configured = false;
+type OrtModule = typeof Ort;
 
-function configure(o: OrtBackendOptions): void {
-  if (configured) return;
-  configured = true;
+const loaded = new Map<Backend, Promise<OrtModule>>();
+
+/** Import the build for `kind` once, and configure it before its first session. */
+function loadOrt(o: OrtBackendOptions): Promise<OrtModule> {
+  let p = loaded.get(o.kind);
+  if (!p) {
+    p = (o.kind === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then((m) => {
+      const ort = m as unknown as OrtModule;
+      configure(ort, o);
+      return ort;
+    });
+    loaded.set(o.kind, p);
+  }
+  return p;
+}
+
+function configure(ort: OrtModule, o: OrtBackendOptions): void {
   ort.env.wasm.numThreads = o.numThreads;
   // A worker has no main thread to proxy to; ORT runs in place.
   ort.env.wasm.proxy = false;
@@ -41,13 +59,13 @@ function serial<T>(f: () => Promise<T>): Promise<T> {
 }
 
 export function createOrtBackend(o: OrtBackendOptions): InferenceBackend {
-  configure(o);
-  const providers: ort.InferenceSession.ExecutionProviderConfig[] =
-    o.kind === 'webgpu' ? [o.device ? ({ name: 'webgpu', device: o.device } as ort.InferenceSession.ExecutionProviderConfig) : { name: 'webgpu' }] : ['wasm'];
+  const providers: Ort.InferenceSession.ExecutionProviderConfig[] =
+    o.kind === 'webgpu' ? [o.device ? ({ name: 'webgpu', device: o.device } as Ort.InferenceSession.ExecutionProviderConfig) : { name: 'webgpu' }] : ['wasm'];
   return {
     kind: o.kind,
     async createSession(model: Uint8Array, opts: SessionOptions): Promise<ModelSession> {
-      let session: ort.InferenceSession;
+      const ort = await loadOrt(o);
+      let session: Ort.InferenceSession;
       try {
         session = await serial(() =>
           ort.InferenceSession.create(model, {
@@ -61,17 +79,17 @@ export function createOrtBackend(o: OrtBackendOptions): InferenceBackend {
           cause: err,
         });
       }
-      return wrapSession(session, opts.label);
+      return wrapSession(ort, session, opts.label);
     },
   };
 }
 
-function wrapSession(session: ort.InferenceSession, label: string): ModelSession {
+function wrapSession(ort: OrtModule, session: Ort.InferenceSession, label: string): ModelSession {
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(feeds, outputs) {
-      const ortFeeds: Record<string, ort.Tensor> = {};
+      const ortFeeds: Record<string, Ort.Tensor> = {};
       for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.dtype, t.data, t.dims);
       const result = await serial(() => (outputs ? session.run(ortFeeds, outputs) : session.run(ortFeeds)));
       const out: Record<string, TensorData> = {};
