@@ -11,6 +11,11 @@ import type { ClassEntry, Manifest, PackIndexEntry } from './manifest';
 export type Backend = 'webgpu' | 'wasm';
 export type BackendPreference = Backend | 'auto';
 
+export interface EngineOptions {
+  /** wasm threads (default: all cores up to 4 when cross-origin isolated, else 1). */
+  wasmThreads?: number;
+}
+
 export interface DeviceInfo {
   backend: Backend;
   /** Why this backend: e.g. "WebGPU adapter: google swiftshader (fallback adapter)". */
@@ -99,7 +104,10 @@ export interface GenprompMaps {
 }
 
 export type StageTimings = Partial<Record<'preprocess' | 'classifier' | 'vae' | 'textEncoder' | 'unet' | 'total', number>> & {
+  /** UNet time per timestep (a batched run's time divided by its size). */
   unetPerTimestep?: Record<number, number>;
+  /** How many timesteps the UNet ran in one batch. */
+  unetBatch?: number;
 };
 
 export interface EngineApi {
@@ -108,7 +116,7 @@ export interface EngineApi {
    * page URL (?backend=webgpu|wasm); 'auto' uses WebGPU unless it is missing or
    * a software adapter.
    */
-  init(preference?: BackendPreference): Promise<DeviceInfo>;
+  init(preference?: BackendPreference, options?: EngineOptions): Promise<DeviceInfo>;
   device(): Promise<DeviceInfo>;
   listPacks(indexUrl: string): Promise<PackIndexEntry[]>;
   /** Load (download, verify, cache, create sessions, warm up) the pack at `baseUrl`. */
