@@ -16,6 +16,7 @@ const opt = (name, dflt) => {
 const packDir = opt('pack', 'public/models/fixture-tiny').replace(/\/$/, '');
 const repeats = Number(opt('repeats', 15));
 const withWebgpu = args.includes('--webgpu');
+const threads = opt('threads', '');
 const port = Number(opt('port', 4174));
 const packUrl = `/${packDir.replace(/^public\//, '')}/`;
 
@@ -40,7 +41,7 @@ async function inBrowser(backend) {
   });
   try {
     const page = await ctx.newPage();
-    await page.goto(`${base}/bench/index.html?backend=${backend}&pack=${encodeURIComponent(packUrl)}&repeats=${repeats}`);
+    await page.goto(`${base}/bench/index.html?backend=${backend}&pack=${encodeURIComponent(packUrl)}&repeats=${repeats}${threads ? `&threads=${threads}` : ''}`);
     await page.waitForFunction(() => window.__bench, null, { timeout: 600_000, polling: 250 });
     return await page.evaluate(() => window.__bench);
   } finally {

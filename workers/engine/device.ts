@@ -6,7 +6,7 @@
  * The device is created here with the features ORT asks for, so its loss can be
  * watched and the engine can fall back to wasm and carry on.
  */
-import type { BackendPreference, DeviceInfo } from '../../src/shared/api';
+import type { BackendPreference, DeviceInfo, EngineOptions } from '../../src/shared/api';
 
 export interface ProbeResult {
   info: DeviceInfo;
@@ -17,15 +17,16 @@ export type { BackendPreference };
 
 const ORT_FEATURES: GPUFeatureName[] = ['shader-f16', 'subgroups' as GPUFeatureName, 'timestamp-query'];
 
-export function wasmThreads(): number {
+export function wasmThreads(requested?: number): number {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
   // Multi-threaded wasm needs SharedArrayBuffer, i.e. cross-origin isolation.
-  return isolated ? Math.max(1, Math.min(4, cores)) : 1;
+  if (!isolated) return 1;
+  return requested && requested >= 1 ? Math.min(requested, 16) : Math.max(1, Math.min(4, cores));
 }
 
-export async function probeDevice(preference: BackendPreference): Promise<ProbeResult> {
-  const threads = wasmThreads();
+export async function probeDevice(preference: BackendPreference, options: EngineOptions = {}): Promise<ProbeResult> {
+  const threads = wasmThreads(options.wasmThreads);
   const base = {
     wasmThreads: threads,
     crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,

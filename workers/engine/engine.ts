@@ -7,6 +7,7 @@ import type {
   BackendPreference,
   DeviceInfo,
   EngineApi,
+  EngineOptions,
   GenprompMaps,
   GenprompRequest,
   ImageAnalysis,
@@ -29,7 +30,7 @@ import { chooseVariant } from './variants';
 const ROLES: ModelRole[] = ['vae_encoder', 'text_encoder', 'unet', 'classifier'];
 
 export interface EngineDeps {
-  probe: (preference: BackendPreference) => Promise<ProbeResult>;
+  probe: (preference: BackendPreference, options: EngineOptions) => Promise<ProbeResult>;
   createBackend: (probe: ProbeResult) => InferenceBackend;
   fetch: FetchFn;
   openCache: () => Promise<CacheLike | null>;
@@ -61,9 +62,9 @@ export class Engine implements EngineApi {
     return next;
   }
 
-  async init(preference?: BackendPreference): Promise<DeviceInfo> {
+  async init(preference?: BackendPreference, options: EngineOptions = {}): Promise<DeviceInfo> {
     if (!this.probeResult) {
-      this.probeResult = await this.deps.probe(preference ?? this.deps.preference ?? 'auto');
+      this.probeResult = await this.deps.probe(preference ?? this.deps.preference ?? 'auto', options);
       this.backend = this.deps.createBackend(this.probeResult);
       this.watchDeviceLoss();
     }

@@ -9,7 +9,7 @@ const base = packUrl('public/models/fixture-tiny');
 const manifestText = readFileSync(`${repoRoot}public/models/fixture-tiny/manifest.json`, 'utf8');
 
 /** A fetch that serves the fixture pack with one file replaced or removed. */
-function tampered(path: string, body: Uint8Array | string | null): (url: string) => Promise<Response> {
+function tampered(path: string, body: Uint8Array<ArrayBuffer> | string | null): (url: string) => Promise<Response> {
   return async (url) => {
     if (url.split('?')[0] === `${base}${path}`) return body === null ? new Response('gone', { status: 404 }) : new Response(body);
     return fileFetch(url);
@@ -20,7 +20,7 @@ class MemoryCache implements CacheLike {
   readonly store = new Map<string, Uint8Array>();
   async match(key: string) {
     const v = this.store.get(key);
-    return v ? new Response(v) : undefined;
+    return v ? new Response(v as Uint8Array<ArrayBuffer>) : undefined;
   }
   async put(key: string, res: Response) {
     this.store.set(key, new Uint8Array(await res.arrayBuffer()));
