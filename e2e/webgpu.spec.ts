@@ -2,18 +2,39 @@
  * The WebGPU path on Chromium's software adapter (SwiftShader) with the fixture
  * pack: correctness only (it is ~80× slower than wasm, so nothing is timed).
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { openApp, pickFile, readyMap, root, setSlider } from './helpers';
 
-test('runs GenPromp on WebGPU when asked, and λ changes the map', async ({ page }) => {
+async function boxesAndTop5(page: Page) {
+  await setSlider(page, 'threshold-slider', 0.6);
+  await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-state', 'ready');
+  await page.waitForTimeout(200);
+  return {
+    box: await page.getByTestId('map-canvas').getAttribute('data-box'),
+    top5: await page.getByTestId('top5-item').allTextContents(),
+  };
+}
+
+test('runs GenPromp on WebGPU when asked, agrees with wasm, and λ changes the map', async ({ page, context }) => {
   test.setTimeout(300_000);
-  const hasAdapter = await page.goto('/').then(() => page.evaluate(async () => !!(await navigator.gpu?.requestAdapter())));
+  await page.goto('/');
+  const hasAdapter = await page.evaluate(async () => !!(await navigator.gpu?.requestAdapter()));
   expect(hasAdapter, 'Chromium was started with --enable-unsafe-webgpu and must expose an adapter').toBe(true);
+
   await openApp(page, '?backend=webgpu');
   await expect(page.getByTestId('backend-badge')).toContainText(/webgpu/i);
-  await pickFile(page, `${root}public/samples/dog.png`);
+  await pickFile(page, `${root}public/samples/cat.png`);
   const first = await readyMap(page);
   await expect(page.getByTestId('top5-item')).toHaveCount(5);
+  const onGpu = await boxesAndTop5(page);
+
+  const wasmPage = await context.newPage();
+  await openApp(wasmPage, '?backend=wasm');
+  await expect(wasmPage.getByTestId('backend-badge')).toContainText(/wasm/i);
+  await pickFile(wasmPage, `${root}public/samples/cat.png`);
+  await readyMap(wasmPage);
+  expect(await boxesAndTop5(wasmPage)).toEqual(onGpu);
+
   await setSlider(page, 'lambda-slider', 0);
   await readyMap(page, first.hash);
   await expect(page.getByTestId('backend-badge')).toContainText(/webgpu/i);
