@@ -98,6 +98,11 @@ async function main() {
     classMs.push(performance.now() - s);
   }
 
+  const tfjs =
+    q.get('backend') === 'webgpu'
+      ? await (await import('./tfjsPostprocess')).tfjsVsJs(aggregateAttention(first.maps, opts)!, m.vae.latentSize, analysis.frame, repeats)
+      : undefined;
+
   const result = {
     pack: m.id,
     backend: device.backend,
@@ -117,6 +122,7 @@ async function main() {
       postprocess: stats(postMs),
       firstMap: firstMapMs,
     },
+    ...(tfjs ? { tfjsPostprocess: tfjs } : {}),
     latencyMs: {
       lambdaChange: { ...stats(lambdaMs), unetBatch: g.timesteps.length },
       thresholdChange: stats(thresholdMs),
