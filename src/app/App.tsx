@@ -1,0 +1,66 @@
+/** The page: header with backend badge, banners, input, viewer, top-5, controls, pack panel. */
+import { useEffect } from 'react';
+import { Explainer } from '../components/Explainer';
+import { boot } from '../store/actions';
+import { ErrorBoundary } from './ErrorBoundary';
+import { intakeFiles } from './image/intake';
+import { Backend, Banners, ControlsPanel, InputPanel, PackPanel, TopKPanel, Viewer } from './panels';
+
+function useGlobalImageInput(): void {
+  useEffect(() => {
+    // Paste an image anywhere (text pastes into inputs are left alone).
+    const onPaste = (e: ClipboardEvent) => {
+      const files = e.clipboardData?.files;
+      if (files && files.length > 0) {
+        e.preventDefault();
+        intakeFiles(files);
+      }
+    };
+    // A file dropped outside the drop zone must not navigate away from the app.
+    const block = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+    };
+    window.addEventListener('paste', onPaste);
+    window.addEventListener('dragover', block);
+    window.addEventListener('drop', block);
+    return () => {
+      window.removeEventListener('paste', onPaste);
+      window.removeEventListener('dragover', block);
+      window.removeEventListener('drop', block);
+    };
+  }, []);
+}
+
+export function App() {
+  useEffect(() => boot(), []);
+  useGlobalImageInput();
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div>
+          <h1>wsol-lab</h1>
+          <p className="tagline">Where does the model think the object is? GenPromp, live in your browser.</p>
+        </div>
+        <ErrorBoundary>
+          <Backend />
+        </ErrorBoundary>
+      </header>
+      <ErrorBoundary>
+        <Banners />
+        <main className="layout">
+          <div className="col-main">
+            <InputPanel />
+            <Viewer />
+          </div>
+          <aside className="col-side">
+            <TopKPanel />
+            <ControlsPanel />
+            <PackPanel />
+            <Explainer />
+          </aside>
+        </main>
+      </ErrorBoundary>
+      <footer className="app-footer muted small">Everything runs in this tab; images never leave your device.</footer>
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * Error `name` (src/shared/errors.ts) → what the user reads: a title, the
+ * engine's own message as detail, and what to do about it.
+ */
+import type { EngineErrorName } from '../shared/errors';
+
+export interface UserMessage {
+  title: string;
+  detail: string;
+  action: string;
+}
+
+const TEXT: Record<EngineErrorName, { title: string; action: string }> = {
+  WebGPUUnavailable: {
+    title: 'WebGPU is not available',
+    action: 'The app falls back to WebAssembly (slower but correct). For speed, use a recent Chrome or Edge with hardware acceleration on.',
+  },
+  ShaderF16Unsupported: {
+    title: 'This GPU cannot run half-precision shaders',
+    action: 'The full-precision (fp32) models are used instead; nothing to do, it is only slower and uses more memory.',
+  },
+  DeviceLost: {
+    title: 'The GPU was lost',
+    action: 'The engine switched to WebAssembly. If you want WebGPU back, close other GPU-heavy tabs and reload the page.',
+  },
+  PackNotFound: {
+    title: 'Model pack not found',
+    action: 'Check the URL: it must point at a folder holding manifest.json, served over https with CORS allowed. The previous pack is still loaded.',
+  },
+  ManifestInvalid: {
+    title: 'The model pack’s manifest is invalid',
+    action: 'Re-export the pack with `python -m wsolkit.pack`, or fix the field named above. The previous pack is still loaded.',
+  },
+  IntegrityError: {
+    title: 'A model file failed its integrity check',
+    action: 'The download was corrupted or the pack changed on the server. Try again; if it persists, clear the cached models and reload.',
+  },
+  DownloadFailed: {
+    title: 'Download failed',
+    action: 'Check your connection (and, for a custom pack, that the server allows CORS), then try again.',
+  },
+  ModelCreateFailed: {
+    title: 'The model could not be started',
+    action: 'The device may be out of memory. Close other tabs, try a smaller pack, or reload to retry on WebAssembly.',
+  },
+  ModelIOMismatch: {
+    title: 'The model pack does not match this app',
+    action: 'The models’ inputs or outputs differ from what the manifest promises. Re-export the pack with the matching version of wsolkit.',
+  },
+  InvalidInput: {
+    title: 'The engine rejected the request',
+    action: 'Try another image or reset the controls. If it persists, reload the page.',
+  },
+  InvalidImage: {
+    title: 'This image cannot be used',
+    action: 'Pick another file: PNG, JPEG, GIF, WebP, BMP, AVIF or SVG. The previous image is still shown.',
+  },
+  UnsupportedMethod: {
+    title: 'This pack does not support GenPromp',
+    action: 'Load a GenPromp model pack from the pack selector.',
+  },
+  EngineNotReady: {
+    title: 'The engine is not ready',
+    action: 'Wait for the model pack to finish loading. If the engine crashed, it restarts by itself; reload the page if it keeps failing.',
+  },
+  AbortError: {
+    title: 'Cancelled',
+    action: 'A newer request replaced this one; nothing to do.',
+  },
+};
+
+const GENERIC = {
+  title: 'Something went wrong',
+  action: 'Try again. If it keeps happening, reload the page.',
+};
+
+export function isKnownName(name: string): name is EngineErrorName {
+  return Object.prototype.hasOwnProperty.call(TEXT, name);
+}
+
+export function describeError(name: string, message: string, context: string | null): UserMessage {
+  const t = isKnownName(name) ? TEXT[name] : GENERIC;
+  const detail = context ? `${context}: ${message}` : message;
+  return { title: t.title, detail, action: t.action };
+}

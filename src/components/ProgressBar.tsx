@@ -1,0 +1,33 @@
+/** One labelled progress bar; bytes are shown exactly as reported. */
+export interface ProgressBarProps {
+  label: string;
+  done: number;
+  total: number;
+  unit: 'bytes' | 'steps';
+  text?: string;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+export function ProgressBar({ label, done, total, unit, text }: ProgressBarProps) {
+  const frac = total > 0 ? Math.min(1, done / total) : 0;
+  const amount =
+    unit === 'bytes' ? `${formatBytes(done)} / ${formatBytes(total)}` : `${done} / ${total}`;
+  return (
+    <div className="progress" data-done={done} data-total={total}>
+      <div className="progress-head">
+        <span className="progress-label">{label}</span>
+        <span className="progress-amount" title={unit === 'bytes' ? `${done.toLocaleString()} of ${total.toLocaleString()} bytes` : undefined}>
+          {amount} ({(frac * 100).toFixed(0)}%)
+        </span>
+      </div>
+      <progress value={done} max={total > 0 ? total : 1} aria-label={label} />
+      {text && <div className="progress-text">{text}</div>}
+    </div>
+  );
+}

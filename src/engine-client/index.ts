@@ -1,0 +1,191 @@
+/**
+ * The UI's only door to the engine Worker.
+ *
+ * Owns the Worker's lifecycle: creates it, wraps it with Comlink, passes progress
+ * callbacks as proxies, transfers pixel buffers, and — when the Worker dies
+ * (`error` / `messageerror` event) — rejects every pending call, terminates it,
+ * starts a fresh one and tells its listeners, so the store can re-initialise.
+ * A Comlink call to a dead Worker would otherwise never settle.
+ */
+import * as Comlink from 'comlink';
+import type {
+  BackendPreference,
+  DeviceInfo,
+  EngineApi,
+  EngineOptions,
+  GenprompMaps,
+  GenprompRequest,
+  ImageAnalysis,
+  ImagePixels,
+  PackIndexEntry,
+  PackSummary,
+  ProgressCallback,
+} from '../shared/api';
+import { EngineError } from '../shared/errors';
+
+export interface CrashInfo {
+  /** What the Worker reported, if anything. */
+  message: string;
+  /** How many crashes happened in the last minute (including this one). */
+  recentCrashes: number;
+}
+
+type CrashListener = (info: CrashInfo) => void;
+
+/** The subset of EngineApi the UI uses, with transfer/proxy handled here. */
+export interface EngineClient {
+  init(preference?: BackendPreference, options?: EngineOptions): Promise<DeviceInfo>;
+  device(): Promise<DeviceInfo>;
+  listPacks(indexUrl: string): Promise<PackIndexEntry[]>;
+  loadPack(baseUrl: string, onProgress?: ProgressCallback): Promise<PackSummary>;
+  /** Sends a copy of the pixels (transferred), so the caller keeps its own. */
+  analyzeImage(image: ImagePixels): Promise<ImageAnalysis>;
+  genprompMaps(req: GenprompRequest): Promise<GenprompMaps>;
+  clearCache(): Promise<void>;
+  /** Called after the Worker crashed and a fresh one was started. Returns an unsubscribe function. */
+  onCrash(listener: CrashListener): () => void;
+  /** Terminate and recreate the Worker (last resort for a hang). Pending calls reject. */
+  restart(reason: string): void;
+}
+
+/** More crashes than this within a minute and the client stops restarting the Worker. */
+export const MAX_CRASHES_PER_MINUTE = 3;
+
+function createWorker(): Worker {
+  // The literal `new Worker(new URL(…, import.meta.url), { type: 'module' })` is
+  // what Vite recognises to bundle the worker; keep it in this exact shape.
+  return new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'wsol-engine' });
+}
+
+class WorkerEngineClient implements EngineClient {
+  private worker!: Worker;
+  private remote!: Comlink.Remote<EngineApi>;
+  /** Rejecters of the calls in flight on the current Worker. */
+  private pending = new Set<(err: Error) => void>();
+  private listeners = new Set<CrashListener>();
+  private crashTimes: number[] = [];
+  /** Set after too many crashes in a row: no new Worker until `restart()`. */
+  private dead: Error | null = null;
+
+  constructor() {
+    this.start();
+  }
+
+  private start(): void {
+    const worker = createWorker();
+    this.worker = worker;
+    this.remote = Comlink.wrap<EngineApi>(worker);
+    const onDeath = (message: string) => (ev: Event) => {
+      ev.preventDefault();
+      // Ignore late events from a Worker already replaced.
+      if (this.worker === worker) this.crashed(message);
+    };
+    worker.addEventListener('error', (ev) => {
+      const e = ev as ErrorEvent;
+      const where = e.filename ? ` (${e.filename.split('/').pop()}:${e.lineno})` : '';
+      onDeath(e.message ? `${e.message}${where}` : 'the engine worker failed to start or crashed')(ev);
+    });
+    worker.addEventListener('messageerror', onDeath('a message from the engine worker could not be read'));
+  }
+
+  private crashed(message: string): void {
+    const now = Date.now();
+    this.crashTimes = [...this.crashTimes.filter((t) => now - t < 60_000), now];
+    const err = new EngineError('EngineNotReady', `The engine worker stopped: ${message}.`);
+    this.teardown(err);
+    // A Worker that dies at start-up (e.g. its script fails to load) would die
+    // again at once: stop after a few tries instead of looping.
+    if (this.crashTimes.length > MAX_CRASHES_PER_MINUTE) this.dead = err;
+    else this.start();
+    const info: CrashInfo = { message, recentCrashes: this.crashTimes.length };
+    for (const l of this.listeners) l(info);
+  }
+
+  private teardown(err: Error): void {
+    const rejecters = [...this.pending];
+    this.pending.clear();
+    for (const reject of rejecters) reject(err);
+    try {
+      this.remote[Comlink.releaseProxy]();
+    } catch {
+      // The port may already be closed.
+    }
+    this.worker.terminate();
+  }
+
+  restart(reason: string): void {
+    if (!this.dead) this.teardown(new EngineError('EngineNotReady', `The engine was restarted: ${reason}.`));
+    this.dead = null;
+    this.crashTimes = [];
+    this.start();
+  }
+
+  /** Run `fn` against the current Worker; reject if that Worker dies first. */
+  private call<T>(fn: (remote: Comlink.Remote<EngineApi>) => Promise<T>): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise<T>((resolve, reject) => {
+      const rejecter = (err: Error) => reject(err);
+      this.pending.add(rejecter);
+      fn(this.remote).then(
+        (v) => {
+          this.pending.delete(rejecter);
+          resolve(v);
+        },
+        (e: unknown) => {
+          this.pending.delete(rejecter);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    });
+  }
+
+  init(preference?: BackendPreference, options?: EngineOptions): Promise<DeviceInfo> {
+    return this.call((r) => r.init(preference, options));
+  }
+
+  device(): Promise<DeviceInfo> {
+    return this.call((r) => r.device());
+  }
+
+  listPacks(indexUrl: string): Promise<PackIndexEntry[]> {
+    return this.call((r) => r.listPacks(indexUrl));
+  }
+
+  loadPack(baseUrl: string, onProgress?: ProgressCallback): Promise<PackSummary> {
+    // The callback lives here; the Worker gets a proxy to it (a MessagePort).
+    const cb = onProgress ? Comlink.proxy(onProgress) : undefined;
+    return this.call((r) => r.loadPack(baseUrl, cb));
+  }
+
+  analyzeImage(image: ImagePixels): Promise<ImageAnalysis> {
+    const rgba = image.rgba.slice();
+    const msg: ImagePixels = { width: image.width, height: image.height, rgba };
+    return this.call((r) => r.analyzeImage(Comlink.transfer(msg, [rgba.buffer])));
+  }
+
+  genprompMaps(req: GenprompRequest): Promise<GenprompMaps> {
+    return this.call((r) => r.genprompMaps({ ...req, timesteps: [...req.timesteps] }));
+  }
+
+  clearCache(): Promise<void> {
+    return this.call((r) => r.clearCache());
+  }
+
+  onCrash(listener: CrashListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+let client: EngineClient | null = null;
+
+/** The app-wide engine client, created (and the Worker started) on first use. */
+export function getEngine(): EngineClient {
+  client ??= new WorkerEngineClient();
+  return client;
+}
+
+/** Tests may install a fake (e.g. an in-thread EngineApi). */
+export function setEngineForTests(fake: EngineClient | null): void {
+  client = fake;
+}

@@ -1,0 +1,263 @@
+/**
+ * Store + actions against a fake engine: the staleness rules (a moved slider
+ * never shows an old map as current; late responses are dropped), UI-thread
+ * recomputes without worker calls, and recovery after a worker crash.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CrashInfo, EngineClient } from '../engine-client';
+import { setEngineForTests } from '../engine-client';
+import type { DeviceInfo, GenprompMaps, GenprompRequest, ImageAnalysis, PackSummary } from '../shared/api';
+import { abortError } from '../shared/errors';
+import type { Manifest } from '../shared/manifest';
+
+const outputs = [
+  { output: 'attn_mid', resolution: 4, block: 'mid', blockIndex: 0, layer: 0, heads: 1 },
+  { output: 'attn_up', resolution: 8, block: 'up', blockIndex: 1, layer: 0, heads: 1 },
+] as Manifest['unetAttention'];
+
+const manifest = {
+  id: 'fake',
+  label: 'Fake',
+  description: 'fake pack',
+  license: { spdx: 'MIT', attribution: null, notes: '' },
+  preprocess: { size: [32, 32], resize: 'pil-bicubic', range: [-1, 1], alphaBackground: [255, 255, 255] },
+  classes: ['dog', 'cat', 'bird'].map((n, i) => ({ index: i, name: n, displayName: n, metaToken: n, conceptToken: `<c${i}>` })),
+  vae: { scalingFactor: 0.18215, latentChannels: 4, latentSize: [8, 8] },
+  unetAttention: outputs,
+  genpromp: { lambda: 0.6, timesteps: [0, 99], timestepChoices: [0, 99, 499], resolutions: [4, 8], tokenPosition: 5, threshold: 0.25, latentSampling: 'sample', noiseSeed: 1 },
+} as unknown as Manifest;
+
+const device: DeviceInfo = {
+  backend: 'wasm',
+  description: 'fake wasm',
+  webgpu: null,
+  wasmThreads: 2,
+  crossOriginIsolated: true,
+  fallbackReason: null,
+};
+
+/** A blob whose peak position depends on (class, λ, t): different params → different maps. */
+function fakeMap(r: number, req: GenprompRequest, t: number): Float32Array {
+  const m = new Float32Array(r * r);
+  const cx = ((req.classIndex + 1) * 0.2 + req.lambda * 0.3 + t / 2000) * r;
+  const cy = (0.3 + req.lambda * 0.4) * r;
+  for (let y = 0; y < r; y++) for (let x = 0; x < r; x++) m[y * r + x] = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (0.1 * r * r));
+  return m;
+}
+
+interface Deferred<T> {
+  req: GenprompRequest;
+  resolve: (v: T) => void;
+  reject: (e: Error) => void;
+}
+
+class FakeEngine implements EngineClient {
+  calls: string[] = [];
+  mapsCalls: GenprompRequest[] = [];
+  /** When true, genprompMaps waits for `release()`. */
+  hold = false;
+  held: Deferred<GenprompMaps>[] = [];
+  crashListeners = new Set<(i: CrashInfo) => void>();
+
+  async init() {
+    this.calls.push('init');
+    return device;
+  }
+  async device() {
+    return device;
+  }
+  async listPacks() {
+    this.calls.push('listPacks');
+    return [{ id: 'fake', label: 'Fake', path: 'fake/', default: true }];
+  }
+  async loadPack(baseUrl: string, onProgress?: (p: { phase: 'download'; item: string; done: number; total: number; text: string }) => void) {
+    this.calls.push(`loadPack ${baseUrl}`);
+    onProgress?.({ phase: 'download', item: 'unet.onnx', done: 10, total: 10, text: 'done' });
+    return { manifest, variants: { unet: 'fp32' }, baseUrl, fromCache: false } satisfies PackSummary;
+  }
+  async analyzeImage(): Promise<ImageAnalysis> {
+    this.calls.push('analyze');
+    return {
+      imageKey: 'img-1',
+      topK: [1, 0, 2].map((i, k) => ({ index: i, name: `c${i}`, displayName: `c${i}`, probability: 0.5 - k * 0.1 })),
+      frame: [32, 32],
+      timings: { classifier: 1 },
+    };
+  }
+  genprompMaps(req: GenprompRequest): Promise<GenprompMaps> {
+    this.calls.push('maps');
+    this.mapsCalls.push(req);
+    const answer = (): GenprompMaps => {
+      const maps: GenprompMaps['maps'] = {};
+      for (const t of req.timesteps) maps[t] = Object.fromEntries(outputs.map((o) => [o.output, fakeMap(o.resolution, req, t)]));
+      return { request: req, maps, timings: { unet: 5 }, cachedTimesteps: [] };
+    };
+    if (!this.hold) return Promise.resolve(answer());
+    return new Promise((resolve, reject) => this.held.push({ req, resolve: () => resolve(answer()), reject }));
+  }
+  async clearCache() {}
+  onCrash(l: (i: CrashInfo) => void) {
+    this.crashListeners.add(l);
+    return () => this.crashListeners.delete(l);
+  }
+  restart() {}
+}
+
+
+const tick = (ms = 40) => new Promise((r) => setTimeout(r, ms));
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (cond()) return;
+    await tick(10);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+let fake: FakeEngine;
+let store: typeof import('./index');
+let actions: typeof import('./actions');
+let selectors: typeof import('./selectors');
+
+beforeEach(async () => {
+  vi.resetModules();
+  fake = new FakeEngine();
+  const client = await import('../engine-client');
+  client.setEngineForTests(fake);
+  store = await import('./index');
+  actions = await import('./actions');
+  selectors = await import('./selectors');
+  vi.stubGlobal('fetch', async () => new Response('not found', { status: 404 }));
+  actions.boot();
+  await until(() => store.useAppStore.getState().packStatus === 'ready', 'pack');
+});
+
+afterEach(() => {
+  setEngineForTests(null);
+  vi.unstubAllGlobals();
+});
+
+const state = () => store.useAppStore.getState();
+const canvas = () => selectors.selectCanvasState(state());
+
+function giveImage(sample: { boxes?: [number, number, number, number][] } | null = null) {
+  actions.acceptImage(
+    {
+      name: 'x.png',
+      pixels: { width: 64, height: 64, rgba: new Uint8ClampedArray(64 * 64 * 4) },
+      bitmap: {} as ImageBitmap,
+      info: { format: 'png' } as never,
+      notices: [],
+    },
+    sample ? { file: 'x.png', label: 'x', ...sample } : null,
+  );
+}
+
+describe('store', () => {
+  it('boots: init, pack list, default pack with manifest defaults', () => {
+    expect(fake.calls.slice(0, 3)).toEqual(['init', 'listPacks', expect.stringMatching(/^loadPack .*\/models\/fake\/$/)]);
+    const s = state();
+    expect(s.params).toMatchObject({ lambda: 0.6, timesteps: [0, 99], resolutions: [4, 8], threshold: 0.25, boxMode: 'largest', classIndex: null });
+    expect(s.device?.backend).toBe('wasm');
+    expect(canvas()).toBe('empty');
+  });
+
+  it('an image → analysis → top-1 class → maps → ready, with a hash, boxes and IoU', async () => {
+    giveImage({ boxes: [[0, 0, 32, 32]] });
+    expect(canvas()).toBe('updating');
+    await until(() => canvas() === 'ready', 'ready');
+    const s = state();
+    expect(s.params.classIndex).toBe(1); // top-1 of the fake classifier
+    expect(fake.mapsCalls).toEqual([{ imageKey: 'img-1', classIndex: 1, lambda: 0.6, timesteps: [0, 99] }]);
+    expect(s.display?.mapHash).toMatch(/^[0-9a-f]{8}-/);
+    expect(s.display?.boxes.length).toBeGreaterThan(0);
+    expect(s.display?.iou).not.toBeNull();
+    expect(s.computedTimesteps).toEqual([0, 99]);
+  });
+
+  it('threshold, box mode, resolutions and computed timesteps never call the worker', async () => {
+    giveImage();
+    await until(() => canvas() === 'ready', 'ready');
+    const n = fake.mapsCalls.length;
+    const hash = state().display!.mapHash;
+    actions.setThreshold(0.9);
+    expect(canvas()).toBe('updating'); // never the old boxes presented as current
+    await until(() => canvas() === 'ready', 'threshold');
+    expect(state().display!.mapHash).toBe(hash); // same map, new boxes
+    actions.toggleResolution(4);
+    await until(() => canvas() === 'ready', 'resolution');
+    expect(state().display!.mapHash).not.toBe(hash);
+    actions.toggleTimestep(99); // deselect: still cached
+    await until(() => canvas() === 'ready', 'timestep off');
+    actions.toggleTimestep(99);
+    await until(() => canvas() === 'ready', 'timestep on');
+    expect(fake.mapsCalls.length).toBe(n);
+    actions.toggleTimestep(499); // new timestep → worker, with the full selection
+    await until(() => canvas() === 'ready', 'new timestep');
+    expect(fake.mapsCalls.at(-1)?.timesteps).toEqual([0, 99, 499]);
+  });
+
+  it('a moved λ shows "updating" until its own answer; a late answer for an old λ is dropped', async () => {
+    giveImage();
+    await until(() => canvas() === 'ready', 'ready');
+    const first = state().display!.mapHash;
+    fake.hold = true;
+    actions.setLambda(0.2);
+    expect(canvas()).toBe('updating');
+    actions.setLambda(0.8);
+    await tick();
+    expect(fake.held.map((h) => h.req.lambda)).toEqual([0.2, 0.8]);
+    // The newer request answers first; then the old one arrives late.
+    fake.held[1]!.resolve(undefined as never);
+    await until(() => canvas() === 'ready', 'λ 0.8');
+    const at08 = state().display!.mapHash;
+    expect(at08).not.toBe(first);
+    fake.held[0]!.resolve(undefined as never);
+    await tick();
+    expect(canvas()).toBe('ready');
+    expect(state().display!.mapHash).toBe(at08);
+    expect(state().display!.key).toContain('l0.80');
+    // Going back to λ 0.2 uses the late answer from the cache: no new call.
+    const calls = fake.mapsCalls.length;
+    actions.setLambda(0.2);
+    await until(() => canvas() === 'ready', 'λ 0.2 from cache');
+    expect(fake.mapsCalls.length).toBe(calls);
+  });
+
+  it('AbortError from a superseded request is silent', async () => {
+    giveImage();
+    await until(() => canvas() === 'ready', 'ready');
+    fake.hold = true;
+    actions.setLambda(0.3);
+    actions.setClass(2);
+    await tick();
+    fake.held[0]!.reject(abortError('GenPromp request'));
+    fake.held[1]!.resolve(undefined as never);
+    await until(() => canvas() === 'ready', 'class 2');
+    expect(state().error).toBeNull();
+    expect(state().params.classIndex).toBe(2);
+  });
+
+  it('a failed maps request shows an error, is not retried in a loop, and the canvas is not "ready"', async () => {
+    giveImage();
+    await until(() => canvas() === 'ready', 'ready');
+    fake.hold = true;
+    actions.setLambda(0.4);
+    await tick();
+    fake.held[0]!.reject(Object.assign(new Error('boom'), { name: 'ModelCreateFailed' }));
+    await tick();
+    expect(state().error?.name).toBe('ModelCreateFailed');
+    expect(canvas()).toBe('empty');
+    expect(fake.held.length).toBe(1);
+  });
+
+  it('a worker crash re-initialises and reloads the pack', async () => {
+    giveImage();
+    await until(() => canvas() === 'ready', 'ready');
+    const before = fake.calls.length;
+    for (const l of fake.crashListeners) l({ message: 'out of memory', recentCrashes: 1 });
+    expect(state().error?.name).toBe('EngineNotReady');
+    await until(() => canvas() === 'ready', 'ready after crash');
+    expect(fake.calls.slice(before)).toEqual(['init', expect.stringMatching(/^loadPack/), 'analyze', 'maps']);
+  });
+});

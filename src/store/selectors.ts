@@ -1,0 +1,68 @@
+/**
+ * Narrow selectors. Each returns a primitive or a reference already held in the
+ * state, so components re-render only when what they show changes. Selectors
+ * that build objects are used with `useShallow`.
+ */
+import type { ClassScore, ProgressPhase } from '../shared/api';
+import type { AttentionOutput, ClassEntry } from '../shared/manifest';
+import { currentKeys } from './keys';
+import type { AppState, CanvasState } from './types';
+
+export const selectCanvasState = (s: AppState): CanvasState => {
+  if (!s.image) return 'empty';
+  const keys = currentKeys(s);
+  if (keys && s.display && s.display.key === keys.displayKey && s.display.imageId === s.image.id) return 'ready';
+  if (s.pending.analyze || s.pending.maps || s.pending.local || s.packStatus === 'loading' || s.engineStatus === 'starting') {
+    return 'updating';
+  }
+  return 'empty';
+};
+
+/** The map is drawn only over the image it belongs to; dimmed unless it is current. */
+export const selectDrawnDisplay = (s: AppState) =>
+  s.display && s.image && s.display.imageId === s.image.id && selectCanvasState(s) !== 'empty' ? s.display : null;
+
+/** True while the worker is computing something the current parameters need. */
+export const selectModelBusy = (s: AppState): boolean => s.pending.analyze || s.pending.maps;
+
+export const selectTopK = (s: AppState): ClassScore[] | null =>
+  s.analysis && s.image && s.analysis.imageId === s.image.id && s.analysis.packGen === s.packGen ? s.analysis.topK : null;
+
+const NO_CLASSES: ClassEntry[] = [];
+export const selectClasses = (s: AppState): ClassEntry[] => s.pack?.manifest.classes ?? NO_CLASSES;
+
+const NO_NUMS: number[] = [];
+export const selectTimestepChoices = (s: AppState): number[] => s.pack?.manifest.genpromp.timestepChoices ?? NO_NUMS;
+
+/** Distinct attention resolutions of the pack, ascending. Memoised on the outputs array. */
+let resCache: { outputs: AttentionOutput[] | null; value: number[] } = { outputs: null, value: NO_NUMS };
+export const selectResolutionChoices = (s: AppState): number[] => {
+  const outputs = s.pack?.manifest.unetAttention ?? null;
+  if (outputs !== resCache.outputs) {
+    resCache = { outputs, value: outputs ? [...new Set(outputs.map((o) => o.resolution))].sort((a, b) => a - b) : NO_NUMS };
+  }
+  return resCache.value;
+};
+
+export interface PhaseProgress {
+  phase: ProgressPhase;
+  done: number;
+  total: number;
+  text: string;
+}
+
+const PHASES: ProgressPhase[] = ['download', 'verify', 'create', 'warmup'];
+
+/**
+ * One bar per phase from that phase's latest report: the engine reports
+ * cumulative `done` over the phase's `total` (bytes over all files for
+ * download/verify, models for create/warm-up), `item` naming the current file.
+ */
+export function aggregateProgress(progress: AppState['progress']): PhaseProgress[] {
+  const out: PhaseProgress[] = [];
+  for (const phase of PHASES) {
+    const r = progress[phase];
+    if (r) out.push({ phase, done: Math.min(r.done, r.total), total: r.total, text: r.text });
+  }
+  return out;
+}
