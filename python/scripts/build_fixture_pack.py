@@ -128,7 +128,7 @@ def main():
         "models": exported["models"],
     }
     pack.write_manifest(out, manifest)
-    pack.update_index(args.out, PACK_ID, manifest["label"], default=not (args.out / "index.json").exists())
+    pack.update_index(args.out, PACK_ID, manifest["label"])
     sample_images(args.samples, args.seed)
     total = sum(p.stat().st_size for p in out.iterdir())
     print(f"wrote {out} ({total / 1e6:.2f} MB)")

@@ -60,3 +60,16 @@ def test_pipeline_golden_regenerates_identically(tmp_path):
     out = tmp_path / "golden.json"
     subprocess.run([sys.executable, str(ROOT / "python/scripts/write_pipeline_golden.py"), "--out", str(out)], check=True, capture_output=True)
     assert json.loads(out.read_text()) == json.loads((ROOT / "fixtures/golden/genpromp-fixture.json").read_text())
+
+
+def test_update_index_keeps_and_assigns_the_default(tmp_path):
+    from wsolkit.pack import update_index
+
+    update_index(tmp_path, "a", "A")
+    update_index(tmp_path, "b", "B")
+    update_index(tmp_path, "a", "A again")
+    packs = json.loads((tmp_path / "index.json").read_text())["packs"]
+    assert [(p["id"], p["default"]) for p in packs] == [("a", True), ("b", False)]
+    update_index(tmp_path, "b", "B", make_default=True)
+    packs = json.loads((tmp_path / "index.json").read_text())["packs"]
+    assert [(p["id"], p["default"]) for p in packs] == [("a", False), ("b", True)]

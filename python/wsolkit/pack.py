@@ -148,13 +148,18 @@ def producer(script: str) -> dict:
     }
 
 
-def update_index(models_dir: Path, pack_id: str, label: str, default: bool) -> None:
-    """Add or replace the pack in public/models/index.json."""
+def update_index(models_dir: Path, pack_id: str, label: str, make_default: bool = False) -> None:
+    """Add or replace the pack in public/models/index.json.
+
+    A rebuilt pack keeps its place and default flag; a pack becomes the default
+    when asked, or when no other pack is.
+    """
     index_path = models_dir / "index.json"
     packs = json.loads(index_path.read_text())["packs"] if index_path.exists() else []
-    packs = [p for p in packs if p["id"] != pack_id]
-    if default:
+    old = next((p for p in packs if p["id"] == pack_id), None)
+    entry = {"id": pack_id, "label": label, "path": f"{pack_id}/", "default": bool(old and old.get("default"))}
+    packs = [entry if p["id"] == pack_id else p for p in packs] if old else [*packs, entry]
+    if make_default or not any(p.get("default") for p in packs):
         for p in packs:
-            p["default"] = False
-    packs.append({"id": pack_id, "label": label, "path": f"{pack_id}/", "default": default})
+            p["default"] = p["id"] == pack_id
     index_path.write_text(json.dumps({"packs": packs}, indent=2) + "\n")
