@@ -28,6 +28,8 @@ import type { CacheLike, FetchFn } from './packLoader';
 import { chooseVariant } from './variants';
 
 const ROLES: ModelRole[] = ['vae_encoder', 'text_encoder', 'unet', 'classifier'];
+/** Errors that a different backend would not fix. */
+const PACK_ERRORS = new Set(['ManifestInvalid', 'ModelIOMismatch', 'IntegrityError', 'DownloadFailed', 'PackNotFound']);
 
 export interface EngineDeps {
   probe: (preference: BackendPreference, options: EngineOptions) => Promise<ProbeResult>;
@@ -86,12 +88,18 @@ export class Engine implements EngineApi {
   /** Switch to wasm and rebuild the current pack's sessions from the bytes in memory. */
   private async fallBackToWasm(reason: string): Promise<void> {
     const prev = this.probeResult!;
+    if (prev.info.backend === 'wasm') return; // a loss noticed twice (run failure + lost promise)
     const info: DeviceInfo = { ...prev.info, backend: 'wasm', description: `wasm (CPU, ${prev.info.wasmThreads} threads) after a WebGPU failure`, fallbackReason: reason };
     this.probeResult = { info };
     this.backend = this.deps.createBackend(this.probeResult);
     if (this.pack) {
-      const { manifest, baseUrl, fromCache } = this.pack.summary;
-      this.pack = await this.buildPack(manifest, baseUrl, this.pack.files, fromCache);
+      const old = this.pack;
+      const { manifest, baseUrl, fromCache } = old.summary;
+      this.pack = await this.buildPack(manifest, baseUrl, old.files, fromCache);
+      // Latents, text embeddings and maps do not depend on the backend: keep them,
+      // so the image on screen keeps working after the switch.
+      this.pack.pipeline.adoptCaches(old.pipeline);
+      await Promise.all(ROLES.map((r) => old.sessions[r].release().catch(() => undefined)));
     }
   }
 
@@ -104,17 +112,21 @@ export class Engine implements EngineApi {
       await this.init();
       const baseUrl = packBaseUrl(location, (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/');
       const deps = { fetch: this.deps.fetch, cache: await this.deps.openCache() };
-      const { manifest, fromCache: manifestCached } = await loadManifest(deps, baseUrl);
+      // The manifest is revalidated online (it is small and says what changed);
+      // the model files are content-addressed in the cache, so `fromCache` is theirs.
+      const { manifest } = await loadManifest(deps, baseUrl);
       const chosen = this.chooseVariants(manifest);
       const files = packFiles(manifest, new Set(Object.values(chosen).map((v) => v.path)));
       const { data, fromCache } = await loadFiles(deps, baseUrl, files, onProgress);
       try {
-        const next = await this.buildPack(manifest, baseUrl, data, fromCache && manifestCached, onProgress);
+        const next = await this.buildPack(manifest, baseUrl, data, fromCache, onProgress);
         await this.releasePack();
         this.pack = next;
       } catch (err) {
-        if (this.backend?.kind === 'webgpu' && (err as Error).name === 'ModelCreateFailed') {
-          await this.fallBackToWasm(String((err as Error).message));
+        // Creation or warm-up failing on WebGPU (missing f16, out of memory, a
+        // kernel the EP lacks) is the device's fault, not the pack's: use wasm.
+        if (this.backend?.kind === 'webgpu' && !PACK_ERRORS.has((err as Error).name)) {
+          await this.fallBackToWasm(`WebGPU could not run this pack: ${String((err as Error).message)}`);
           const next = await this.buildPack(manifest, baseUrl, data, fromCache, onProgress);
           await this.releasePack();
           this.pack = next;

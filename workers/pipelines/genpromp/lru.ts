@@ -18,6 +18,11 @@ export class LruCache<K, V> {
     while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
   }
 
+  /** Insert all of `other`'s entries, oldest first, so recency order is kept. */
+  copyFrom(other: LruCache<K, V>): void {
+    for (const [k, v] of other.map) this.set(k, v);
+  }
+
   clear(): void {
     this.map.clear();
   }

@@ -59,6 +59,14 @@ export class GenprompPipeline {
     this.diffusionNoise = gaussian(diffusionSeed(manifest.genpromp.noiseSeed), manifest.vae.latentChannels * h * w);
   }
 
+  /** Take over another pipeline's caches (same pack, e.g. after a backend switch). */
+  adoptCaches(from: GenprompPipeline): void {
+    if (from.manifest.id !== this.manifest.id) return;
+    this.images.copyFrom(from.images);
+    this.text.copyFrom(from.text);
+    this.maps.copyFrom(from.maps);
+  }
+
   /** Preprocess, classify and VAE-encode; cached by content. */
   async analyze(px: ImagePixels): Promise<ImageAnalysis> {
     const m = this.manifest;

@@ -1,0 +1,84 @@
+/** WebGPU → wasm fallback: on device loss and on model-creation failure, the engine carries on. */
+import { describe, expect, it } from 'vitest';
+import type { DeviceInfo } from '../../src/shared/api';
+import { createOrtBackend } from '../runtime/ortBackend';
+import type { InferenceBackend } from '../runtime/backend';
+import { fileFetch, packUrl, readPng, repoRoot } from '../testing/nodeEngine';
+import { Engine } from './engine';
+import type { ProbeResult } from './device';
+
+const gpuInfo: DeviceInfo = {
+  backend: 'webgpu',
+  description: 'fake WebGPU',
+  webgpu: { available: true, vendor: 'test', architecture: 'fake', isFallbackAdapter: false, shaderF16: false, maxBufferSize: 1 << 30, maxStorageBufferBindingSize: 1 << 30 },
+  wasmThreads: 1,
+  crossOriginIsolated: false,
+  fallbackReason: null,
+};
+
+/** A "WebGPU" backend that is really wasm (Node has no GPU), optionally failing to create sessions. */
+function backendFor(p: ProbeResult, failOnGpu: boolean): InferenceBackend {
+  const wasm = createOrtBackend({ kind: 'wasm', numThreads: 1 });
+  if (p.info.backend === 'wasm') return wasm;
+  return {
+    kind: 'webgpu',
+    // Like a real f16 failure, it surfaces when the session first runs (warm-up).
+    createSession: async (model, opts) => {
+      const session = await wasm.createSession(model, opts);
+      return failOnGpu ? { ...session, run: () => Promise.reject(new Error('Program Cast requires f16 but the device does not support it')) } : session;
+    },
+  };
+}
+
+function engineWith(failOnGpu: boolean, lose?: Promise<GPUDeviceLostInfo>) {
+  const device = { lost: lose ?? new Promise<GPUDeviceLostInfo>(() => undefined) } as unknown as GPUDevice;
+  const backends: string[] = [];
+  const engine = new Engine({
+    probe: async () => ({ info: gpuInfo, device }),
+    createBackend: (p) => {
+      backends.push(p.info.backend);
+      return backendFor(p, failOnGpu);
+    },
+    fetch: fileFetch,
+    openCache: async () => null,
+    forcePrecision: 'fp32',
+  });
+  return { engine, backends };
+}
+
+describe('engine fallback to wasm', () => {
+  it('falls back when WebGPU cannot create a model, and says why', async () => {
+    const { engine, backends } = engineWith(true);
+    await engine.init();
+    const pack = await engine.loadPack(packUrl('public/models/fixture-tiny'));
+    expect(pack.manifest.id).toBe('fixture-tiny');
+    expect(backends).toEqual(['webgpu', 'wasm']);
+    const info = await engine.device();
+    expect(info.backend).toBe('wasm');
+    expect(info.fallbackReason).toMatch(/Program Cast requires f16/);
+    const px = await readPng(`${repoRoot}public/samples/dog.png`);
+    const a = await engine.analyzeImage(px);
+    await expect(engine.genprompMaps({ imageKey: a.imageKey, classIndex: 0, lambda: 0.6, timesteps: [0, 99] })).resolves.toBeTruthy();
+  });
+
+  it('rebuilds the sessions on wasm when the device is lost, and keeps working', async () => {
+    let lose!: (info: GPUDeviceLostInfo) => void;
+    const lost = new Promise<GPUDeviceLostInfo>((r) => (lose = r));
+    const { engine, backends } = engineWith(false, lost);
+    await engine.init();
+    await engine.loadPack(packUrl('public/models/fixture-tiny'));
+    const px = await readPng(`${repoRoot}public/samples/dog.png`);
+    const before = await engine.analyzeImage(px);
+    expect((await engine.device()).backend).toBe('webgpu');
+
+    lose({ reason: 'unknown', message: 'GPU process crashed' } as GPUDeviceLostInfo);
+    await Promise.resolve(); // the loss is noticed asynchronously, as in a browser
+    const after = await engine.analyzeImage(px); // queued behind the fallback
+    expect((await engine.device()).backend).toBe('wasm');
+    expect((await engine.device()).fallbackReason).toMatch(/device lost.*GPU process crashed/);
+    expect(backends).toEqual(['webgpu', 'wasm']);
+    expect(after.topK).toEqual(before.topK);
+    // The image analysed before the loss still works without re-analysing it.
+    await expect(engine.genprompMaps({ imageKey: before.imageKey, classIndex: 1, lambda: 0.5, timesteps: [0] })).resolves.toBeTruthy();
+  });
+});
