@@ -10,8 +10,9 @@ const rejected: Array<[string, RegExp]> = [
   ['truncated.png', /corrupt|truncated|could not be decoded/i],
   ['corrupt.jpg', /corrupt|truncated|could not be decoded/i],
   ['bomb.png', /too large|pixels|dimensions/i],
+  ['corrupt-data.png', /corrupt|truncated|could not be decoded/i],
 ];
-const accepted = ['cmyk.jpg', 'grey16.png', 'grey.png', 'alpha.png', 'exif-rotated.jpg', 'image.svg', 'animated.gif'];
+const accepted = ['cmyk.jpg', 'grey16.png', 'grey.png', 'alpha.png', 'exif-rotated.jpg', 'image.svg', 'animated.gif', 'animated.png', 'large-ok.png'];
 
 test.beforeEach(async ({ page }) => {
   await openApp(page);
@@ -35,6 +36,9 @@ for (const file of accepted) {
     await pickFile(page, `${dir}/${file}`);
     await readyMap(page, before!);
     await expect(page.getByTestId('error-banner')).toHaveCount(0);
-    if (file === 'animated.gif') await expect(page.getByTestId('notice-banner')).toContainText(/first frame/i);
+    if (file.startsWith('animated')) await expect(page.getByTestId('notice-banner')).toContainText(/first frame/i);
+    // Stored 96×64 with EXIF orientation 6: must be analysed upright, 64 wide and 96 tall.
+    if (file === 'exif-rotated.jpg') await expect(page.locator('body')).toContainText('64×96');
+    if (file === 'image.svg') await expect(page.locator('body')).toContainText('512×256');
   });
 }
