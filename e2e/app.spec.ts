@@ -1,4 +1,5 @@
 /** The core loop on the wasm backend: image in → top-5, map and box; sliders redraw. */
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { dropFile, mapCanvas, openApp, pickFile, readyMap, root, setSlider } from './helpers';
 
@@ -20,6 +21,17 @@ test('drop an image: top-5, map and box appear', async ({ page }) => {
   const boxes = JSON.parse(box) as number[][];
   expect(boxes.length).toBeGreaterThan(0);
   expect(boxes[0]!.length).toBe(4);
+  await expect(page.getByTestId('top5-item')).toHaveCount(5);
+});
+
+test('paste an image: it is analysed like a dropped one', async ({ page }) => {
+  const bytes = [...readFileSync(`${root}public/samples/fish.png`)];
+  await page.evaluate((bytes) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], 'pasted.png', { type: 'image/png' }));
+    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+  }, bytes);
+  await readyMap(page);
   await expect(page.getByTestId('top5-item')).toHaveCount(5);
 });
 

@@ -49,6 +49,10 @@ describe('parseManifest', () => {
     rejects((m) => (m.representativeEmbeddings.shape = [5, 32]), /rows but the pack lists 6 classes/);
   });
 
+  it('asks for shards when one file would not fit a browser buffer', () => {
+    rejects((m) => (m.models.unet.variants[0].bytes = 3_400_000_000), /split the weights into several externalData files/);
+  });
+
   it('refuses paths that escape the pack', () => {
     rejects((m) => (m.tokenizer.file.path = '../../etc/passwd'), /relative path inside the pack/);
     rejects((m) => (m.models.vae_encoder.variants[0].path = 'https://evil.example/x.onnx'), /relative path/);

@@ -15,6 +15,13 @@ import { EngineError } from './errors';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 
+/**
+ * One file must fit one ArrayBuffer/Response (~2 GB in browsers, browser-runtime.md §7).
+ * An SD 1.x fp32 UNet (3.4 GB) therefore ships as a small graph plus several
+ * external-data shards, each under this size.
+ */
+export const MAX_FILE_BYTES = 2 ** 31 - 1;
+
 export type DType = 'float32' | 'float16' | 'int32' | 'int64' | 'uint8' | 'int8' | 'bool';
 /** A dimension: a fixed size or a named free dimension such as "batch". */
 export type Dim = number | string;
@@ -212,9 +219,13 @@ class Checker {
 
   fileRef(v: unknown, path: string): FileRef {
     const o = this.obj(v, path);
+    const bytes = this.int(o.bytes, `${path}.bytes`, 1);
+    if (bytes > MAX_FILE_BYTES) {
+      this.fail(`${path}.bytes`, `${bytes} bytes is over the ${MAX_FILE_BYTES} a browser can hold in one buffer; split the weights into several externalData files`);
+    }
     return {
       path: this.relPath(o.path, `${path}.path`),
-      bytes: this.int(o.bytes, `${path}.bytes`, 1),
+      bytes,
       sha256: this.str(o.sha256, `${path}.sha256`, /^[0-9a-f]{64}$/),
     };
   }
