@@ -84,47 +84,28 @@ export function Controls(p: ControlsProps) {
       </Field>
 
       <Field label="Timesteps" hint="averaged; ● = already computed">
-        <div className="toggles" role="group" aria-label="Timesteps">
-          {p.timestepChoices.map((t) => {
-            const on = p.timesteps.includes(t);
-            return (
-              <button
-                key={t}
-                type="button"
-                className="toggle"
-                aria-pressed={on}
-                disabled={p.disabled || (on && p.timesteps.length === 1)}
-                data-testid={`timestep-toggle-${t}`}
-                data-computed={computed.has(t)}
-                onClick={() => p.onToggleTimestep(t)}
-              >
-                {t}
-                {computed.has(t) && <span className="dot" aria-label="computed" />}
-              </button>
-            );
-          })}
-        </div>
+        <ToggleGroup
+          label="Timesteps"
+          choices={p.timestepChoices}
+          selected={p.timesteps}
+          disabled={p.disabled}
+          testId={(t) => `timestep-toggle-${t}`}
+          text={(t) => String(t)}
+          computed={computed}
+          onToggle={p.onToggleTimestep}
+        />
       </Field>
 
       <Field label="Attention resolutions" hint="which UNet layers are averaged">
-        <div className="toggles" role="group" aria-label="Attention resolutions">
-          {p.resolutionChoices.map((r) => {
-            const on = p.resolutions.includes(r);
-            return (
-              <button
-                key={r}
-                type="button"
-                className="toggle"
-                aria-pressed={on}
-                disabled={p.disabled || (on && p.resolutions.length === 1)}
-                data-testid={`resolution-toggle-${r}`}
-                onClick={() => p.onToggleResolution(r)}
-              >
-                {r}×{r}
-              </button>
-            );
-          })}
-        </div>
+        <ToggleGroup
+          label="Attention resolutions"
+          choices={p.resolutionChoices}
+          selected={p.resolutions}
+          disabled={p.disabled}
+          testId={(r) => `resolution-toggle-${r}`}
+          text={(r) => `${r}×${r}`}
+          onToggle={p.onToggleResolution}
+        />
       </Field>
 
       <Field label={`Threshold τ = ${p.threshold.toFixed(2)}`} hint="of the min-max normalised map" htmlFor="threshold-slider">
@@ -181,5 +162,43 @@ export function Controls(p: ControlsProps) {
         </label>
       )}
     </section>
+  );
+}
+
+interface ToggleGroupProps {
+  label: string;
+  choices: number[];
+  selected: number[];
+  disabled: boolean;
+  testId: (v: number) => string;
+  text: (v: number) => string;
+  /** Values with cached results get a dot. */
+  computed?: ReadonlySet<number>;
+  onToggle: (v: number) => void;
+}
+
+/** A multi-select of numbers as toggle buttons; the last selected one cannot be turned off. */
+function ToggleGroup({ label, choices, selected, disabled, testId, text, computed, onToggle }: ToggleGroupProps) {
+  return (
+    <div className="toggles" role="group" aria-label={label}>
+      {choices.map((v) => {
+        const on = selected.includes(v);
+        return (
+          <button
+            key={v}
+            type="button"
+            className="toggle"
+            aria-pressed={on}
+            disabled={disabled || (on && selected.length === 1)}
+            data-testid={testId(v)}
+            {...(computed ? { 'data-computed': computed.has(v) } : {})}
+            onClick={() => onToggle(v)}
+          >
+            {text(v)}
+            {computed?.has(v) && <span className="dot" aria-label="computed" />}
+          </button>
+        );
+      })}
+    </div>
   );
 }

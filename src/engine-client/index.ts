@@ -32,16 +32,12 @@ export interface CrashInfo {
 
 type CrashListener = (info: CrashInfo) => void;
 
-/** The subset of EngineApi the UI uses, with transfer/proxy handled here. */
-export interface EngineClient {
-  init(preference?: BackendPreference, options?: EngineOptions): Promise<DeviceInfo>;
-  device(): Promise<DeviceInfo>;
-  listPacks(indexUrl: string): Promise<PackIndexEntry[]>;
-  loadPack(baseUrl: string, onProgress?: ProgressCallback): Promise<PackSummary>;
-  /** Sends a copy of the pixels (transferred), so the caller keeps its own. */
-  analyzeImage(image: ImagePixels): Promise<ImageAnalysis>;
-  genprompMaps(req: GenprompRequest): Promise<GenprompMaps>;
-  clearCache(): Promise<void>;
+/**
+ * The engine as the UI sees it: EngineApi with transfer/proxy handled here
+ * (analyzeImage transfers a copy of the pixels, so the caller keeps its own),
+ * plus the Worker's lifecycle.
+ */
+export interface EngineClient extends EngineApi {
   /** Called after the Worker crashed and a fresh one was started. Returns an unsubscribe function. */
   onCrash(listener: CrashListener): () => void;
   /** Terminate and recreate the Worker (last resort for a hang). Pending calls reject. */
