@@ -53,8 +53,8 @@ async function fetchOrExplain(deps: LoaderDeps, url: string, what: string): Prom
     throw new EngineError(
       'DownloadFailed',
       `Could not download ${what} from ${url}: ${String((err as Error)?.message ?? err)}. ` +
-        'Check the address and your connection; a pack on another site must send CORS headers (Access-Control-Allow-Origin) ' +
-        'and Cross-Origin-Resource-Policy: cross-origin.',
+        'Check the address and your connection; a pack on another site must send CORS headers ' +
+        '(Access-Control-Allow-Origin: * or this page\'s origin).',
       { cause: err },
     );
   }
