@@ -1,0 +1,86 @@
+"""Training composites cached as one uint8 array, and the fixed eval sets as tensors.
+
+Composing costs ~7 ms per 256² image per core, which would starve a 2-core
+trainer; a deterministic cache (same seed → same bytes) is built once per
+(size, count, seed) and reused by every epoch and stage.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[3]
+CACHE = ROOT / "data/cache/train"
+EVAL = ROOT / "data/toyworld"
+
+
+def train_cache(size: int, count: int, seed: int = 0, log=print) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """→ (images uint8 [N, size, size, 3], labels int64 [N], class names), built on first use."""
+    from ..toyworld.dataset import ToyWorldDataset
+
+    path = CACHE / f"train-s{size}-n{count}-seed{seed}.npz"
+    if path.exists():
+        z = np.load(path, allow_pickle=False)
+        return z["images"], z["labels"], list(z["classes"])
+    ds = ToyWorldDataset.from_disk("train", seed=seed, length=count, size=256, as_numpy=True)
+    images = np.empty((count, size, size, 3), np.uint8)
+    labels = np.empty(count, np.int64)
+    t0 = time.process_time()
+    for i in range(count):
+        s = ds.sample(i)
+        img = s["image"] if size == 256 else np.asarray(Image.fromarray(s["image"]).resize((size, size), Image.BICUBIC))
+        images[i], labels[i] = img, s["label"]
+        if (i + 1) % 2000 == 0:
+            log(f"cache: {i + 1}/{count} composites ({time.process_time() - t0:.0f} CPU-s)")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.savez(path, images=images, labels=labels, classes=np.array(ds.classes))
+    return images, labels, list(ds.classes)
+
+
+def eval_set(split: str, size: int, classes: list[str]) -> tuple[torch.Tensor, torch.Tensor, list[dict]]:
+    """The fixed val/test set (toyworld_build_eval.py) → (uint8 [N, 3, size, size], labels, annotations)."""
+    ann = json.loads((EVAL / split / "annotations.json").read_text())
+    items = ann["images"]
+    imgs = np.stack([np.asarray(Image.open(EVAL / split / it["file"]).convert("RGB").resize((size, size), Image.BICUBIC)) for it in items])
+    labels = torch.tensor([classes.index(it["cls"]) for it in items])
+    return torch.from_numpy(imgs).permute(0, 3, 1, 2).contiguous(), labels, items
+
+
+def augment(x: torch.Tensor, g: torch.Generator | None = None) -> torch.Tensor:
+    """Style-robust augmentation on a uint8 batch [B, 3, S, S] → float [0, 1].
+
+    Test styles (OpenMoji flat colours, Art4Apps drawings) differ from the train
+    styles in colour and line work, so colour is made unreliable: strong jitter,
+    channel shuffles, 20 % greyscale; plus crops and flips.
+    """
+    b, _, s, _ = x.shape
+    x = x.float() / 255
+    # random resized crop (scale 0.6–1) per image
+    out = torch.empty_like(x)
+    for i in range(b):
+        k = int(s * (0.6 + 0.4 * torch.rand(1, generator=g).item()))
+        ox, oy = (torch.randint(0, s - k + 1, (2,), generator=g)).tolist()
+        crop = x[i : i + 1, :, oy : oy + k, ox : ox + k]
+        out[i] = F.interpolate(crop, size=(s, s), mode="bilinear", align_corners=False)[0]
+    x = out
+    flip = torch.rand(b, generator=g) < 0.5
+    x[flip] = x[flip].flip(-1)
+    bright = 0.6 + 0.8 * torch.rand(b, 1, 1, 1, generator=g)
+    contrast = 0.6 + 0.8 * torch.rand(b, 1, 1, 1, generator=g)
+    mean = x.mean(dim=(1, 2, 3), keepdim=True)
+    x = ((x - mean) * contrast + mean) * bright
+    grey = x.mean(dim=1, keepdim=True)
+    sat = 0.3 + 1.4 * torch.rand(b, 1, 1, 1, generator=g)
+    x = grey + (x - grey) * sat
+    perm = torch.rand(b, generator=g) < 0.3
+    if perm.any():
+        x[perm] = x[perm][:, torch.randperm(3, generator=g)]
+    to_grey = torch.rand(b, generator=g) < 0.2
+    x[to_grey] = x[to_grey].mean(dim=1, keepdim=True).expand(-1, 3, -1, -1)
+    return x.clamp(0, 1)

@@ -1,0 +1,125 @@
+"""A resumable training loop shared by every stage.
+
+A run lives in one folder: `last.pt` (model, optimiser, step, RNG states, CPU and
+wall seconds so far) is rewritten atomically every `save_every` steps, so a killed
+run continues where it stopped with `--resume` semantics by default. Metrics go
+to `metrics.jsonl`; the finished model, with its config and cost, to `final.pt`.
+CPU time is `time.process_time()` (all threads of the process), which is what the
+issue's budget counts.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+
+
+@dataclass
+class StageResult:
+    steps: int
+    cpu_seconds: float
+    wall_seconds: float
+    metrics: dict = field(default_factory=dict)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _rng_state() -> dict:
+    return {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
+
+
+def _set_rng_state(s: dict) -> None:
+    random.setstate(s["python"])
+    np.random.set_state(s["numpy"])
+    torch.set_rng_state(s["torch"])
+
+
+def _atomic_save(obj, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def run_stage(
+    name: str,
+    run_dir: Path,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    total_steps: int,
+    train_step: Callable[[int], float],
+    config: dict,
+    seed: int = 0,
+    scheduler=None,
+    evaluate: Callable[[int], dict] | None = None,
+    eval_every: int = 500,
+    save_every: int = 200,
+    log: Callable[[str], None] = print,
+) -> StageResult:
+    """Run (or resume) `train_step(step) -> loss` until `total_steps`."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    last = run_dir / "last.pt"
+    step, cpu_done, wall_done = 0, 0.0, 0.0
+    seed_everything(seed)
+    if last.exists():
+        ck = torch.load(last, map_location="cpu")
+        if ck["config"] != config:
+            raise SystemExit(f"{last} was made with a different config; use another --run-dir or delete it")
+        model.load_state_dict(ck["model"])
+        optimizer.load_state_dict(ck["optimizer"])
+        if scheduler is not None and ck.get("scheduler"):
+            scheduler.load_state_dict(ck["scheduler"])
+        _set_rng_state(ck["rng"])
+        step, cpu_done, wall_done = ck["step"], ck["cpu_seconds"], ck["wall_seconds"]
+        log(f"[{name}] resuming at step {step} ({cpu_done / 60:.1f} CPU-min so far)")
+
+    metrics_path = run_dir / "metrics.jsonl"
+    cpu0, wall0 = time.process_time(), time.time()
+    cost = lambda: (cpu_done + time.process_time() - cpu0, wall_done + time.time() - wall0)  # noqa: E731
+
+    def save():
+        cpu, wall = cost()
+        _atomic_save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                      "scheduler": scheduler.state_dict() if scheduler is not None else None,
+                      "rng": _rng_state(), "step": step, "cpu_seconds": cpu, "wall_seconds": wall,
+                      "config": config}, last)
+
+    losses: list[float] = []
+    latest: dict = {}
+    model.train()
+    while step < total_steps:
+        losses.append(float(train_step(step)))
+        if scheduler is not None:
+            scheduler.step()
+        step += 1
+        if step % 50 == 0 or step == total_steps:
+            cpu, wall = cost()
+            log(f"[{name}] step {step}/{total_steps} loss {np.mean(losses[-50:]):.4f} cpu {cpu / 60:.1f} min wall {wall / 60:.1f} min")
+        if evaluate is not None and (step % eval_every == 0 or step == total_steps):
+            model.eval()
+            with torch.no_grad():
+                latest = evaluate(step)
+            model.train()
+            cpu, wall = cost()
+            with open(metrics_path, "a") as f:
+                f.write(json.dumps({"step": step, "cpu_seconds": round(cpu, 1), **latest}) + "\n")
+            log(f"[{name}] eval at {step}: {latest}")
+        if step % save_every == 0 or step == total_steps:
+            save()
+
+    cpu, wall = cost()
+    model.eval()
+    _atomic_save({"config": config, "model": model.state_dict(), "steps": step,
+                  "cpu_seconds": cpu, "wall_seconds": wall, "metrics": latest}, run_dir / "final.pt")
+    log(f"[{name}] done: {step} steps, {cpu / 60:.1f} CPU-min, {wall / 60:.1f} wall-min")
+    return StageResult(step, cpu, wall, latest)
