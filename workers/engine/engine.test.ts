@@ -30,20 +30,39 @@ function backendFor(p: ProbeResult, failOnGpu: boolean): InferenceBackend {
   };
 }
 
-function engineWith(failOnGpu: boolean, lose?: Promise<GPUDeviceLostInfo>) {
+function engineWith(failOnGpu: boolean, lose?: Promise<GPUDeviceLostInfo>, options: { f16Pack?: boolean } = {}) {
   const device = { lost: lose ?? new Promise<GPUDeviceLostInfo>(() => undefined) } as unknown as GPUDevice;
   const backends: string[] = [];
+  const fetched: string[] = [];
+  const fetchFn = async (url: string) => {
+    fetched.push(url.split('?')[0]!.split('/').pop()!);
+    return options.f16Pack ? f16PackFetch(url) : fileFetch(url);
+  };
   const engine = new Engine({
-    probe: async () => ({ info: gpuInfo, device }),
+    probe: async () => ({ info: { ...gpuInfo, webgpu: { ...gpuInfo.webgpu!, shaderF16: !!options.f16Pack } }, device }),
     createBackend: (p) => {
       backends.push(p.info.backend);
       return backendFor(p, failOnGpu);
     },
-    fetch: fileFetch,
+    fetch: fetchFn,
     openCache: async () => null,
-    forcePrecision: 'fp32',
+    ...(options.f16Pack ? {} : { forcePrecision: 'fp32' as const }),
   });
-  return { engine, backends };
+  return { engine, backends, fetched };
+}
+
+/**
+ * The fixture pack plus a WebGPU-only "fp16" UNet variant (the fp32 bytes under
+ * another name), so WebGPU and wasm need different files.
+ */
+async function f16PackFetch(url: string): Promise<Response> {
+  const base = packUrl('public/models/fixture-tiny');
+  if (url === `${base}manifest.json`) {
+    const m = await (await fileFetch(url)).json();
+    m.models.unet.variants.push({ ...m.models.unet.variants[0], path: 'unet.fp16.onnx', precision: 'fp16', backends: ['webgpu'], requires: ['shader-f16'] });
+    return new Response(JSON.stringify(m));
+  }
+  return fileFetch(url.replace('unet.fp16.onnx', 'unet.onnx'));
 }
 
 describe('engine fallback to wasm', () => {
@@ -59,6 +78,17 @@ describe('engine fallback to wasm', () => {
     const px = await readPng(`${repoRoot}public/samples/dog.png`);
     const a = await engine.analyzeImage(px);
     await expect(engine.genprompMaps({ imageKey: a.imageKey, classIndex: 0, lambda: 0.6, timesteps: [0, 99] })).resolves.toBeTruthy();
+  });
+
+  it('fetches the wasm variants it had not downloaded when WebGPU fails on an f16 pack', async () => {
+    const { engine, backends, fetched } = engineWith(true, undefined, { f16Pack: true });
+    await engine.init();
+    const pack = await engine.loadPack(packUrl('public/models/fixture-tiny'));
+    expect(backends).toEqual(['webgpu', 'wasm']);
+    expect(fetched.indexOf('unet.fp16.onnx')).toBeLessThan(fetched.indexOf('unet.onnx'));
+    expect(pack.variants.unet).toBe('fp32');
+    const a = await engine.analyzeImage(await readPng(`${repoRoot}public/samples/dog.png`));
+    await expect(engine.genprompMaps({ imageKey: a.imageKey, classIndex: 0, lambda: 0.6, timesteps: [0] })).resolves.toBeTruthy();
   });
 
   it('rebuilds the sessions on wasm when the device is lost, and keeps working', async () => {

@@ -43,7 +43,6 @@ export interface EngineDeps {
 
 interface LoadedPack {
   summary: PackSummary;
-  files: Map<string, Uint8Array>;
   pipeline: GenprompPipeline;
   sessions: Record<ModelRole, ModelSession>;
 }
@@ -85,7 +84,11 @@ export class Engine implements EngineApi {
     });
   }
 
-  /** Switch to wasm and rebuild the current pack's sessions from the bytes in memory. */
+  /**
+   * Switch to wasm and rebuild the current pack's sessions. The wasm variants may be
+   * other files than the WebGPU ones; buildPack fetches them (from the Cache API
+   * when they were seen before).
+   */
   private async fallBackToWasm(reason: string): Promise<void> {
     const prev = this.probeResult!;
     if (prev.info.backend === 'wasm') return; // a loss noticed twice (run failure + lost promise)
@@ -94,8 +97,7 @@ export class Engine implements EngineApi {
     this.backend = this.deps.createBackend(this.probeResult);
     if (this.pack) {
       const old = this.pack;
-      const { manifest, baseUrl, fromCache } = old.summary;
-      this.pack = await this.buildPack(manifest, baseUrl, old.files, fromCache);
+      this.pack = await this.buildPack(old.summary.manifest, old.summary.baseUrl);
       // Latents, text embeddings and maps do not depend on the backend: keep them,
       // so the image on screen keeps working after the switch.
       this.pack.pipeline.adoptCaches(old.pipeline);
@@ -111,27 +113,21 @@ export class Engine implements EngineApi {
     return this.enqueue(async () => {
       await this.init();
       const baseUrl = packBaseUrl(location, (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/');
-      const deps = { fetch: this.deps.fetch, cache: await this.deps.openCache() };
       // The manifest is revalidated online (it is small and says what changed);
-      // the model files are content-addressed in the cache, so `fromCache` is theirs.
-      const { manifest } = await loadManifest(deps, baseUrl);
-      const chosen = this.chooseVariants(manifest);
-      const files = packFiles(manifest, new Set(Object.values(chosen).map((v) => v.path)));
-      const { data, fromCache } = await loadFiles(deps, baseUrl, files, onProgress);
+      // the model files are content-addressed in the cache.
+      const { manifest } = await loadManifest({ fetch: this.deps.fetch, cache: await this.deps.openCache() }, baseUrl);
+      let next: LoadedPack;
       try {
-        const next = await this.buildPack(manifest, baseUrl, data, fromCache, onProgress);
-        await this.releasePack();
-        this.pack = next;
+        next = await this.buildPack(manifest, baseUrl, onProgress);
       } catch (err) {
         // Creation or warm-up failing on WebGPU (missing f16, out of memory, a
         // kernel the EP lacks) is the device's fault, not the pack's: use wasm.
-        if (this.backend?.kind === 'webgpu' && !PACK_ERRORS.has((err as Error).name)) {
-          await this.fallBackToWasm(`WebGPU could not run this pack: ${String((err as Error).message)}`);
-          const next = await this.buildPack(manifest, baseUrl, data, fromCache, onProgress);
-          await this.releasePack();
-          this.pack = next;
-        } else throw err;
+        if (this.backend?.kind !== 'webgpu' || PACK_ERRORS.has((err as Error).name)) throw err;
+        await this.fallBackToWasm(`WebGPU could not run this pack: ${String((err as Error).message)}`);
+        next = await this.buildPack(manifest, baseUrl, onProgress);
       }
+      await this.releasePack();
+      this.pack = next;
       return this.pack!.summary;
     });
   }
@@ -144,14 +140,16 @@ export class Engine implements EngineApi {
     return out;
   }
 
-  private async buildPack(
-    manifest: Manifest,
-    baseUrl: string,
-    files: Map<string, Uint8Array>,
-    fromCache: boolean,
-    onProgress?: ProgressCallback,
-  ): Promise<LoadedPack> {
+  /**
+   * Fetch (or read from the cache) the files of the variants chosen for the current
+   * backend, create and warm up their sessions. The bytes are dropped afterwards:
+   * ORT keeps its own copy, and a rebuild re-reads them from the Cache API.
+   */
+  private async buildPack(manifest: Manifest, baseUrl: string, onProgress?: ProgressCallback): Promise<LoadedPack> {
     const chosen = this.chooseVariants(manifest);
+    const deps = { fetch: this.deps.fetch, cache: await this.deps.openCache() };
+    const needed = packFiles(manifest, new Set(Object.values(chosen).map((v) => v.path)));
+    const { data: files, fromCache } = await loadFiles(deps, baseUrl, needed, onProgress);
     const tokenizerJson = parseJsonFile(files, manifest.tokenizer.file.path);
     const tokenizer = loadTokenizer(tokenizerJson, manifest.tokenizer.file.path);
     checkTokenPosition(tokenizer, manifest);
@@ -180,7 +178,7 @@ export class Engine implements EngineApi {
 
     const pipeline = new GenprompPipeline(manifest, { sessions, tokenizer, conceptRows });
     const variants = Object.fromEntries(ROLES.map((r) => [r, chosen[r].precision]));
-    return { summary: { manifest, variants, baseUrl, fromCache }, files, pipeline, sessions };
+    return { summary: { manifest, variants, baseUrl, fromCache }, pipeline, sessions };
   }
 
   private async releasePack(): Promise<void> {
