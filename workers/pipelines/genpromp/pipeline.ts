@@ -34,13 +34,12 @@ interface ImageState {
 
 const now = () => performance.now();
 
+/** Cache key of an image: its size and a hash of its pixels (hashed in place, no copy). */
 export async function imageKeyOf(px: ImagePixels): Promise<string> {
-  const bytes = new Uint8Array(8 + px.rgba.byteLength);
-  new DataView(bytes.buffer).setUint32(0, px.width, true);
-  new DataView(bytes.buffer).setUint32(4, px.height, true);
-  bytes.set(px.rgba, 8);
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return Array.from(new Uint8Array(digest).slice(0, 12), (b) => b.toString(16).padStart(2, '0')).join('');
+  const pixels = new Uint8Array(px.rgba.buffer, px.rgba.byteOffset, px.rgba.byteLength);
+  const digest = await crypto.subtle.digest('SHA-256', pixels as Uint8Array<ArrayBuffer>);
+  const hex = Array.from(new Uint8Array(digest).slice(0, 12), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${px.width}x${px.height}-${hex}`;
 }
 
 export class GenprompPipeline {
