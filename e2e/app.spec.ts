@@ -25,7 +25,7 @@ test('drop an image: top-5, map and box appear', async ({ page }) => {
 });
 
 test('paste an image: it is analysed like a dropped one', async ({ page }) => {
-  const bytes = [...readFileSync(`${root}public/samples/fish.png`)];
+  const bytes = [...readFileSync(`${root}public/samples/penguin.png`)];
   await page.evaluate((bytes) => {
     const dt = new DataTransfer();
     dt.items.add(new File([new Uint8Array(bytes)], 'pasted.png', { type: 'image/png' }));
@@ -47,7 +47,7 @@ test('moving λ redraws a different map without a Run button', async ({ page }) 
 });
 
 test('threshold, class and timestep changes redraw', async ({ page }) => {
-  await pickFile(page, `${root}public/samples/bird.png`);
+  await pickFile(page, `${root}public/samples/horse.png`);
   const first = await readyMap(page);
   await setSlider(page, 'threshold-slider', 0.9);
   await expect(mapCanvas(page)).not.toHaveAttribute('data-box', first.box);
@@ -68,7 +68,7 @@ test('threshold, class and timestep changes redraw', async ({ page }) => {
 });
 
 test('a garbage file shows a message and the previous result stays; the app keeps working', async ({ page }) => {
-  await pickFile(page, `${root}public/samples/fish.png`);
+  await pickFile(page, `${root}public/samples/penguin.png`);
   const before = await readyMap(page);
   await pickFile(page, `${root}e2e/fixtures/bad-images/not-an-image.png`);
   await expect(page.getByTestId('error-banner')).toBeVisible();

@@ -31,7 +31,7 @@ test('a second visit loads the pack from the Cache API', async ({ page }) => {
 
 test('a sample with a ground-truth box shows the IoU', async ({ page }) => {
   await openApp(page);
-  await page.getByTestId('sample-bird').click();
+  await page.getByTestId('sample-penguin').click();
   await readyMap(page);
   await expect(page.getByTestId('iou-readout')).toBeVisible();
   const iou = Number(await page.getByTestId('iou-readout').getAttribute('data-iou'));

@@ -5,7 +5,7 @@
 Deterministic (seed 0): tiny VAE encoder, CLIP-style text encoder, UNet and GAP
 classifier of Stable Diffusion's architecture family, a word-level tokenizer,
 random "learned" concept rows, plus synthetic sample images. Writes
-public/models/fixture-tiny/, public/samples/, python/checkpoints/fixture-tiny.pt.
+public/models/fixture-tiny/, public/samples-fixture/, python/checkpoints/fixture-tiny.pt.
 The weights are random: maps are meaningless but every code path is real.
 """
 import argparse
@@ -69,7 +69,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=0, help="RNG seed for weights, concept rows and samples")
     ap.add_argument("--out", type=Path, default=ROOT / "public/models", help="models folder holding index.json")
-    ap.add_argument("--samples", type=Path, default=ROOT / "public/samples", help="where the sample gallery goes")
+    ap.add_argument("--samples", type=Path, default=ROOT / "public/samples-fixture", help="where its synthetic sample images go")
     ap.add_argument("--checkpoint", type=Path, default=ROOT / "python/checkpoints" / f"{PACK_ID}.pt", help="torch checkpoint path")
     args = ap.parse_args()
 

@@ -1,9 +1,9 @@
-"""Pick a few test-set composites for the app's sample gallery (public/samples-toyworld/).
+"""Pick a few test-set composites for the app's sample gallery (public/samples/).
 
     .venv/bin/python python/scripts/toyworld_gallery.py
 
 Reads data/toyworld/test/ (python/scripts/toyworld_build_eval.py), writes
-public/samples-toyworld/<class>.png (PNG, <= 60 KB: palette-quantised when the RGB PNG is larger),
+public/samples/<class>.png (PNG, <= 60 KB: palette-quantised when the RGB PNG is larger),
 index.json ({"samples": [{"file", "label", "boxes"}]}) and ATTRIBUTION.md (what each image
 contains, and the share-alike licence of the bundle). Deterministic: same test set, same files.
 """
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "python"))
 
 TEST = ROOT / "data/toyworld/test"
-OUT = ROOT / "public/samples-toyworld"
+OUT = ROOT / "public/samples"
 MAX_BYTES = 60_000
 
 # (class, style, variant): a mix of both test styles, two multi-instance and one occluded image.

@@ -34,7 +34,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pack", type=Path, default=ROOT / "public/models/fixture-tiny", help="pack folder")
     ap.add_argument("--checkpoint", type=Path, default=ROOT / "python/checkpoints/fixture-tiny.pt", help="torch checkpoint of the pack")
-    ap.add_argument("--images", type=Path, nargs="+", default=[ROOT / "public/samples/dog.png", ROOT / "e2e/fixtures/images/alpha-shape.png"])
+    ap.add_argument("--images", type=Path, nargs="+", default=[ROOT / "public/samples-fixture/dog.png", ROOT / "e2e/fixtures/images/alpha-shape.png"])
     ap.add_argument("--out", type=Path, default=ROOT / "fixtures/golden/genpromp-fixture.json", help="output JSON")
     args = ap.parse_args()
     torch.set_num_threads(1)

@@ -53,7 +53,7 @@ def test_fixture_pack_rebuilds_byte_identically(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "python/scripts/build_fixture_pack.py"), "--out", str(tmp_path / "models"),
                     "--samples", str(tmp_path / "samples"), "--checkpoint", str(tmp_path / "ck.pt")], check=True, capture_output=True)
     assert _digest(tmp_path / "models/fixture-tiny") == _digest(ROOT / "public/models/fixture-tiny")
-    assert _digest(tmp_path / "samples") == _digest(ROOT / "public/samples")
+    assert _digest(tmp_path / "samples") == _digest(ROOT / "public/samples-fixture")
 
 
 def test_pipeline_golden_regenerates_identically(tmp_path):

@@ -75,7 +75,7 @@ describe('engine fallback to wasm', () => {
     const info = await engine.device();
     expect(info.backend).toBe('wasm');
     expect(info.fallbackReason).toMatch(/Program Cast requires f16/);
-    const px = await readPng(`${repoRoot}public/samples/dog.png`);
+    const px = await readPng(`${repoRoot}public/samples-fixture/dog.png`);
     const a = await engine.analyzeImage(px);
     await expect(engine.genprompMaps({ imageKey: a.imageKey, classIndex: 0, lambda: 0.6, timesteps: [0, 99] })).resolves.toBeTruthy();
   });
@@ -87,7 +87,7 @@ describe('engine fallback to wasm', () => {
     expect(backends).toEqual(['webgpu', 'wasm']);
     expect(fetched.indexOf('unet.fp16.onnx')).toBeLessThan(fetched.indexOf('unet.onnx'));
     expect(pack.variants.unet).toBe('fp32');
-    const a = await engine.analyzeImage(await readPng(`${repoRoot}public/samples/dog.png`));
+    const a = await engine.analyzeImage(await readPng(`${repoRoot}public/samples-fixture/dog.png`));
     await expect(engine.genprompMaps({ imageKey: a.imageKey, classIndex: 0, lambda: 0.6, timesteps: [0] })).resolves.toBeTruthy();
   });
 
@@ -97,7 +97,7 @@ describe('engine fallback to wasm', () => {
     const { engine, backends } = engineWith(false, lost);
     await engine.init();
     await engine.loadPack(packUrl('public/models/fixture-tiny'));
-    const px = await readPng(`${repoRoot}public/samples/dog.png`);
+    const px = await readPng(`${repoRoot}public/samples-fixture/dog.png`);
     const before = await engine.analyzeImage(px);
     expect((await engine.device()).backend).toBe('webgpu');
 
