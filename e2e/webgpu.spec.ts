@@ -1,6 +1,8 @@
 /**
- * The WebGPU path on Chromium's software adapter (SwiftShader) with the fixture
- * pack: correctness only (it is ~80× slower than wasm, so nothing is timed).
+ * The WebGPU path on Chromium's software adapter (SwiftShader) with the default
+ * pack: correctness only (it is ~80× slower than wasm, so nothing is timed). Both
+ * pages use the fp32 variants (`?precision=fp32`): wasm would otherwise pick int8,
+ * whose maps differ by ~1e-3 and could move a box by a pixel.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { openApp, pickFile, readyMap, root, setSlider } from './helpers';
@@ -21,7 +23,7 @@ test('runs GenPromp on WebGPU when asked, agrees with wasm, and λ changes the m
   const hasAdapter = await page.evaluate(async () => !!(await navigator.gpu?.requestAdapter()));
   expect(hasAdapter, 'Chromium was started with --enable-unsafe-webgpu and must expose an adapter').toBe(true);
 
-  await openApp(page, '?backend=webgpu');
+  await openApp(page, '?backend=webgpu&precision=fp32');
   await expect(page.getByTestId('backend-badge')).toContainText(/webgpu/i);
   await pickFile(page, `${root}public/samples/cat.png`);
   const first = await readyMap(page);
@@ -29,7 +31,7 @@ test('runs GenPromp on WebGPU when asked, agrees with wasm, and λ changes the m
   const onGpu = await boxesAndTop5(page);
 
   const wasmPage = await context.newPage();
-  await openApp(wasmPage, '?backend=wasm');
+  await openApp(wasmPage, '?backend=wasm&precision=fp32');
   await expect(wasmPage.getByTestId('backend-badge')).toContainText(/wasm/i);
   await pickFile(wasmPage, `${root}public/samples/cat.png`);
   await readyMap(wasmPage);

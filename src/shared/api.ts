@@ -14,6 +14,8 @@ export type BackendPreference = Backend | 'auto';
 export interface EngineOptions {
   /** wasm threads (default: all cores up to 4 when cross-origin isolated, else 1). */
   wasmThreads?: number;
+  /** Use this precision for every model instead of the device's best variant (`?precision=fp32`: compare variants, parity checks). */
+  precision?: 'fp32' | 'fp16' | 'int8' | 'q4f16';
 }
 
 export interface DeviceInfo {

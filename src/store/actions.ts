@@ -15,7 +15,7 @@
  *   on the UI thread (./derive) once per animation frame, from cached maps.
  */
 import { getEngine, MAX_CRASHES_PER_MINUTE, type CrashInfo } from '../engine-client';
-import type { BackendPreference, GenprompRequest, PackIndexEntry, ProgressReport, StageTimings } from '../shared/api';
+import type { BackendPreference, EngineOptions, GenprompRequest, PackIndexEntry, ProgressReport, StageTimings } from '../shared/api';
 import { EngineError, isAbort } from '../shared/errors';
 import type { AttentionMaps } from '../shared/genpromp/aggregate';
 import type { ImageInfo } from '../shared/image/sniff';
@@ -78,7 +78,7 @@ async function startEngine(): Promise<void> {
   const gen = engineGen;
   set({ engineStatus: 'starting' });
   try {
-    const device = await engine().init(backendPreference());
+    const device = await engine().init(backendPreference(), { precision: precisionOverride() });
     if (gen !== engineGen) return;
     set({ device, engineStatus: 'ready' });
   } catch (err) {
@@ -107,6 +107,12 @@ async function startEngine(): Promise<void> {
 function backendPreference(): BackendPreference {
   const v = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('backend');
   return v === 'webgpu' || v === 'wasm' ? v : 'auto';
+}
+
+/** `?precision=fp32|fp16|int8|q4f16`: one precision for every model (where the pack has it). */
+function precisionOverride(): EngineOptions['precision'] {
+  const v = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('precision');
+  return v === 'fp32' || v === 'fp16' || v === 'int8' || v === 'q4f16' ? v : undefined;
 }
 
 function onCrash(info: CrashInfo): void {

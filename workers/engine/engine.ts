@@ -50,6 +50,7 @@ interface LoadedPack {
 export class Engine implements EngineApi {
   private probeResult: ProbeResult | null = null;
   private backend: InferenceBackend | null = null;
+  private forcePrecision: VariantPrecision | undefined;
   private pack: LoadedPack | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private latestGenpromp = 0;
@@ -66,6 +67,7 @@ export class Engine implements EngineApi {
   async init(preference?: BackendPreference, options: EngineOptions = {}): Promise<DeviceInfo> {
     if (!this.probeResult) {
       this.probeResult = await this.deps.probe(preference ?? this.deps.preference ?? 'auto', options);
+      this.forcePrecision = options.precision ?? this.deps.forcePrecision;
       this.backend = this.deps.createBackend(this.probeResult);
       this.watchDeviceLoss();
     }
@@ -136,7 +138,7 @@ export class Engine implements EngineApi {
     const info = this.probeResult!.info;
     const features = new Set<string>(info.backend === 'webgpu' && info.webgpu?.shaderF16 ? ['shader-f16'] : []);
     const out = {} as Record<ModelRole, ModelVariant>;
-    for (const role of ROLES) out[role] = chooseVariant(m.models[role], info.backend, features, this.deps.forcePrecision);
+    for (const role of ROLES) out[role] = chooseVariant(m.models[role], info.backend, features, this.forcePrecision);
     return out;
   }
 
