@@ -59,10 +59,10 @@ class ToyWorldDataset(_torch_dataset_base()):
         self.as_numpy = as_numpy
 
     @classmethod
-    def from_disk(cls, split: str = "train", sprites_root=None, backgrounds_root=None, **kw):
+    def from_disk(cls, split: str = "train", sprites_root=None, backgrounds_root=None, p_photo: float = 0.5, **kw):
         from . import backgrounds as B, sprites as S
         bank = SpriteBank.load(split, sprites_root or S.DEFAULT_ROOT)
-        bgs = Backgrounds.load(split, backgrounds_root or B.DEFAULT_ROOT)
+        bgs = Backgrounds.load(split, backgrounds_root or B.DEFAULT_ROOT, p_photo=p_photo)
         return cls(bank, bgs, **kw)
 
     def set_epoch(self, epoch: int) -> None:

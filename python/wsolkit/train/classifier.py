@@ -46,6 +46,7 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=5e-4, help="peak AdamW learning rate (cosine decay); 2e-3 stalled at ln(30) for 600 steps")
     ap.add_argument("--channels", type=str, default="32,64,128,256", help="stage channels")
     ap.add_argument("--seed", type=int, default=0, help="seed for init, batches and augmentation")
+    ap.add_argument("--style-aug", action="store_true", help="cartoon/line-art augmentation for drawn styles (data.stylise)")
     ap.add_argument("--threads", type=int, default=2, help="torch threads")
     ap.add_argument("--run-dir", type=Path, default=ROOT / "python/runs/classifier", help="resumable run folder")
     ap.add_argument("--out", type=Path, default=ROOT / "python/checkpoints/toyworld/classifier.pt", help="final checkpoint")
@@ -69,7 +70,7 @@ def main(argv=None):
 
     def train_step(step: int) -> float:
         idx = torch.randint(0, len(images_t), (args.batch,), generator=g)
-        x = normalise(augment(images_t[idx], g))
+        x = normalise(augment(images_t[idx], g, style=args.style_aug))
         logits, _ = model(x)
         loss = F.cross_entropy(logits, labels_t[idx], label_smoothing=0.1)
         opt.zero_grad(set_to_none=True)

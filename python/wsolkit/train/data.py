@@ -20,15 +20,20 @@ CACHE = ROOT / "data/cache/train"
 EVAL = ROOT / "data/toyworld"
 
 
-def train_cache(size: int, count: int, seed: int = 0, log=print) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """→ (images uint8 [N, size, size, 3], labels int64 [N], class names), built on first use."""
+def train_cache(size: int, count: int, seed: int = 0, photos: bool = False, log=print) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """→ (images uint8 [N, size, size, 3], labels int64 [N], class names), built on first use.
+
+    Backgrounds are procedural only unless `photos`: the training wallpapers are GPL/LGPL,
+    and weights trained on them would carry a question we do not want in an MIT pack
+    (data/toyworld/ATTRIBUTION.md → Share-alike).
+    """
     from ..toyworld.dataset import ToyWorldDataset
 
-    path = CACHE / f"train-s{size}-n{count}-seed{seed}.npz"
+    path = CACHE / f"train-s{size}-n{count}-seed{seed}{'' if photos else '-procedural'}.npz"
     if path.exists():
         z = np.load(path, allow_pickle=False)
         return z["images"], z["labels"], list(z["classes"])
-    ds = ToyWorldDataset.from_disk("train", seed=seed, length=count, size=256, as_numpy=True)
+    ds = ToyWorldDataset.from_disk("train", seed=seed, length=count, size=256, as_numpy=True, p_photo=0.5 if photos else 0.0)
     images = np.empty((count, size, size, 3), np.uint8)
     labels = np.empty(count, np.int64)
     t0 = time.process_time()
@@ -52,7 +57,38 @@ def eval_set(split: str, size: int, classes: list[str]) -> tuple[torch.Tensor, t
     return torch.from_numpy(imgs).permute(0, 3, 1, 2).contiguous(), labels, items
 
 
-def augment(x: torch.Tensor, g: torch.Generator | None = None) -> torch.Tensor:
+def edges(x: torch.Tensor, thresh: torch.Tensor) -> torch.Tensor:
+    """Float [B, 3, S, S] in [0, 1] → binary edge map [B, 1, S, S] (Sobel on grey, 3×3 dilated)."""
+    grey = x.mean(dim=1, keepdim=True)
+    kx = torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])[None, None] / 4
+    gx = F.conv2d(grey, kx, padding=1)
+    gy = F.conv2d(grey, kx.transpose(-1, -2), padding=1)
+    e = ((gx**2 + gy**2).sqrt() > thresh).float()
+    return F.max_pool2d(e, 3, stride=1, padding=1)
+
+
+def stylise(x: torch.Tensor, g: torch.Generator | None = None, p_cartoon=0.25, p_lineart=0.15) -> torch.Tensor:
+    """Mimic drawn styles the train split lacks (genuinely unseen at test time):
+    "cartoon" = blurred, posterised colours with black outlines (OpenMoji's look);
+    "line art" = dark outlines on a pale ground (Art4Apps drawings, OpenMoji black)."""
+    b = x.shape[0]
+    r = torch.rand(b, generator=g)
+    cartoon, lineart = r < p_cartoon, (r >= p_cartoon) & (r < p_cartoon + p_lineart)
+    if not (cartoon.any() or lineart.any()):
+        return x
+    thresh = (0.08 + 0.12 * torch.rand(b, 1, 1, 1, generator=g))
+    e = edges(x, thresh)
+    levels = torch.randint(3, 6, (b, 1, 1, 1), generator=g).float()
+    flat = (F.avg_pool2d(x, 3, stride=1, padding=1) * levels).round() / levels
+    ink = 0.15 * torch.rand(b, 3, 1, 1, generator=g)
+    paper = 0.85 + 0.15 * torch.rand(b, 3, 1, 1, generator=g)
+    toon = flat * (1 - e) + ink * e
+    line = paper * (1 - e) + ink * e
+    sel = lambda m: m[:, None, None, None]  # noqa: E731
+    return torch.where(sel(cartoon), toon, torch.where(sel(lineart), line, x))
+
+
+def augment(x: torch.Tensor, g: torch.Generator | None = None, style: bool = False) -> torch.Tensor:
     """Style-robust augmentation on a uint8 batch [B, 3, S, S] → float [0, 1].
 
     Test styles (OpenMoji flat colours, Art4Apps drawings) differ from the train
@@ -69,6 +105,8 @@ def augment(x: torch.Tensor, g: torch.Generator | None = None) -> torch.Tensor:
         crop = x[i : i + 1, :, oy : oy + k, ox : ox + k]
         out[i] = F.interpolate(crop, size=(s, s), mode="bilinear", align_corners=False)[0]
     x = out
+    if style:
+        x = stylise(x, g)
     flip = torch.rand(b, generator=g) < 0.5
     x[flip] = x[flip].flip(-1)
     bright = 0.6 + 0.8 * torch.rand(b, 1, 1, 1, generator=g)

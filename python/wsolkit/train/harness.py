@@ -123,3 +123,12 @@ def run_stage(
                   "cpu_seconds": cpu, "wall_seconds": wall, "metrics": latest}, run_dir / "final.pt")
     log(f"[{name}] done: {step} steps, {cpu / 60:.1f} CPU-min, {wall / 60:.1f} wall-min")
     return StageResult(step, cpu, wall, latest)
+
+
+def write_result(out: Path, payload: dict, result: StageResult, summary: dict, log: Callable[[str], None] = print) -> None:
+    """Save a stage's final checkpoint (`payload` + cost) and its one-line JSON summary next to it."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({**payload, "cpu_seconds": result.cpu_seconds, "wall_seconds": result.wall_seconds, "steps": result.steps}, out)
+    summary = {"cpu_minutes": round(result.cpu_seconds / 60, 1), "wall_minutes": round(result.wall_seconds / 60, 1), "steps": result.steps, **summary}
+    out.with_suffix(".json").write_text(json.dumps(summary, indent=2) + "\n")
+    log(json.dumps(summary))

@@ -1,0 +1,88 @@
+"""Stage: the text-conditioned UNet, ε-prediction on VAE latents (scaled-linear schedule).
+
+    cd python && ../.venv/bin/python -m wsolkit.train.unet [--steps 4000 --batch 32]
+
+Needs the VAE and text-encoder stages. Captions are a random training template
+with the class name (the meta token) or, for 20 % of images, one of its
+superclasses, so the UNet learns what "animal" or "bird" look like too. The text
+encoder is frozen: all (word, template) hidden states are computed once.
+Every 1000 steps it reports GT-known localisation of f_d-only maps on validation
+images, the first sign of whether class-token attention finds the object.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+
+from ..models import UNet, UNetConfig
+from . import text as words
+from .data import ROOT
+from .diffusion import STAGES, Diffusion, file_sha, latent_cache, load_stage
+from .harness import run_stage, write_result
+
+
+def caption_states(text_encoder, spec, vocab: list[str], templates: list[str]) -> torch.Tensor:
+    """→ last_hidden_state for every (word, template): [W, T, L, D]."""
+    with torch.no_grad():
+        return torch.stack([text_encoder(words.ids(spec, [t.format(w) for t in templates])) for w in vocab])
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--steps", type=int, default=4000)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--channels", type=str, default="32,64,64", help="block channels (cross-attention at the first two levels and mid)")
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--p-superclass", type=float, default=0.2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--run-dir", type=Path, default=ROOT / "python/runs/unet")
+    ap.add_argument("--out", type=Path, default=STAGES / "unet.pt")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+
+    vae, vae_ck = load_stage("vae")
+    text, _ = load_stage("text_encoder")
+    spec = words.build_spec()
+    mean, logvar, labels, classes = latent_cache(vae, file_sha(STAGES / "vae.pt"))
+    vocab = classes + [s for s in words.SUPERCLASSES if s not in classes]
+    states = caption_states(text, spec, vocab, words.TRAIN_TEMPLATES)  # [W, T, L, D]
+    cfg = UNetConfig(block_channels=tuple(int(c) for c in args.channels.split(",")), heads=4,
+                     cross_attention_dim=text.cfg.width, groups=8, sample_size=mean.shape[-1])
+    torch.manual_seed(args.seed)
+    unet = UNet(cfg)
+    diffusion = Diffusion(vae_ck["config"]["scaling_factor"])
+    opt = torch.optim.AdamW(unet.parameters(), lr=args.lr, weight_decay=1e-2)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 200) * (0.55 + 0.45 * math.cos(math.pi * s / args.steps)))
+    config = {"stage": "unet", "model": asdict(cfg), "vae_sha256": file_sha(STAGES / "vae.pt"),
+              **{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k not in ("run_dir", "out", "threads")}}
+    word_of = {c: [vocab.index(w) for w in words.caption_words(c)] for c in classes}
+
+    def train_step(step: int) -> float:
+        idx = torch.randint(0, len(mean), (args.batch,))
+        w = []
+        for i in idx.tolist():
+            options = word_of[classes[labels[i]]]
+            sup = len(options) > 1 and torch.rand(1).item() < args.p_superclass
+            w.append(options[1 + torch.randint(0, len(options) - 1, (1,)).item()] if sup else options[0])
+        t = torch.randint(0, len(words.TRAIN_TEMPLATES), (args.batch,))
+        loss = diffusion.loss(unet, diffusion.sample_latents(mean, logvar, idx), states[torch.tensor(w), t])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    def evaluate(step: int) -> dict:
+        from ..evaluate import quick_localisation
+        return quick_localisation(vae, text, unet, spec, classes, diffusion.scaling, lam=0.0, concept_rows=None)
+
+    result = run_stage("unet", args.run_dir, unet, opt, args.steps, train_step, config, args.seed, sched, evaluate, eval_every=1000)
+    write_result(args.out, {"config": asdict(cfg), "state": unet.state_dict(), "args": config}, result, result.metrics)
+
+
+if __name__ == "__main__":
+    main()
