@@ -37,9 +37,10 @@ if [ "$what" = test ]; then
     echo "setup: creating .venv"
     /usr/bin/python3 -m venv --system-site-packages .venv
   fi
-  req=$(sha256sum python/requirements.txt | cut -d' ' -f1)
+  req=$(cat python/requirements.txt python/requirements-nodeps.txt | sha256sum | cut -d' ' -f1)
   if [ "$(cat .venv/.requirements.sha 2>/dev/null)" != "$req" ]; then
     .venv/bin/pip install -q --disable-pip-version-check -r python/requirements.txt
+    .venv/bin/pip install -q --disable-pip-version-check --no-deps -r python/requirements-nodeps.txt
     echo "$req" > .venv/.requirements.sha
   fi
 fi

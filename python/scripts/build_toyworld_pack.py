@@ -1,0 +1,163 @@
+"""Assemble the trained toy-world stages into the app's default pack.
+
+    .venv/bin/python python/scripts/build_toyworld_pack.py
+
+Reads python/checkpoints/toyworld/{vae,text_encoder,unet,unet_finetuned,concepts,classifier}.pt
+(one command per stage: docs/training-toyworld.md) and writes
+- python/checkpoints/toyworld.pt: every model with its config (the reference that
+  `python -m wsolkit.evaluate` and the TS parity goldens use), plus the UNet before
+  stage-2 finetuning for the ablation;
+- public/models/toyworld/: manifest, tokenizer, concept rows, ATTRIBUTION.md and each
+  model as fp32, int8 weight-only (wasm) and fp16 (WebGPU with shader-f16), each variant
+  checked against fp32 in onnxruntime;
+- public/models/index.json with toyworld as the default pack.
+Deterministic: the same checkpoints give byte-identical files.
+"""
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "python"))
+
+from wsolkit import pack, quantize  # noqa: E402
+from wsolkit.train import text as words  # noqa: E402
+from wsolkit.train.diffusion import STAGES, load_stage  # noqa: E402
+
+PACK_ID = "toyworld"
+DISPLAY = {"airplane": "Airplane", "sailboat": "Sailboat", "motorcycle": "Motorcycle"}
+ATTRIBUTION = """# Toy-world pack: attribution
+
+The weights in this pack were trained by wsol-lab's scripts (python/wsolkit/train/) on
+synthetic composites of the following art, on procedural backgrounds made by our code.
+The art was recoloured, flipped, rotated, scaled, cut and composited (changes made).
+No share-alike or GPL material was used in training: validation (EmojiOne 1, CC BY-SA 4.0)
+only chose checkpoints and thresholds, and the test styles (OpenMoji, Art4Apps; CC BY-SA)
+were never used except to report results.
+
+| style | source | copyright | licence |
+|---|---|---|---|
+| Noto (current and v1) | npm `@iconify-json/noto`, `@iconify-json/noto-v1` | Google Inc. | Apache-2.0, https://www.apache.org/licenses/LICENSE-2.0 |
+| Twemoji | npm `@discordapp/twemoji` | 2014–2021 Twitter, Inc and other contributors; 2022– jdecked/twemoji | CC BY 4.0, https://creativecommons.org/licenses/by/4.0/ |
+| Fluent Emoji (3D, flat) | npm `@lobehub/fluent-emoji-3d`, `@iconify-json/fluent-emoji-flat` | Microsoft Corporation | MIT, https://github.com/microsoft/fluentui-emoji/blob/main/LICENSE |
+| EmojiOne 2 | npm `@iconify-json/emojione` | Emoji One | CC BY 4.0 |
+| FxEmoji | npm `@iconify-json/fxemoji` | Mozilla Foundation | CC BY 4.0 |
+
+Full per-sprite provenance: data/toyworld/ATTRIBUTION.md and docs/toyworld-data.md in the repository.
+The weights themselves: MIT (the project's licence), with the credits above.
+"""
+
+
+def assemble(out_ckpt: Path):
+    vae, vae_ck = load_stage("vae")
+    text, _ = load_stage("text_encoder")
+    unet_base, _ = load_stage("unet")
+    unet, _ = load_stage("unet", STAGES / "unet_finetuned.pt")
+    clf, clf_ck = load_stage("classifier")
+    concepts = torch.load(STAGES / "concepts.pt")
+    classes = concepts["classes"]
+    assert classes == clf_ck["classes"], "classifier and concept rows disagree on the class order"
+    torch.save({
+        "configs": {"vae": vae.cfg.to_dict(), "text": text.cfg.to_dict(), "unet": unet.cfg.to_dict(), "classifier": clf.cfg.to_dict()},
+        "state": {"vae": vae.state_dict(), "text": text.state_dict(), "unet": unet.state_dict(), "classifier": clf.state_dict(),
+                  "unet_base": unet_base.state_dict()},
+        "concept_rows": concepts["rows"], "classes": classes,
+        "classifier_norm": {"mean": list(clf_ck["mean"]), "std": list(clf_ck["std"])},
+    }, out_ckpt)
+    return vae, text, unet, clf, concepts["rows"].numpy().astype(np.float32), classes, clf_ck
+
+
+def check_variant(fp32: Path, other: Path, seed=0) -> float:
+    """Largest |Δ| of any output between two graphs on random inputs (onnxruntime CPU)."""
+    import onnxruntime as ort
+
+    a, b = ort.InferenceSession(str(fp32)), ort.InferenceSession(str(other))
+    rng = np.random.default_rng(seed)
+    feeds = {}
+    for i in a.get_inputs():
+        shape = [2 if isinstance(d, str) else d for d in i.shape]
+        if i.name == "input_ids":
+            feeds[i.name] = rng.integers(0, 40, shape).astype(np.int32)
+        elif i.name in ("override_mask", "token_weights"):
+            feeds[i.name] = np.eye(shape[1], dtype=np.float32)[[5] * shape[0]]
+        elif i.name == "timestep":
+            feeds[i.name] = np.array([0, 99], np.float32)
+        else:
+            feeds[i.name] = rng.standard_normal(shape).astype(np.float32)
+    return max(float(np.abs(x - y).max()) for x, y in zip(a.run(None, feeds), b.run(None, feeds)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=ROOT / "public/models")
+    ap.add_argument("--checkpoint", type=Path, default=ROOT / "python/checkpoints/toyworld.pt")
+    ap.add_argument("--lambda", dest="lam", type=float, default=0.6, help="default λ (choose on validation: docs/results-toyworld.md)")
+    ap.add_argument("--threshold", type=float, default=0.25, help="default τ (chosen on validation by `python -m wsolkit.evaluate`)")
+    args = ap.parse_args()
+
+    out = args.out / PACK_ID
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    vae, text, unet, clf, rows, classes, clf_ck = assemble(args.checkpoint)
+    spec = words.build_spec()
+    spec.tokenizer.save(str(out / "tokenizer.json"))
+    (out / "concepts.f32").write_bytes(rows.astype("<f4").tobytes())
+    (out / "ATTRIBUTION.md").write_text(ATTRIBUTION)
+    size = clf.cfg.image_size
+    exported = pack.export_models(out, vae, text, unet, clf, size, size, spec.context_length)
+
+    report = {}
+    for role, spec_m in exported["models"].items():
+        fp32 = out / spec_m["variants"][0]["path"]
+        q8 = fp32.with_name(fp32.stem + ".int8.onnx")
+        n = quantize.int8_weights(fp32, q8)
+        h16 = fp32.with_name(fp32.stem + ".fp16.onnx")
+        quantize.fp16(fp32, h16)
+        report[role] = {"fp32_bytes": fp32.stat().st_size, "int8_bytes": q8.stat().st_size, "int8_tensors": n, "int8_max_abs_diff": check_variant(fp32, q8),
+                        "fp16_bytes": h16.stat().st_size, "fp16_max_abs_diff": check_variant(fp32, h16)}
+        # fp32 first: the variant chooser falls back to it on any backend.
+        spec_m["variants"] = [spec_m["variants"][0],
+                              pack.variant(out, q8, "int8", backends=("wasm",)),
+                              pack.variant(out, h16, "fp16", backends=("webgpu",), requires=("shader-f16",))]
+    (out / "variants.json").write_text(json.dumps(report, indent=2) + "\n")
+
+    manifest = {
+        "schemaVersion": 1,
+        "id": PACK_ID,
+        "label": "Toy world (trained here)",
+        "description": "A miniature of GenPromp's whole stack (VAE, CLIP-style text encoder, UNet, GAP classifier) trained on CPU "
+                       "on the toy world: 30 animals and vehicles drawn in openly licensed emoji styles. Test styles are never seen in training.",
+        "license": {"spdx": "MIT", "attribution": pack.file_ref(out, out / "ATTRIBUTION.md")["path"],
+                    "notes": "Weights trained on Apache-2.0, MIT and CC BY 4.0 art; credits in ATTRIBUTION.md."},
+        "producer": pack.producer("python/scripts/build_toyworld_pack.py"),
+        "preprocess": {"size": [size, size], "resize": "pil-bicubic", "range": [-1, 1], "alphaBackground": [255, 255, 255]},
+        "classifierPreprocess": {"size": [size, size], "mean": list(clf_ck["mean"]), "std": list(clf_ck["std"])},
+        "tokenizer": {"file": pack.file_ref(out, out / "tokenizer.json"), "contextLength": spec.context_length,
+                      "bosId": spec.bos_id, "eosId": spec.eos_id, "padId": spec.pad_id},
+        "classes": [{"index": i, "name": c, "displayName": DISPLAY.get(c, c.capitalize()), "metaToken": c, "conceptToken": words.concept_token(c)}
+                    for i, c in enumerate(classes)],
+        "representativeEmbeddings": {**pack.file_ref(out, out / "concepts.f32"), "dtype": "float32", "shape": list(rows.shape)},
+        "promptTemplates": pack.PROMPT_TEMPLATES,
+        "vae": {"scalingFactor": vae.cfg.scaling_factor, "latentChannels": vae.cfg.latent_channels, "latentSize": [unet.cfg.sample_size] * 2},
+        "scheduler": {"type": "ddpm", "betaSchedule": "scaled_linear", "betaStart": 0.00085, "betaEnd": 0.012, "numTrainTimesteps": 1000},
+        "textEncoder": {"hiddenSize": text.cfg.width, "embedDim": text.cfg.width},
+        "unetAttention": exported["unetAttention"],
+        "genpromp": {"lambda": args.lam, "timesteps": [0, 99], "timestepChoices": pack.TIMESTEP_CHOICES, "resolutions": [8, 16],
+                     "tokenPosition": 5, "threshold": args.threshold, "latentSampling": "sample", "noiseSeed": 1234},
+        "models": exported["models"],
+    }
+    pack.write_manifest(out, manifest)
+    pack.update_index(args.out, PACK_ID, manifest["label"], make_default=True)
+    total = sum(p.stat().st_size for p in out.iterdir())
+    print(json.dumps(report, indent=2))
+    print(f"wrote {out} ({total / 1e6:.2f} MB in all variants)")
+
+
+if __name__ == "__main__":
+    main()

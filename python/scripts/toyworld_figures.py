@@ -1,0 +1,115 @@
+"""Figure grids for docs/results-toyworld.md, from the reference evaluation.
+
+    cd python && ../.venv/bin/python scripts/toyworld_figures.py
+
+- docs/img/toyworld-maps.png: test images (columns: image with GT box, CAM, f_d only
+  (λ=0), f_r only (λ=1), combined (pack λ)), each map with its box at the τ chosen on
+  validation for that method. Rows: the first test images (in file order) where CAM's
+  box misses (IoU < 0.5) and the combined map's box hits, then the first where both hit.
+- docs/img/toyworld-lambda.png: the app's sample gallery under λ ∈ {0, 0.2, …, 1}.
+"""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "python"))
+from wsolkit import evaluate as ev  # noqa: E402
+from wsolkit import genpromp as gp  # noqa: E402
+
+CELL = 128
+
+
+def overlay(rgb: np.ndarray, cam: np.ndarray | None, boxes, gt, size) -> Image.Image:
+    base = cv2.resize(rgb, (CELL, CELL), interpolation=cv2.INTER_AREA)
+    if cam is not None:
+        m = cv2.resize(cam.astype(np.float32), (CELL, CELL), interpolation=cv2.INTER_LINEAR)
+        m = (m - m.min()) / max(m.max() - m.min(), 1e-12)
+        heat = cv2.applyColorMap((m * 255).astype(np.uint8), cv2.COLORMAP_JET)[..., ::-1]
+        base = (0.45 * base + 0.55 * heat).astype(np.uint8)
+    im = Image.fromarray(base)
+    d = ImageDraw.Draw(im)
+    s = CELL / size
+    for b in gt:
+        d.rectangle([b[0] * s, b[1] * s, b[2] * s, b[3] * s], outline=(0, 255, 0), width=2)
+    for b in boxes:
+        d.rectangle([b[0] * s, b[1] * s, b[2] * s, b[3] * s], outline=(255, 255, 255), width=2)
+    return im
+
+
+def grid(rows: list[list[Image.Image]], header: list[str]) -> Image.Image:
+    pad, top = 4, 18
+    w = len(header) * (CELL + pad) + pad
+    h = top + len(rows) * (CELL + pad) + pad
+    out = Image.new("RGB", (w, h), (255, 255, 255))
+    d = ImageDraw.Draw(out)
+    for j, name in enumerate(header):
+        d.text((pad + j * (CELL + pad) + 4, 3), name, fill=(0, 0, 0))
+    for i, row in enumerate(rows):
+        for j, im in enumerate(row):
+            out.paste(im, (pad + j * (CELL + pad), top + i * (CELL + pad)))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--report", type=Path, default=ROOT / "docs/results/toyworld.json", help="evaluation JSON (for the validation τ)")
+    ap.add_argument("--rows", type=int, default=8)
+    args = ap.parse_args()
+    ref = ev.Reference()
+    report = json.loads(args.report.read_text())
+    lam = ref.settings["lambda"]
+    taus = {"cam": report["main"]["cam"]["tau"], "genpromp": report["main"]["genpromp"]["tau"]}
+    lam_rows = {r["name"]: r["tau"] for r in report.get("ablations", {}).get("lambda", [])}
+    tau_of = lambda l: lam_rows.get(f"λ={l}", taus["genpromp"])  # noqa: E731
+    test = ev.toyworld_split("test", ref.classes)
+    ts, rs, size = ref.settings["timesteps"], ref.settings["resolutions"], ref.size
+
+    # Candidates: the first 240 test images (8 per class in file order), scored with CAM and combined.
+    pool = test[::5][:240]
+    cam = ev.cam_maps(ref, pool).maps
+    comb = ev.genpromp_maps(ref, ev.genpromp_raw(ref, pool, lam, ts), len(pool), ts, rs, "").maps
+
+    def hit(m, it, tau):
+        box = gp.localize(m, (size, size), tau, "largest")[0]
+        return ev.best_iou(box, ev.frame_gt(it.boxes, it.rgb.shape[:2], size))[0] >= 0.5
+
+    partial = [i for i in range(len(pool)) if not hit(cam[i], pool[i], taus["cam"]) and hit(comb[i], pool[i], taus["genpromp"])]
+    both = [i for i in range(len(pool)) if hit(cam[i], pool[i], taus["cam"]) and hit(comb[i], pool[i], taus["genpromp"])]
+    chosen = (partial[: args.rows // 2] + both)[: args.rows]
+    items = [pool[i] for i in chosen]
+    f_d = ev.genpromp_maps(ref, ev.genpromp_raw(ref, items, 0.0, ts), len(items), ts, rs, "").maps
+    f_r = ev.genpromp_maps(ref, ev.genpromp_raw(ref, items, 1.0, ts), len(items), ts, rs, "").maps
+    rows = []
+    for k, i in enumerate(chosen):
+        it = pool[i]
+        small = gp.resize_pil_bicubic(it.rgb, (size, size))
+        gt = ev.frame_gt(it.boxes, it.rgb.shape[:2], size)
+        cells = [overlay(small, None, [], gt, size)]
+        for m, tau in ((cam[i], taus["cam"]), (f_d[k], tau_of(0.0)), (f_r[k], tau_of(1.0)), (comb[i], taus["genpromp"])):
+            cells.append(overlay(small, m, [gp.localize(m, (size, size), tau, "largest")[0]], gt, size))
+        rows.append(cells)
+    out = ROOT / "docs/img"
+    out.mkdir(parents=True, exist_ok=True)
+    grid(rows, ["image + GT", "CAM", "f_d (λ=0)", "f_r (λ=1)", f"combined (λ={lam})"]).save(out / "toyworld-maps.png", optimize=True)
+
+    samples = json.loads((ROOT / "public/samples/index.json").read_text())["samples"]
+    gallery = ev.load_items(ROOT / "public/samples", [{"file": s["file"], "class": s["label"], "boxes": s["boxes"]} for s in samples], ref.classes)
+    lams = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    per_lam = [ev.genpromp_maps(ref, ev.genpromp_raw(ref, gallery, l, ts), len(gallery), ts, rs, "").maps for l in lams]
+    rows = []
+    for i, it in enumerate(gallery):
+        small = gp.resize_pil_bicubic(it.rgb, (size, size))
+        gt = ev.frame_gt(it.boxes, it.rgb.shape[:2], size)
+        rows.append([overlay(small, None, [], gt, size)] + [overlay(small, per_lam[j][i], [gp.localize(per_lam[j][i], (size, size), tau_of(l), "largest")[0]], gt, size) for j, l in enumerate(lams)])
+    grid(rows, ["image + GT"] + [f"λ={l}" for l in lams]).save(out / "toyworld-lambda.png", optimize=True)
+    print(f"wrote {out}/toyworld-maps.png ({len(partial)} CAM-partial cases among {len(pool)}), {out}/toyworld-lambda.png")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Smaller variants of an exported fp32 ONNX graph.
+
+- `int8_weights`: weight-only int8 (symmetric, per output channel). Each large weight
+  of a Conv/MatMul/Gemm becomes int8 + scale behind a DequantizeLinear node that
+  keeps the original tensor name, so the graph is otherwise unchanged. ORT folds
+  the dequantisation at session creation: the download is ~4× smaller, the maths
+  stays fp32 (activations are not quantised, so maps move by ~1e-3, not 1e-1).
+- `fp16`: every float tensor in fp16 with fp32 inputs/outputs (onnxconverter-common),
+  for WebGPU adapters with shader-f16.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+
+
+def _axis(op: onnx.NodeProto, ndim: int) -> int:
+    if op.op_type == "Conv":
+        return 0
+    if op.op_type == "Gemm":
+        trans_b = next((a.i for a in op.attribute if a.name == "transB"), 0)
+        return 0 if trans_b else 1
+    return ndim - 1  # MatMul: [K, N] → per output column
+
+
+def int8_weights(src: Path, dst: Path, min_elements: int = 1024) -> int:
+    """→ number of quantised tensors."""
+    model = onnx.load(str(src))
+    g = model.graph
+    consumers: dict[str, list] = {}
+    for n in g.node:
+        for i, name in enumerate(n.input):
+            consumers.setdefault(name, []).append((n, i))
+    keep, dq_nodes, new_inits, count = [], [], [], 0
+    for init in g.initializer:
+        w = numpy_helper.to_array(init)
+        uses = consumers.get(init.name, [])
+        weight_use = uses and all(n.op_type in ("Conv", "MatMul", "Gemm") and i == 1 for n, i in uses)
+        if not (weight_use and w.dtype == np.float32 and w.size >= min_elements and w.ndim >= 2):
+            keep.append(init)
+            continue
+        axis = _axis(uses[0][0], w.ndim)
+        reduce = tuple(d for d in range(w.ndim) if d != axis)
+        scale = (np.abs(w).max(axis=reduce) / 127.0).astype(np.float32)
+        scale[scale == 0] = 1.0
+        shape = [1] * w.ndim
+        shape[axis] = -1
+        q = np.clip(np.round(w / scale.reshape(shape)), -127, 127).astype(np.int8)
+        new_inits += [numpy_helper.from_array(q, init.name + "_int8"), numpy_helper.from_array(scale, init.name + "_scale"),
+                      numpy_helper.from_array(np.zeros_like(scale, dtype=np.int8), init.name + "_zero")]
+        dq_nodes.append(helper.make_node("DequantizeLinear", [init.name + "_int8", init.name + "_scale", init.name + "_zero"], [init.name],
+                                         name=init.name + "_dequantize", axis=axis))
+        count += 1
+    del g.initializer[:]
+    g.initializer.extend(keep + new_inits)
+    nodes = list(g.node)
+    del g.node[:]
+    g.node.extend(dq_nodes + nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(dst))
+    return count
+
+
+def fp16(src: Path, dst: Path) -> None:
+    from onnxconverter_common import float16
+
+    model = float16.convert_float_to_float16(onnx.load(str(src)), keep_io_types=True)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(dst))
