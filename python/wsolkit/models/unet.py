@@ -26,6 +26,10 @@ class UNetConfig:
     in_channels: int = 4
     block_channels: tuple[int, ...] = (32, 64, 64)
     cross_attention: tuple[bool, ...] = (True, True, False)  # per down level; up levels mirror
+    # Self-attention (attn1) per down level where there is cross-attention; None = everywhere.
+    # At a 32² latent it costs a 1024×1024 map per head — most of a CPU training step — so the
+    # toy-world UNet keeps it only at 16² and 8² (its cross-attention stays at all three).
+    self_attention: tuple[bool, ...] | None = None
     layers_per_block: int = 1
     heads: int = 4
     cross_attention_dim: int = 64
@@ -73,12 +77,13 @@ class Attention(nn.Module):
 class TransformerBlock(nn.Module):
     """diffusers' Transformer2DModel with one BasicTransformerBlock (attn1, attn2, GEGLU)."""
 
-    def __init__(self, c: int, context_dim: int, heads: int, groups: int):
+    def __init__(self, c: int, context_dim: int, heads: int, groups: int, self_attention: bool = True):
         super().__init__()
         self.norm = nn.GroupNorm(groups, c, eps=1e-6)
         self.proj_in = nn.Conv2d(c, c, 1)
-        self.norm1, self.norm2, self.norm3 = nn.LayerNorm(c), nn.LayerNorm(c), nn.LayerNorm(c)
-        self.attn1 = Attention(c, c, heads)
+        self.norm2, self.norm3 = nn.LayerNorm(c), nn.LayerNorm(c)
+        self.norm1 = nn.LayerNorm(c) if self_attention else None
+        self.attn1 = Attention(c, c, heads) if self_attention else None
         self.attn2 = Attention(c, context_dim, heads)
         self.ff_proj = nn.Linear(c, 8 * c)  # GEGLU: 2 × 4c
         self.ff_out = nn.Linear(4 * c, c)
@@ -87,7 +92,8 @@ class TransformerBlock(nn.Module):
     def forward(self, x, context, token_weights):
         b, c, h, w = x.shape
         t = self.proj_in(self.norm(x)).reshape(b, c, h * w).transpose(1, 2)  # [B, HW, C]
-        t = t + self.attn1(self.norm1(t))
+        if self.attn1 is not None:
+            t = t + self.attn1(self.norm1(t))
         t = t + self.attn2(self.norm2(t), context, token_weights)
         a, gate = self.ff_proj(self.norm3(t)).chunk(2, dim=-1)
         t = t + self.ff_out(a * F.gelu(gate))
@@ -99,6 +105,7 @@ class UNet(nn.Module):
         super().__init__()
         self.cfg = cfg
         ch, g = cfg.block_channels, cfg.groups
+        self_attn = cfg.self_attention or cfg.cross_attention
         temb = 4 * ch[0]
         self.time_embedding = nn.Sequential(nn.Linear(ch[0], temb), nn.SiLU(), nn.Linear(temb, temb))
         self.conv_in = nn.Conv2d(cfg.in_channels, ch[0], 3, padding=1)
@@ -110,7 +117,7 @@ class UNet(nn.Module):
             blk = nn.Module()
             blk.resnets = nn.ModuleList([ResnetBlock(cin if j == 0 else cout, cout, g, temb) for j in range(cfg.layers_per_block)])
             blk.attentions = nn.ModuleList(
-                [TransformerBlock(cout, cfg.cross_attention_dim, cfg.heads, g) for _ in range(cfg.layers_per_block)]
+                [TransformerBlock(cout, cfg.cross_attention_dim, cfg.heads, g, self_attn[i]) for _ in range(cfg.layers_per_block)]
                 if cfg.cross_attention[i] else []
             )
             skips += [cout] * cfg.layers_per_block
@@ -127,6 +134,7 @@ class UNet(nn.Module):
         self.up_blocks = nn.ModuleList()
         rch = list(reversed(ch))
         rattn = list(reversed(cfg.cross_attention))
+        rself = list(reversed(self_attn))
         for i, cout in enumerate(rch):
             blk = nn.Module()
             n = cfg.layers_per_block + 1
@@ -136,7 +144,7 @@ class UNet(nn.Module):
                 cin = cout
             blk.resnets = nn.ModuleList(res)
             blk.attentions = nn.ModuleList(
-                [TransformerBlock(cout, cfg.cross_attention_dim, cfg.heads, g) for _ in range(n)] if rattn[i] else []
+                [TransformerBlock(cout, cfg.cross_attention_dim, cfg.heads, g, rself[i]) for _ in range(n)] if rattn[i] else []
             )
             blk.upsample = Upsample(cout) if i < len(rch) - 1 else None
             self.up_blocks.append(blk)

@@ -1,6 +1,6 @@
 """GenPromp stage 2: finetune the UNet on the combined embedding 0.5·f_r + 0.5·f_d.
 
-    cd python && ../.venv/bin/python -m wsolkit.train.finetune [--steps 400 --batch 32]
+    cd python && ../.venv/bin/python -m wsolkit.train.finetune [--steps 300 --batch 16]
 
 As the official code (genpromp.md §8): all UNet parameters train; VAE, text
 encoder and the stage-1 concept rows are frozen; f_r and f_d come from one random
@@ -24,8 +24,8 @@ from .harness import run_stage, write_result
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--steps", type=int, default=400)
-    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--mix", type=float, default=0.5, help="λ used for finetuning (the paper's 0.5)")
     ap.add_argument("--seed", type=int, default=0)

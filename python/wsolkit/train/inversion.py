@@ -1,6 +1,6 @@
 """GenPromp stage 1: textual inversion of one concept token per class (representative embedding).
 
-    cd python && ../.venv/bin/python -m wsolkit.train.inversion [--steps-per-class 60 --batch 16]
+    cd python && ../.venv/bin/python -m wsolkit.train.inversion [--steps-per-class 40 --batch 8]
 
 As the official code (genpromp.md §8): classes are trained one at a time on their
 own images with a fresh optimiser; only the concept token's input-embedding row
@@ -27,8 +27,8 @@ from .harness import StageResult, seed_everything, write_result
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--steps-per-class", type=int, default=60)
-    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--steps-per-class", type=int, default=40)
+    ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)

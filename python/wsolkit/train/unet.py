@@ -1,6 +1,6 @@
 """Stage: the text-conditioned UNet, ε-prediction on VAE latents (scaled-linear schedule).
 
-    cd python && ../.venv/bin/python -m wsolkit.train.unet [--steps 4000 --batch 32]
+    cd python && ../.venv/bin/python -m wsolkit.train.unet [--steps 2000 --batch 16]
 
 Needs the VAE and text-encoder stages. Captions are a random training template
 with the class name (the meta token) or, for 20 % of images, one of its
@@ -33,8 +33,8 @@ def caption_states(text_encoder, spec, vocab: list[str], templates: list[str]) -
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--steps", type=int, default=4000)
-    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--channels", type=str, default="32,64,64", help="block channels (cross-attention at the first two levels and mid)")
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--p-superclass", type=float, default=0.2)
@@ -52,7 +52,8 @@ def main(argv=None):
     vocab = classes + [s for s in words.SUPERCLASSES if s not in classes]
     states = caption_states(text, spec, vocab, words.TRAIN_TEMPLATES)  # [W, T, L, D]
     cfg = UNetConfig(block_channels=tuple(int(c) for c in args.channels.split(",")), heads=4,
-                     cross_attention_dim=text.cfg.width, groups=8, sample_size=mean.shape[-1])
+                     cross_attention_dim=text.cfg.width, groups=8, sample_size=mean.shape[-1],
+                     self_attention=(False, True, False))  # no 1024² self-attention at 32² (UNetConfig)
     torch.manual_seed(args.seed)
     unet = UNet(cfg)
     diffusion = Diffusion(vae_ck["config"]["scaling_factor"])
