@@ -5,7 +5,7 @@
  */
 import { getEngine } from '../src/engine-client';
 import { aggregateAttention, localize } from '../src/shared/genpromp/aggregate';
-import type { GenprompMaps } from '../src/shared/api';
+import type { EngineOptions, GenprompMaps } from '../src/shared/api';
 
 const q = new URLSearchParams(location.search);
 const repeats = Number(q.get('repeats') ?? 15);
@@ -28,7 +28,11 @@ async function main() {
   const engine = getEngine();
   await engine.clearCache().catch(() => undefined);
   const threads = q.get('threads');
-  const device = await engine.init(q.get('backend') === 'webgpu' ? 'webgpu' : 'wasm', threads ? { wasmThreads: Number(threads) } : {});
+  const precision = q.get('precision') as EngineOptions['precision'] | null;
+  const device = await engine.init(q.get('backend') === 'webgpu' ? 'webgpu' : 'wasm', {
+    ...(threads ? { wasmThreads: Number(threads) } : {}),
+    ...(precision ? { precision } : {}),
+  });
   const packUrl = new URL(q.get('pack') ?? '/models/fixture-tiny/', location.href).href;
 
   let t = performance.now();

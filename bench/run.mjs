@@ -1,4 +1,4 @@
-// npm run bench [-- --pack public/models/<id>] [--repeats N] [--webgpu]
+// npm run bench [-- --pack public/models/<id>] [--repeats N] [--webgpu] [--precision fp32|int8|fp16]
 // Builds the app, serves it cross-origin isolated, runs bench/index.html in headless
 // Debian Chromium on wasm (and software WebGPU with --webgpu), times the same UNet on
 // onnxruntime-node, and prints one JSON document.
@@ -17,6 +17,7 @@ const packDir = opt('pack', 'public/models/fixture-tiny').replace(/\/$/, '');
 const repeats = Number(opt('repeats', 15));
 const withWebgpu = args.includes('--webgpu');
 const threads = opt('threads', '');
+const precision = opt('precision', '');
 const port = Number(opt('port', 4174));
 const packUrl = `/${packDir.replace(/^public\//, '')}/`;
 
@@ -41,7 +42,7 @@ async function inBrowser(backend) {
   });
   try {
     const page = await ctx.newPage();
-    await page.goto(`${base}/bench/index.html?backend=${backend}&pack=${encodeURIComponent(packUrl)}&repeats=${repeats}${threads ? `&threads=${threads}` : ''}`);
+    await page.goto(`${base}/bench/index.html?backend=${backend}&pack=${encodeURIComponent(packUrl)}&repeats=${repeats}${threads ? `&threads=${threads}` : ''}${precision ? `&precision=${precision}` : ''}`);
     await page.waitForFunction(() => window.__bench, null, { timeout: 600_000, polling: 250 });
     return await page.evaluate(() => window.__bench);
   } finally {
