@@ -5,7 +5,6 @@ import sys
 
 import numpy as np
 import pytest
-import torch
 
 from conftest import ROOT
 from wsolkit import evaluate as ev

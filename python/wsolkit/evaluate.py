@@ -30,7 +30,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
-from PIL import Image
 
 from . import genpromp as gp
 from . import noise as noise_mod
@@ -339,6 +338,19 @@ def run_toyworld(ref: Reference, ablations: bool, limit: int | None = None, log=
     return report
 
 
+def select_on_validation(ref: Reference, lambdas=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0), log=print) -> dict:
+    """The pack's default λ and τ: best GT-known Loc on the validation split (default t and resolutions)."""
+    val = toyworld_split("val", ref.classes)
+    ts, rs = ref.settings["timesteps"], ref.settings["resolutions"]
+    rows = []
+    for lam in lambdas:
+        tau, score = genpromp_maps(ref, genpromp_raw(ref, val, lam, ts), len(val), ts, rs, "").best_tau(val, ref.size)
+        rows.append({"lambda": lam, "tau": tau, "val_gt_known": round(score, 2)})
+        log(f"  λ={lam}: val GT-known {score:.2f} at τ={tau}")
+    best = max(rows, key=lambda r: r["val_gt_known"])
+    return {"lambda": best["lambda"], "threshold": best["tau"], "sweep": rows}
+
+
 def run_custom(ref: Reference, images: Path, labels: Path, tau: float | None) -> dict:
     spec = json.loads(labels.read_text())
     if "images" not in spec or not isinstance(spec["images"], list):
@@ -365,9 +377,11 @@ def quick_localisation(vae, text, unet, spec, classes, scaling, lam=0.0, concept
     from .pack import PROMPT_TEMPLATES
     from .train.text import concept_token
 
-    items = toyworld_split("val", classes)
-    seen: dict = {}
-    items = [it for it in items if seen.setdefault(it.cls, 0) < n_per_class and not seen.__setitem__(it.cls, seen[it.cls] + 1)]
+    items, taken = [], {}
+    for it in toyworld_split("val", classes):
+        if taken.get(it.cls, 0) < n_per_class:
+            taken[it.cls] = taken.get(it.cls, 0) + 1
+            items.append(it)
     x = torch.cat([gp.to_model_input(gp.resize_pil_bicubic(it.rgb, (128, 128))) for it in items])
     mean, _ = vae.encode(x)
     z = (mean * scaling).numpy()
@@ -439,13 +453,17 @@ def main(argv=None):
     ap.add_argument("--json", type=Path, help="write the full report here")
     ap.add_argument("--write-doc", action="store_true", help="replace the tables in docs/results-toyworld.md")
     ap.add_argument("--limit", type=int, help="at most this many images per split (every k-th; a quick look, not a result)")
+    ap.add_argument("--select-on-val", action="store_true", help="only choose the pack's default λ and τ on validation (print JSON)")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     if not args.checkpoint.exists():
         raise SystemExit(f"{args.checkpoint} is missing: build the pack (python/scripts/build_toyworld_pack.py)")
     ref = Reference(args.checkpoint, args.pack)
-    if args.images or args.labels:
+    if args.select_on_val:
+        report = select_on_validation(ref)
+        print(json.dumps(report, indent=2))
+    elif args.images or args.labels:
         if not (args.images and args.labels):
             raise SystemExit("--images and --labels go together")
         report = run_custom(ref, args.images, args.labels, args.threshold)

@@ -11,16 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import shutil
 from dataclasses import asdict
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
 from ..models import Classifier, ClassifierConfig
 from .data import ROOT, augment, eval_set, train_cache
-from .harness import run_stage
+from .harness import optimise, run_stage, stage_args, stage_config
 
 MEAN, STD = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)
 
@@ -45,11 +43,8 @@ def main(argv=None):
     ap.add_argument("--cache", type=int, default=20000, help="number of cached training composites")
     ap.add_argument("--lr", type=float, default=5e-4, help="peak AdamW learning rate (cosine decay); 2e-3 stalled at ln(30) for 600 steps")
     ap.add_argument("--channels", type=str, default="32,64,128,256", help="stage channels")
-    ap.add_argument("--seed", type=int, default=0, help="seed for init, batches and augmentation")
     ap.add_argument("--style-aug", action="store_true", help="cartoon/line-art augmentation for drawn styles (data.stylise)")
-    ap.add_argument("--threads", type=int, default=2, help="torch threads")
-    ap.add_argument("--run-dir", type=Path, default=ROOT / "python/runs/classifier", help="resumable run folder")
-    ap.add_argument("--out", type=Path, default=ROOT / "python/checkpoints/toyworld/classifier.pt", help="final checkpoint")
+    stage_args(ap, "classifier", ROOT / "python/checkpoints/toyworld/classifier.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -66,17 +61,13 @@ def main(argv=None):
     # Batches and augmentation draw from torch's global RNG, whose state the harness
     # checkpoints, so a resumed run continues the same stream.
     g = None
-    config = {"stage": "classifier", "model": asdict(cfg), **{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k not in ("run_dir", "out", "threads")}}
+    config = stage_config("classifier", args, model=asdict(cfg))
 
     def train_step(step: int) -> float:
         idx = torch.randint(0, len(images_t), (args.batch,), generator=g)
         x = normalise(augment(images_t[idx], g, style=args.style_aug))
         logits, _ = model(x)
-        loss = F.cross_entropy(logits, labels_t[idx], label_smoothing=0.1)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return optimise(opt, F.cross_entropy(logits, labels_t[idx], label_smoothing=0.1))
 
     result = run_stage("classifier", args.run_dir, model, opt, args.steps, train_step, config, args.seed, sched,
                        evaluate=lambda s: {f"val_{k}": v for k, v in topk_accuracy(model, val_x, val_y).items()}, eval_every=500)

@@ -10,16 +10,13 @@ constant learning rate. Writes unet_finetuned.pt; unet.pt stays for the ablation
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
-from pathlib import Path
 
 import torch
 
 from ..pack import PROMPT_TEMPLATES
 from . import text as words
-from .data import ROOT
 from .diffusion import STAGES, Diffusion, file_sha, latent_cache, load_stage
-from .harness import run_stage, write_result
+from .harness import optimise, run_stage, stage_args, stage_config, write_result
 
 
 def main(argv=None):
@@ -28,10 +25,7 @@ def main(argv=None):
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--mix", type=float, default=0.5, help="λ used for finetuning (the paper's 0.5)")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--run-dir", type=Path, default=ROOT / "python/runs/finetune")
-    ap.add_argument("--out", type=Path, default=STAGES / "unet_finetuned.pt")
+    stage_args(ap, "finetune", STAGES / "unet_finetuned.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -56,18 +50,13 @@ def main(argv=None):
         cond_table = args.mix * f_r + (1 - args.mix) * f_d
     unet.train()
     opt = torch.optim.AdamW(unet.parameters(), lr=args.lr, weight_decay=1e-2)
-    config = {"stage": "finetune", "unet_sha256": file_sha(STAGES / "unet.pt"), "concepts_sha256": file_sha(STAGES / "concepts.pt"),
-              **{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k not in ("run_dir", "out", "threads")}}
+    config = stage_config("finetune", args, unet_sha256=file_sha(STAGES / "unet.pt"), concepts_sha256=file_sha(STAGES / "concepts.pt"))
 
     def train_step(step: int) -> float:
         idx = torch.randint(0, len(mean), (args.batch,))
         t = torch.randint(0, len(PROMPT_TEMPLATES), (args.batch,))
         cond = cond_table[torch.from_numpy(labels[idx.numpy()]), t]
-        loss = diffusion.loss(unet, diffusion.sample_latents(mean, logvar, idx), cond)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return optimise(opt, diffusion.loss(unet, diffusion.sample_latents(mean, logvar, idx), cond))
 
     def evaluate(step: int) -> dict:
         from ..evaluate import quick_localisation

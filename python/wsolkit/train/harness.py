@@ -125,6 +125,28 @@ def run_stage(
     return StageResult(step, cpu, wall, latest)
 
 
+def stage_args(ap, name: str, out: Path) -> None:
+    """The options every stage shares: seed, threads, run folder, final checkpoint."""
+    from .data import ROOT
+
+    ap.add_argument("--seed", type=int, default=0, help="seed for init, batches and augmentation")
+    ap.add_argument("--threads", type=int, default=2, help="torch threads")
+    ap.add_argument("--run-dir", type=Path, default=ROOT / "python/runs" / name, help="resumable run folder")
+    ap.add_argument("--out", type=Path, default=out, help="final checkpoint")
+
+
+def stage_config(stage: str, args, **extra) -> dict:
+    """What a resumed run must share with its start: every option except where it runs and on how many threads."""
+    return {"stage": stage, **extra, **{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k not in ("run_dir", "out", "threads")}}
+
+
+def optimise(opt: torch.optim.Optimizer, loss: torch.Tensor) -> float:
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+
 def write_result(out: Path, payload: dict, result: StageResult, summary: dict, log: Callable[[str], None] = print) -> None:
     """Save a stage's final checkpoint (`payload` + cost) and its one-line JSON summary next to it."""
     out.parent.mkdir(parents=True, exist_ok=True)

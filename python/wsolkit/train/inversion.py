@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 
 from ..pack import PROMPT_TEMPLATES
 from . import text as words
-from .data import ROOT
 from .diffusion import STAGES, Diffusion, file_sha, latent_cache, load_stage
-from .harness import StageResult, seed_everything, write_result
+from .harness import StageResult, optimise, seed_everything, stage_args, write_result
 
 
 def main(argv=None):
@@ -30,10 +28,7 @@ def main(argv=None):
     ap.add_argument("--steps-per-class", type=int, default=40)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-2)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--run-dir", type=Path, default=ROOT / "python/runs/inversion", help="one finished row per class is kept here, so a rerun resumes")
-    ap.add_argument("--out", type=Path, default=STAGES / "concepts.pt")
+    stage_args(ap, "inversion", STAGES / "concepts.pt")  # the run folder keeps one finished row per class
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -72,11 +67,7 @@ def main(argv=None):
             mask = (ids == concept_id).float()
             ids = torch.where(ids == concept_id, torch.full_like(ids, spec.pad_id), ids)
             cond = text(ids, row[None, None].expand(args.batch, ids.shape[1], -1), mask)
-            loss = diffusion.loss(unet, diffusion.sample_latents(mean, logvar, idx), cond)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            hist.append(loss.item())
+            hist.append(optimise(opt, diffusion.loss(unet, diffusion.sample_latents(mean, logvar, idx), cond)))
         r = row.detach().clone()
         cpu, wall = time.process_time() - c0, time.time() - w0
         losses[cls] = float(np.mean(hist[-20:]))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import math
 from dataclasses import asdict
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -25,7 +24,7 @@ from ..models.classifier import ConvBNAct
 from .classifier import normalise
 from .data import ROOT, augment, eval_set, train_cache
 from . import text as words
-from .harness import run_stage, write_result
+from .harness import optimise, run_stage, stage_args, stage_config, write_result
 
 
 class ImageTower(nn.Module):
@@ -51,10 +50,7 @@ def main(argv=None):
     ap.add_argument("--layers", type=int, default=3)
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--p-superclass", type=float, default=0.25, help="share of captions using a superclass word")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--run-dir", type=Path, default=ROOT / "python/runs/text_encoder")
-    ap.add_argument("--out", type=Path, default=ROOT / "python/checkpoints/toyworld/text_encoder.pt")
+    stage_args(ap, "text_encoder", ROOT / "python/checkpoints/toyworld/text_encoder.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -71,7 +67,7 @@ def main(argv=None):
     model.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.05)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * s / args.steps)))
-    config = {"stage": "text_encoder", "model": asdict(cfg), **{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k not in ("run_dir", "out", "threads")}}
+    config = stage_config("text_encoder", args, model=asdict(cfg))
 
     def encode_text(texts):
         ids = words.ids(spec, texts)
@@ -93,10 +89,7 @@ def main(argv=None):
         agree = words.consistent(cls, chosen)
         loss = 0.5 * (-(agree / agree.sum(1, keepdim=True)) * logits.log_softmax(1)).sum(1).mean() \
             + 0.5 * (-(agree / agree.sum(0, keepdim=True)) * logits.log_softmax(0)).sum(0).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return optimise(opt, loss)
 
     @torch.no_grad()
     def evaluate(step: int) -> dict:

@@ -14,15 +14,13 @@ from __future__ import annotations
 import argparse
 import math
 from dataclasses import asdict
-from pathlib import Path
 
 import torch
 
 from ..models import UNet, UNetConfig
 from . import text as words
-from .data import ROOT
 from .diffusion import STAGES, Diffusion, file_sha, latent_cache, load_stage
-from .harness import run_stage, write_result
+from .harness import optimise, run_stage, stage_args, stage_config, write_result
 
 
 def caption_states(text_encoder, spec, vocab: list[str], templates: list[str]) -> torch.Tensor:
@@ -38,10 +36,7 @@ def main(argv=None):
     ap.add_argument("--channels", type=str, default="32,64,64", help="block channels (cross-attention at the first two levels and mid)")
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--p-superclass", type=float, default=0.2)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--run-dir", type=Path, default=ROOT / "python/runs/unet")
-    ap.add_argument("--out", type=Path, default=STAGES / "unet.pt")
+    stage_args(ap, "unet", STAGES / "unet.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -59,8 +54,7 @@ def main(argv=None):
     diffusion = Diffusion(vae_ck["config"]["scaling_factor"])
     opt = torch.optim.AdamW(unet.parameters(), lr=args.lr, weight_decay=1e-2)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 200) * (0.55 + 0.45 * math.cos(math.pi * s / args.steps)))
-    config = {"stage": "unet", "model": asdict(cfg), "vae_sha256": file_sha(STAGES / "vae.pt"),
-              **{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k not in ("run_dir", "out", "threads")}}
+    config = stage_config("unet", args, model=asdict(cfg), vae_sha256=file_sha(STAGES / "vae.pt"))
     word_of = {c: [vocab.index(w) for w in words.caption_words(c)] for c in classes}
 
     def train_step(step: int) -> float:
@@ -71,11 +65,7 @@ def main(argv=None):
             sup = len(options) > 1 and torch.rand(1).item() < args.p_superclass
             w.append(options[1 + torch.randint(0, len(options) - 1, (1,)).item()] if sup else options[0])
         t = torch.randint(0, len(words.TRAIN_TEMPLATES), (args.batch,))
-        loss = diffusion.loss(unet, diffusion.sample_latents(mean, logvar, idx), states[torch.tensor(w), t])
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return optimise(opt, diffusion.loss(unet, diffusion.sample_latents(mean, logvar, idx), states[torch.tensor(w), t]))
 
     def evaluate(step: int) -> dict:
         from ..evaluate import quick_localisation

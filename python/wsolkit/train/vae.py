@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from pathlib import Path
 
 import torch
 
 from ..models import VAE, VAEConfig
 from .data import ROOT, eval_set, train_cache
-from .harness import run_stage, write_result
+from .harness import optimise, run_stage, stage_args, stage_config, write_result
 
 
 def to_pm1(u8: torch.Tensor) -> torch.Tensor:
@@ -35,10 +34,7 @@ def main(argv=None):
     ap.add_argument("--cache", type=int, default=20000)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--kl", type=float, default=1e-6)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--run-dir", type=Path, default=ROOT / "python/runs/vae")
-    ap.add_argument("--out", type=Path, default=ROOT / "python/checkpoints/toyworld/vae.pt")
+    stage_args(ap, "vae", ROOT / "python/checkpoints/toyworld/vae.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -50,7 +46,7 @@ def main(argv=None):
     vae = VAE(cfg)
     opt = torch.optim.AdamW(vae.parameters(), lr=args.lr, weight_decay=0.0)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100))
-    config = {"stage": "vae", "model": asdict(cfg), **{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k not in ("run_dir", "out", "threads")}}
+    config = stage_config("vae", args, model=asdict(cfg))
 
     def train_step(step: int) -> float:
         idx = torch.randint(0, len(x_all), (args.batch,))
@@ -63,11 +59,7 @@ def main(argv=None):
         rec = vae.decode(z)
         l1 = (rec - x).abs().sum(dim=(1, 2, 3)).mean()
         kl = 0.5 * (mean**2 + logvar.exp() - 1 - logvar).sum(dim=(1, 2, 3)).mean()
-        loss = (l1 + args.kl * kl) / x[0].numel()  # per-pixel scale keeps the lr meaningful
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return optimise(opt, (l1 + args.kl * kl) / x[0].numel())  # per-pixel scale keeps the lr meaningful
 
     @torch.no_grad()
     def evaluate(step: int) -> dict:
