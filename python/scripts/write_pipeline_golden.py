@@ -3,6 +3,9 @@
     .venv/bin/python python/scripts/write_pipeline_golden.py            # fixture pack
     .venv/bin/python python/scripts/write_pipeline_golden.py --pack public/models/<id> --checkpoint <ckpt> --out <json>
 
+The toy-world golden (fixtures/golden/genpromp-toyworld.json) is made with the arguments in
+python/tests/test_reference.py (TOYWORLD_GOLDEN_ARGS), which also checks it regenerates.
+
 Reads the pack's own files (manifest, tokenizer.json, concept rows) and the torch
 checkpoint the pack was exported from, and records per image: the resized input's
 sha256, top-5, f_d/f_r for one class, raw attention maps per timestep, aggregated

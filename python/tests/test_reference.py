@@ -12,6 +12,11 @@ from wsolkit import noise
 from wsolkit.scheduler import add_noise, alphas_cumprod
 
 
+# How fixtures/golden/genpromp-toyworld.json is made (held-out test-style images from the gallery).
+TOYWORLD_GOLDEN_ARGS = ["--pack", str(ROOT / "public/models/toyworld"), "--checkpoint", str(ROOT / "python/checkpoints/toyworld.pt"),
+                        "--images", *(str(ROOT / f"public/samples/{n}.png") for n in ("dog", "penguin", "airplane"))]
+
+
 def test_noise_is_deterministic_and_standard_normal():
     a, b = noise.gaussian(1234, 20001), noise.gaussian(1234, 20001)
     assert a.dtype == np.float32 and np.array_equal(a, b)
@@ -60,6 +65,12 @@ def test_pipeline_golden_regenerates_identically(tmp_path):
     out = tmp_path / "golden.json"
     subprocess.run([sys.executable, str(ROOT / "python/scripts/write_pipeline_golden.py"), "--out", str(out)], check=True, capture_output=True)
     assert json.loads(out.read_text()) == json.loads((ROOT / "fixtures/golden/genpromp-fixture.json").read_text())
+
+
+def test_toyworld_golden_regenerates_identically_from_the_committed_checkpoint(tmp_path):
+    out = tmp_path / "golden.json"
+    subprocess.run([sys.executable, str(ROOT / "python/scripts/write_pipeline_golden.py"), *TOYWORLD_GOLDEN_ARGS, "--out", str(out)], check=True, capture_output=True)
+    assert json.loads(out.read_text()) == json.loads((ROOT / "fixtures/golden/genpromp-toyworld.json").read_text())
 
 
 def test_update_index_keeps_and_assigns_the_default(tmp_path):

@@ -1,7 +1,8 @@
 /**
  * Parity: the TypeScript GenPromp pipeline (real ORT wasm sessions on the
- * committed fixture pack) against the Python reference's goldens
- * (python/scripts/write_pipeline_golden.py). Tolerance 1e-4 in fp32.
+ * committed packs, fp32 variants) against the Python reference's goldens
+ * (python/scripts/write_pipeline_golden.py): the random-weight fixture pack and the
+ * trained toy-world pack on held-out test images. Tolerance 1e-4.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ interface Aggregate {
   boxesLargestTau50: number[][];
 }
 interface Golden {
+  pack: string;
   timesteps: number[];
   cases: Array<{
     image: string;
@@ -29,7 +31,8 @@ interface Golden {
   }>;
 }
 
-const golden: Golden = JSON.parse(readFileSync(`${repoRoot}fixtures/golden/genpromp-fixture.json`, 'utf8'));
+const goldens: Golden[] = ['genpromp-fixture.json', 'genpromp-toyworld.json'].map((f) => JSON.parse(readFileSync(`${repoRoot}fixtures/golden/${f}`, 'utf8')));
+const golden = goldens[0]!;
 const TOL = 1e-4;
 /** Largest differences seen, printed after the suite for the record. */
 const worst = { rawMaps: 0, aggregatedMaps: 0 };
@@ -42,61 +45,74 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, kind?: keyof typ
   return m;
 }
 
-describe('GenPromp pipeline parity with the Python reference (fixture pack, fp32, wasm)', () => {
-  const engine = nodeEngine();
-  let manifest: Manifest;
+for (const g of goldens) {
+  describe(`GenPromp pipeline parity with the Python reference (${g.pack} pack, fp32, wasm)`, () => {
+    const engine = nodeEngine();
+    let manifest: Manifest;
 
-  afterAll(() => {
-    console.info(`parity: max |TS − Python| raw maps ${worst.rawMaps.toExponential(2)}, aggregated maps ${worst.aggregatedMaps.toExponential(2)} (tolerance ${TOL})`);
+    afterAll(() => {
+      console.info(`parity ${g.pack}: max |TS − Python| raw maps ${worst.rawMaps.toExponential(2)}, aggregated maps ${worst.aggregatedMaps.toExponential(2)} (tolerance ${TOL})`);
+    });
+
+    beforeAll(async () => {
+      worst.rawMaps = 0;
+      worst.aggregatedMaps = 0;
+      await engine.init();
+      manifest = (await engine.loadPack(packUrl(`public/models/${g.pack}`))).manifest;
+    });
+
+    for (const c of g.cases) {
+      describe(c.image, () => {
+        it('resizes exactly like PIL and classifies like PyTorch', async () => {
+          const px = await readPng(`${repoRoot}${c.image}`);
+          const rgb = resizeForModel(px.rgba, px.width, px.height, manifest.preprocess.alphaBackground, manifest.preprocess.size);
+          expect(createHash('sha256').update(rgb).digest('hex')).toBe(c.resizedSha256);
+          const analysis = await engine.analyzeImage(px);
+          expect(analysis.topK.map((k) => k.index)).toEqual(c.top5.map((k) => k.index));
+          expect(maxAbsDiff(analysis.topK.map((k) => k.probability), c.top5.map((k) => k.probability))).toBeLessThan(1e-5);
+        });
+
+        for (const run of c.runs) {
+          it(`λ=${run.lambda}: raw maps, aggregated maps and boxes match`, async () => {
+            const px = await readPng(`${repoRoot}${c.image}`);
+            const { imageKey } = await engine.analyzeImage(px);
+            const res = await engine.genprompMaps({ imageKey, classIndex: run.classIndex, lambda: run.lambda, timesteps: g.timesteps });
+            if (run.maps) {
+              for (const [t, layers] of Object.entries(run.maps)) {
+                for (const [name, values] of Object.entries(layers)) {
+                  expect(maxAbsDiff(res.maps[Number(t)]![name]!, values, 'rawMaps'), `t=${t} ${name}`).toBeLessThan(TOL);
+                }
+              }
+            }
+            for (const agg of run.aggregates) {
+              const map = aggregateAttention(res.maps, {
+                timesteps: agg.timesteps,
+                resolutions: agg.resolutions,
+                outputs: manifest.unetAttention,
+                latentSize: manifest.vae.latentSize,
+              });
+              expect(map).not.toBeNull();
+              const label = `t=${agg.timesteps} res=${agg.resolutions}`;
+              expect(maxAbsDiff(map!, agg.map, 'aggregatedMaps'), label).toBeLessThan(TOL);
+              const frame = manifest.preprocess.size;
+              expect(localize(map!, manifest.vae.latentSize, frame, manifest.genpromp.threshold, 'largest').boxes, label).toEqual(agg.boxesLargest);
+              expect(localize(map!, manifest.vae.latentSize, frame, manifest.genpromp.threshold, 'all').boxes.sort(), label).toEqual(agg.boxesAll.sort());
+              expect(localize(map!, manifest.vae.latentSize, frame, 0.5, 'largest').boxes, label).toEqual(agg.boxesLargestTau50);
+            }
+          });
+        }
+      });
+    }
   });
+}
+
+describe('GenPromp pipeline caching (fixture pack)', () => {
+  const engine = nodeEngine();
 
   beforeAll(async () => {
     await engine.init();
-    manifest = (await engine.loadPack(packUrl('public/models/fixture-tiny'))).manifest;
+    await engine.loadPack(packUrl('public/models/fixture-tiny'));
   });
-
-  for (const c of golden.cases) {
-    describe(c.image, () => {
-      it('resizes exactly like PIL and classifies like PyTorch', async () => {
-        const px = await readPng(`${repoRoot}${c.image}`);
-        const rgb = resizeForModel(px.rgba, px.width, px.height, manifest.preprocess.alphaBackground, manifest.preprocess.size);
-        expect(createHash('sha256').update(rgb).digest('hex')).toBe(c.resizedSha256);
-        const analysis = await engine.analyzeImage(px);
-        expect(analysis.topK.map((k) => k.index)).toEqual(c.top5.map((k) => k.index));
-        expect(maxAbsDiff(analysis.topK.map((k) => k.probability), c.top5.map((k) => k.probability))).toBeLessThan(1e-5);
-      });
-
-      for (const run of c.runs) {
-        it(`λ=${run.lambda}: raw maps, aggregated maps and boxes match`, async () => {
-          const px = await readPng(`${repoRoot}${c.image}`);
-          const { imageKey } = await engine.analyzeImage(px);
-          const res = await engine.genprompMaps({ imageKey, classIndex: run.classIndex, lambda: run.lambda, timesteps: golden.timesteps });
-          if (run.maps) {
-            for (const [t, layers] of Object.entries(run.maps)) {
-              for (const [name, values] of Object.entries(layers)) {
-                expect(maxAbsDiff(res.maps[Number(t)]![name]!, values, 'rawMaps'), `t=${t} ${name}`).toBeLessThan(TOL);
-              }
-            }
-          }
-          for (const agg of run.aggregates) {
-            const map = aggregateAttention(res.maps, {
-              timesteps: agg.timesteps,
-              resolutions: agg.resolutions,
-              outputs: manifest.unetAttention,
-              latentSize: manifest.vae.latentSize,
-            });
-            expect(map).not.toBeNull();
-            const label = `t=${agg.timesteps} res=${agg.resolutions}`;
-            expect(maxAbsDiff(map!, agg.map, 'aggregatedMaps'), label).toBeLessThan(TOL);
-            const frame = manifest.preprocess.size;
-            expect(localize(map!, manifest.vae.latentSize, frame, manifest.genpromp.threshold, 'largest').boxes, label).toEqual(agg.boxesLargest);
-            expect(localize(map!, manifest.vae.latentSize, frame, manifest.genpromp.threshold, 'all').boxes.sort(), label).toEqual(agg.boxesAll.sort());
-            expect(localize(map!, manifest.vae.latentSize, frame, 0.5, 'largest').boxes, label).toEqual(agg.boxesLargestTau50);
-          }
-        });
-      }
-    });
-  }
 
   it('serves repeated timesteps from cache and λ changes without re-running the text encoder', async () => {
     const px = await readPng(`${repoRoot}${golden.cases[0]!.image}`);
