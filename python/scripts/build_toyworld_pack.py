@@ -1,6 +1,6 @@
 """Assemble the trained toy-world stages into the app's default pack.
 
-    .venv/bin/python python/scripts/build_toyworld_pack.py
+    .venv/bin/python python/scripts/build_toyworld_pack.py [--selection docs/results/toyworld-selection.json]
 
 Reads python/checkpoints/toyworld/{vae,text_encoder,unet,unet_finetuned,concepts,classifier}.pt
 (one command per stage: docs/training-toyworld.md) and writes
@@ -96,9 +96,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=ROOT / "public/models")
     ap.add_argument("--checkpoint", type=Path, default=ROOT / "python/checkpoints/toyworld.pt")
-    ap.add_argument("--lambda", dest="lam", type=float, default=0.6, help="default λ (choose on validation: docs/results-toyworld.md)")
-    ap.add_argument("--threshold", type=float, default=0.25, help="default τ (chosen on validation by `python -m wsolkit.evaluate`)")
+    ap.add_argument("--lambda", dest="lam", type=float, default=0.6, help="default λ (the paper's) when no --selection is given")
+    ap.add_argument("--threshold", type=float, default=0.25, help="default τ (the paper's ImageNet value) when no --selection is given")
+    ap.add_argument("--selection", type=Path, help="JSON from `python -m wsolkit.evaluate --select-on-val`: λ and τ chosen on validation")
     args = ap.parse_args()
+    if args.selection:
+        chosen = json.loads(args.selection.read_text())
+        args.lam, args.threshold = chosen["lambda"], chosen["threshold"]
 
     out = args.out / PACK_ID
     if out.exists():
@@ -133,7 +137,7 @@ def main():
         "label": "Toy world (trained here)",
         "description": "A miniature of GenPromp's whole stack (VAE, CLIP-style text encoder, UNet, GAP classifier) trained on CPU "
                        "on the toy world: 30 animals and vehicles drawn in openly licensed emoji styles. Test styles are never seen in training.",
-        "license": {"spdx": "MIT", "attribution": pack.file_ref(out, out / "ATTRIBUTION.md")["path"],
+        "license": {"spdx": "MIT", "attribution": pack.file_ref(out, out / "ATTRIBUTION.md"),
                     "notes": "Weights trained on Apache-2.0, MIT and CC BY 4.0 art; credits in ATTRIBUTION.md."},
         "producer": pack.producer("python/scripts/build_toyworld_pack.py"),
         "preprocess": {"size": [size, size], "resize": "pil-bicubic", "range": [-1, 1], "alphaBackground": [255, 255, 255]},
