@@ -37,12 +37,12 @@ test('paste an image: it is analysed like a dropped one', async ({ page }) => {
 
 test('moving λ redraws a different map without a Run button', async ({ page }) => {
   await pickFile(page, `${root}public/samples/cat.png`);
-  const first = await readyMap(page);
+  const first = await readyMap(page); // at the pack's λ
   await setSlider(page, 'lambda-slider', 0);
   const atZero = await readyMap(page, first.hash);
-  await setSlider(page, 'lambda-slider', 1);
-  const atOne = await readyMap(page, atZero.hash);
-  expect(new Set([first.hash, atZero.hash, atOne.hash]).size).toBe(3);
+  await setSlider(page, 'lambda-slider', 0.5);
+  const atHalf = await readyMap(page, atZero.hash);
+  expect(new Set([first.hash, atZero.hash, atHalf.hash]).size).toBe(3);
   await expect(page.getByRole('button', { name: /^run$/i })).toHaveCount(0);
 });
 
@@ -57,7 +57,7 @@ test('threshold, class and timestep changes redraw', async ({ page }) => {
   await expect(mapCanvas(page)).not.toHaveAttribute('data-box', high.box);
 
   const options = await page.getByTestId('class-select').locator('option').allTextContents();
-  expect(options.length).toBe(6);
+  expect(options.length).toBe(30);
   const current = await page.getByTestId('class-select').inputValue();
   const other = (await page.getByTestId('class-select').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).find((v) => v !== current)!;
   await page.getByTestId('class-select').selectOption(other);
@@ -76,4 +76,15 @@ test('a garbage file shows a message and the previous result stays; the app keep
   await expect(mapCanvas(page)).toHaveAttribute('data-map-hash', before.hash);
   await pickFile(page, `${root}public/samples/dog.png`);
   await readyMap(page, before.hash);
+});
+
+test('the embedded default is the trained toy-world pack: 30 classes, its gallery, int8 on wasm', async ({ page }) => {
+  const packSelect = page.getByTestId('pack-select');
+  await expect(packSelect.locator('option:checked')).toHaveText(/toy world/i);
+  await expect(page.getByTestId('class-select').locator('option:not([value=""])')).toHaveCount(30);
+  await expect(page.locator('.pack-current')).toContainText('unet: int8');
+  await page.getByTestId('sample-elephant').click();
+  await readyMap(page);
+  await expect(page.getByTestId('top5-item')).toHaveCount(5);
+  await expect(page.getByTestId('iou-readout')).toBeVisible();
 });
