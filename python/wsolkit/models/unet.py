@@ -81,8 +81,8 @@ class TransformerBlock(nn.Module):
         super().__init__()
         self.norm = nn.GroupNorm(groups, c, eps=1e-6)
         self.proj_in = nn.Conv2d(c, c, 1)
+        self.norm1 = nn.LayerNorm(c) if self_attention else None  # registration order kept: export bytes depend on it
         self.norm2, self.norm3 = nn.LayerNorm(c), nn.LayerNorm(c)
-        self.norm1 = nn.LayerNorm(c) if self_attention else None
         self.attn1 = Attention(c, c, heads) if self_attention else None
         self.attn2 = Attention(c, context_dim, heads)
         self.ff_proj = nn.Linear(c, 8 * c)  # GEGLU: 2 × 4c
