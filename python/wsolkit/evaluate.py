@@ -327,7 +327,7 @@ def run_toyworld(ref: Reference, ablations: bool, limit: int | None = None, log=
         ab: dict = {}
         ab["lambda"] = [gp_config(lam, ts_default, res_default, name=f"λ={lam}") for lam in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)]
         if ref.unet_base is not None:
-            ab["finetune"] = [gp_config(lam, ts_default, res_default, unet=ref.unet_base, name=f"no finetune, λ={lam}") for lam in (0.0, 1.0, lam_default)]
+            ab["finetune"] = [gp_config(lam, ts_default, res_default, unet=ref.unet_base, name=f"no finetune, λ={lam}") for lam in dict.fromkeys((0.0, 1.0, lam_default))]
         ab["timesteps"] = [gp_config(lam_default, ts, res_default, name=f"t={ts}") for ts in ([0], [99], [0, 99], [0, 99, 199], [499], [999])]
         resolutions = sorted({r for _, _, r in ref.layers})
         combos = [[r] for r in resolutions] + [[a, b] for i, a in enumerate(resolutions) for b in resolutions[i + 1 :]] + [resolutions]
@@ -429,7 +429,8 @@ def markdown_tables(r: dict) -> str:
     titles = {"lambda": "λ (f_d only = 0, f_r only = 1)", "finetune": "Stage-2 finetuning off (compare the λ rows above, finetuned)",
               "timesteps": "Timesteps", "resolutions": "Attention resolutions", "ensemble": "Prompt-template ensemble"}
     for k, rows in r.get("ablations", {}).items():
-        lines += table(rows, titles[k])
+        unique = list({x["name"]: x for x in rows}.values())  # reports made before the finetune rows were de-duplicated
+        lines += table(unique, titles[k])
     return "\n".join(lines)
 
 
@@ -452,11 +453,15 @@ def main(argv=None):
     ap.add_argument("--threshold", type=float, help="τ for --images (default: the pack's)")
     ap.add_argument("--json", type=Path, help="write the full report here")
     ap.add_argument("--write-doc", action="store_true", help="replace the tables in docs/results-toyworld.md")
+    ap.add_argument("--tables-from", type=Path, help="only rewrite the doc's tables from a saved --json report (no models run)")
     ap.add_argument("--limit", type=int, help="at most this many images per split (every k-th; a quick look, not a result)")
     ap.add_argument("--select-on-val", action="store_true", help="only choose the pack's default λ and τ on validation (print JSON)")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
+    if args.tables_from:
+        write_doc(markdown_tables(json.loads(args.tables_from.read_text())), ROOT / "docs/results-toyworld.md")
+        return
     if not args.checkpoint.exists():
         raise SystemExit(f"{args.checkpoint} is missing: build the pack (python/scripts/build_toyworld_pack.py)")
     ref = Reference(args.checkpoint, args.pack)
