@@ -34,6 +34,7 @@ import torch
 from . import genpromp as gp
 from . import noise as noise_mod
 from .metrics import badcase_detail, cal_iou, wsol_box_evaluator
+from .models.unet import attention_output_name
 from .scheduler import alphas_cumprod
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,22 +150,9 @@ class Reference:
             self._text_cache[ensemble] = (torch.cat(fd), torch.cat(fr))
         return self._text_cache[ensemble]
 
-    @torch.no_grad()
     def raw_maps(self, z: np.ndarray, cond: torch.Tensor, timesteps, unet=None) -> dict:
         """→ {t: {output: float32 [B, r²]}}: class-token attention of every attn2 layer."""
-        from .models.unet import attention_output_name
-        from .scheduler import add_noise
-
-        unet = unet or self.unet
-        eps = noise_mod.gaussian(noise_mod.diffusion_seed(self.settings["noiseSeed"]), z[0].size).reshape(z.shape[1:])[None]
-        tw = torch.zeros(z.shape[0], cond.shape[1])
-        tw[:, self.settings["tokenPosition"]] = 1.0
-        out = {}
-        for t in timesteps:
-            noisy = torch.from_numpy(add_noise(z, np.broadcast_to(eps, z.shape), t, self.acp))
-            unet(noisy, torch.full((z.shape[0],), float(t)), cond, tw)
-            out[t] = {attention_output_name(k, b, l): a.recorded.numpy().copy() for k, b, l, _, a in unet.attention_layers()}
-        return out
+        return gp.attention_maps_batch(unet or self.unet, z, timesteps, cond, self.settings["tokenPosition"], self.settings["noiseSeed"], self.acp)
 
 
 # ---------------------------------------------------------------- localisation + metrics
@@ -393,16 +381,7 @@ def quick_localisation(vae, text, unet, spec, classes, scaling, lam=0.0, concept
         conds.append(gp.mix(f_d, f_r, lam))
     was_training = unet.training
     unet.eval()
-    acp = alphas_cumprod()
-    eps = noise_mod.gaussian(noise_mod.diffusion_seed(1234), z[0].size).reshape(z.shape[1:])[None]
-    tw = torch.zeros(len(items), spec.context_length)
-    tw[:, 5] = 1
-    from .models.unet import attention_output_name
-    from .scheduler import add_noise
-    raw = {}
-    for t in (0, 99):
-        unet(torch.from_numpy(add_noise(z, np.broadcast_to(eps, z.shape), t, acp)), torch.full((len(items),), float(t)), torch.cat(conds), tw)
-        raw[t] = {attention_output_name(k, b, l): a.recorded.numpy().copy() for k, b, l, _, a in unet.attention_layers()}
+    raw = gp.attention_maps_batch(unet, z, (0, 99), torch.cat(conds), 5, 1234, alphas_cumprod())
     unet.train(was_training)
     layers = [(attention_output_name(k, b, l), k, r) for k, b, l, r, _ in unet.attention_layers()]
     maps = [gp.aggregate({t: {n: v[i] for n, v in raw[t].items()} for t in raw}, [0, 99], [8, 16], layers, z.shape[-2:]) for i in range(len(items))]

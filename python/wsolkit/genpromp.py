@@ -21,7 +21,7 @@ import torch
 from PIL import Image
 
 from . import noise as noise_mod
-from .scheduler import add_noise, alphas_cumprod
+from .scheduler import add_noise
 
 
 # ---------------------------------------------------------------- preprocessing
@@ -112,19 +112,29 @@ def latent(vae, x: torch.Tensor, scaling: float, noise_seed: int, sampling="samp
 
 
 @torch.no_grad()
-def attention_maps(unet, z: np.ndarray, timesteps, f: torch.Tensor, token_position: int, noise_seed: int, acp) -> dict:
-    """→ {t: {output_name: float32 [r*r]}} for each timestep (batch 1 per t, like the app)."""
+def attention_maps_batch(unet, z: np.ndarray, timesteps, f: torch.Tensor, token_position: int, noise_seed: int, acp) -> dict:
+    """z [B, C, h, w], f [B, L, D] → {t: {output_name: float32 [B, r*r]}}.
+
+    One seeded ε (the same for every image and timestep, as the app) and one UNet pass
+    per timestep over the whole batch.
+    """
     from .models.unet import attention_output_name
 
-    eps = noise_mod.gaussian(noise_mod.diffusion_seed(noise_seed), z.size).reshape(z.shape)
-    tw = torch.zeros(1, f.shape[1])
-    tw[0, token_position] = 1.0
+    eps = noise_mod.gaussian(noise_mod.diffusion_seed(noise_seed), z[0].size).reshape(z.shape[1:])[None]
+    tw = torch.zeros(z.shape[0], f.shape[1])
+    tw[:, token_position] = 1.0
     out = {}
     for t in timesteps:
-        noisy = torch.from_numpy(add_noise(z, eps, t, acp))
-        unet(noisy, torch.tensor([float(t)]), f, tw)
-        out[t] = {attention_output_name(k, b, l): a.recorded[0].numpy().copy() for k, b, l, _, a in unet.attention_layers()}
+        noisy = torch.from_numpy(add_noise(z, np.broadcast_to(eps, z.shape), t, acp))
+        unet(noisy, torch.full((z.shape[0],), float(t)), f, tw)
+        out[t] = {attention_output_name(k, b, l): a.recorded.numpy().copy() for k, b, l, _, a in unet.attention_layers()}
     return out
+
+
+def attention_maps(unet, z: np.ndarray, timesteps, f: torch.Tensor, token_position: int, noise_seed: int, acp) -> dict:
+    """One image (batch 1, like the app) → {t: {output_name: float32 [r*r]}}."""
+    maps = attention_maps_batch(unet, z, timesteps, f, token_position, noise_seed, acp)
+    return {t: {n: v[0] for n, v in layers.items()} for t, layers in maps.items()}
 
 
 # ---------------------------------------------------------------- aggregation + box
