@@ -9,7 +9,11 @@ def _cfg(cls, d):
 
 
 def load_models(path):
-    ck = torch.load(path, map_location="cpu")
+    return models_from(torch.load(path, map_location="cpu"))
+
+
+def models_from(ck: dict):
+    """A loaded checkpoint → (vae, text, unet, classifier, concept rows), in eval mode."""
     c = ck["configs"]
     vae = VAE(_cfg(VAEConfig, c["vae"]))
     text = TextEncoder(_cfg(TextEncoderConfig, c["text"]))

@@ -84,16 +84,15 @@ class Reference:
     def __init__(self, checkpoint: Path = CHECKPOINT, pack_dir: Path = PACK_DIR):
         from tokenizers import Tokenizer
 
-        from .checkpoint import load_models
+        from .checkpoint import _cfg, models_from
+        from .models import UNet, UNetConfig
 
         self.manifest = json.loads((pack_dir / "manifest.json").read_text())
         m = self.manifest
-        self.vae, self.text, self.unet, self.classifier, self.concept_rows = load_models(checkpoint)
         ck = torch.load(checkpoint, map_location="cpu")
+        self.vae, self.text, self.unet, self.classifier, self.concept_rows = models_from(ck)
         self.unet_base = None
         if "unet_base" in ck["state"]:  # before stage-2 finetuning, for the ablation
-            from .checkpoint import _cfg
-            from .models import UNet, UNetConfig
             self.unet_base = UNet(_cfg(UNetConfig, ck["configs"]["unet"]))
             self.unet_base.load_state_dict(ck["state"]["unet_base"])
             self.unet_base.eval()
