@@ -70,3 +70,23 @@ def fp16(src: Path, dst: Path) -> None:
     model = float16.convert_float_to_float16(onnx.load(str(src)), keep_io_types=True)
     onnx.checker.check_model(model)
     onnx.save(model, str(dst))
+
+
+def max_abs_diff(fp32: Path, other: Path, seed=0) -> float:
+    """Largest |Δ| of any output between two graphs on random inputs (onnxruntime CPU)."""
+    import onnxruntime as ort  # only the pack builder and its tests need it
+
+    a, b = ort.InferenceSession(str(fp32)), ort.InferenceSession(str(other))
+    rng = np.random.default_rng(seed)
+    feeds = {}
+    for i in a.get_inputs():
+        shape = [2 if isinstance(d, str) else d for d in i.shape]
+        if i.name == "input_ids":
+            feeds[i.name] = rng.integers(0, 40, shape).astype(np.int32)
+        elif i.name in ("override_mask", "token_weights"):
+            feeds[i.name] = np.eye(shape[1], dtype=np.float32)[[5] * shape[0]]
+        elif i.name == "timestep":
+            feeds[i.name] = np.array([0, 99], np.float32)
+        else:
+            feeds[i.name] = rng.standard_normal(shape).astype(np.float32)
+    return max(float(np.abs(x - y).max()) for x, y in zip(a.run(None, feeds), b.run(None, feeds)))
