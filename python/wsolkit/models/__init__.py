@@ -4,8 +4,9 @@ One compact file per model, each with a dataclass config that is saved beside th
 weights (nanoGPT style). Module names follow diffusers where it helps reading.
 """
 from .classifier import Classifier, ClassifierConfig
+from .sat import SAT, SATConfig
 from .text_encoder import TextEncoder, TextEncoderConfig
 from .unet import UNet, UNetConfig
 from .vae import VAE, VAEConfig
 
-__all__ = ["Classifier", "ClassifierConfig", "TextEncoder", "TextEncoderConfig", "UNet", "UNetConfig", "VAE", "VAEConfig"]
+__all__ = ["Classifier", "ClassifierConfig", "SAT", "SATConfig", "TextEncoder", "TextEncoderConfig", "UNet", "UNetConfig", "VAE", "VAEConfig"]

@@ -13,13 +13,13 @@ import torch
 import torch.nn.functional as F
 
 from ..checkpoint import _cfg
-from ..models import Classifier, ClassifierConfig, TextEncoder, TextEncoderConfig, UNet, UNetConfig, VAE, VAEConfig
+from ..models import SAT, SATConfig, Classifier, ClassifierConfig, TextEncoder, TextEncoderConfig, UNet, UNetConfig, VAE, VAEConfig
 from ..scheduler import alphas_cumprod
 from .data import CACHE, ROOT, train_cache
 
 STAGES = ROOT / "python/checkpoints/toyworld"
 _KINDS = {"vae": (VAE, VAEConfig), "text_encoder": (TextEncoder, TextEncoderConfig), "unet": (UNet, UNetConfig),
-          "classifier": (Classifier, ClassifierConfig)}
+          "classifier": (Classifier, ClassifierConfig), "sat": (SAT, SATConfig)}
 
 
 def load_stage(kind: str, path: Path | None = None):
