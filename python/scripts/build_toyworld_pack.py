@@ -2,12 +2,13 @@
 
     .venv/bin/python python/scripts/build_toyworld_pack.py [--selection docs/results/toyworld-selection.json]
 
-Reads python/checkpoints/toyworld/{vae,text_encoder,unet,unet_finetuned,concepts,classifier}.pt
+Reads python/checkpoints/toyworld/{vae,text_encoder,unet,unet_finetuned,concepts,classifier,sat,lpcam}.pt
 (one command per stage: docs/training-toyworld.md) and writes
 - python/checkpoints/toyworld.pt: every model with its config (the reference that
   `python -m wsolkit.evaluate` and the TS parity goldens use), plus the UNet before
   stage-2 finetuning for the ablation;
-- public/models/toyworld/: manifest, tokenizer, concept rows, ATTRIBUTION.md and each
+- public/models/toyworld/: manifest, tokenizer, concept rows, CAM's head and LPCAM's
+  prototypes (float32 files), ATTRIBUTION.md and each
   model as fp32, int8 weight-only (wasm) and fp16 (WebGPU with shader-f16), each variant
   checked against fp32 in onnxruntime;
 - public/models/index.json with toyworld as the default pack.
@@ -59,17 +60,23 @@ def assemble(out_ckpt: Path):
     unet_base, _ = load_stage("unet")
     unet, _ = load_stage("unet", STAGES / "unet_finetuned.pt")
     clf, clf_ck = load_stage("classifier")
+    sat, sat_ck = load_stage("sat")
+    lpcam = torch.load(STAGES / "lpcam.pt")
     concepts = torch.load(STAGES / "concepts.pt")
     classes = concepts["classes"]
-    assert classes == clf_ck["classes"], "classifier and concept rows disagree on the class order"
+    for name, other in (("classifier", clf_ck["classes"]), ("SAT", sat_ck["classes"]), ("LPCAM prototypes", lpcam["classes"])):
+        assert classes == other, f"{name} and concept rows disagree on the class order"
+    assert tuple(sat_ck["mean"]) == tuple(clf_ck["mean"]) and tuple(sat_ck["std"]) == tuple(clf_ck["std"]), "SAT must take the classifier's input"
     torch.save({
-        "configs": {"vae": vae.cfg.to_dict(), "text": text.cfg.to_dict(), "unet": unet.cfg.to_dict(), "classifier": clf.cfg.to_dict()},
+        "configs": {"vae": vae.cfg.to_dict(), "text": text.cfg.to_dict(), "unet": unet.cfg.to_dict(), "classifier": clf.cfg.to_dict(),
+                    "sat": sat.cfg.to_dict()},
         "state": {"vae": vae.state_dict(), "text": text.state_dict(), "unet": unet.state_dict(), "classifier": clf.state_dict(),
-                  "unet_base": unet_base.state_dict()},
+                  "unet_base": unet_base.state_dict(), "sat": sat.state_dict()},
         "concept_rows": concepts["rows"], "classes": classes,
         "classifier_norm": {"mean": list(clf_ck["mean"]), "std": list(clf_ck["std"])},
+        "lpcam": {"settings": lpcam["settings"], "prototypes": [{"class": p["class"], "context": p["context"]} for p in lpcam["prototypes"]]},
     }, out_ckpt)
-    return vae, text, unet, clf, concepts["rows"].numpy().astype(np.float32), classes, clf_ck
+    return vae, text, unet, clf, sat, lpcam, concepts["rows"].numpy().astype(np.float32), classes, clf_ck
 
 
 def main():
@@ -88,13 +95,15 @@ def main():
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    vae, text, unet, clf, rows, classes, clf_ck = assemble(args.checkpoint)
+    vae, text, unet, clf, sat, lpcam, rows, classes, clf_ck = assemble(args.checkpoint)
     spec = words.build_spec()
     spec.tokenizer.save(str(out / "tokenizer.json"))
     (out / "concepts.f32").write_bytes(rows.astype("<f4").tobytes())
     (out / "ATTRIBUTION.md").write_text(ATTRIBUTION)
     size = clf.cfg.image_size
     exported = pack.export_models(out, vae, text, unet, clf, size, size, spec.context_length)
+    exported["models"]["sat"] = pack.export_sat(out, sat)
+    baselines = pack.baselines_manifest(out, clf, lpcam, sat)
 
     report = {}
     for role, spec_m in exported["models"].items():
@@ -115,7 +124,7 @@ def main():
         "schemaVersion": 1,
         "id": PACK_ID,
         "label": "Toy world (trained here)",
-        "description": "A miniature of GenPromp's whole stack (VAE, CLIP-style text encoder, UNet, GAP classifier) trained on CPU "
+        "description": "A miniature of GenPromp's whole stack (VAE, CLIP-style text encoder, UNet, GAP classifier) and the CAM, LPCAM and SAT baselines, trained on CPU "
                        "on the toy world: 30 animals and vehicles drawn in openly licensed emoji styles. Test styles are never seen in training.",
         "license": {"spdx": "MIT", "attribution": pack.file_ref(out, out / "ATTRIBUTION.md"),
                     "notes": "Weights trained on Apache-2.0, MIT and CC BY 4.0 art; credits in ATTRIBUTION.md."},
@@ -135,6 +144,7 @@ def main():
         "genpromp": {"lambda": args.lam, "timesteps": [0, 99], "timestepChoices": pack.TIMESTEP_CHOICES, "resolutions": [8, 16],
                      "tokenPosition": 5, "threshold": args.threshold, "latentSampling": "sample", "noiseSeed": 1234},
         "models": exported["models"],
+        "baselines": baselines,
     }
     pack.write_manifest(out, manifest)
     pack.update_index(args.out, PACK_ID, manifest["label"], make_default=True)

@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 import torch
 
+from . import baselines as bl
 from . import genpromp as gp
 from . import noise as noise_mod
 from .metrics import badcase_detail, cal_iou, wsol_box_evaluator
@@ -91,6 +92,14 @@ class Reference:
         m = self.manifest
         ck = torch.load(checkpoint, map_location="cpu")
         self.vae, self.text, self.unet, self.classifier, self.concept_rows = models_from(ck)
+        self.sat = None
+        if "sat" in ck["state"]:
+            from .models import SAT, SATConfig
+
+            self.sat = SAT(_cfg(SATConfig, ck["configs"]["sat"]))
+            self.sat.load_state_dict(ck["state"]["sat"])
+            self.sat.eval()
+        self.lpcam_data = ck.get("lpcam")  # {"settings", "prototypes": [{"class": [n, K], "context": [m, K]}]}
         self.unet_base = None
         if "unet_base" in ck["state"]:  # before stage-2 finetuning, for the ablation
             self.unet_base = UNet(_cfg(UNetConfig, ck["configs"]["unet"]))
@@ -116,18 +125,38 @@ class Reference:
     def model_input(self, items: list[Item]) -> torch.Tensor:
         return torch.cat([gp.to_model_input(gp.resize_pil_bicubic(it.rgb, (self.size, self.size))) for it in items])
 
-    @torch.no_grad()
-    def logits(self, items: list[Item]) -> torch.Tensor:
-        x = torch.cat([gp.to_classifier_input(gp.resize_pil_bicubic(it.rgb, (self.clf_size, self.clf_size)), self.clf_mean, self.clf_std) for it in items])
-        return self.classifier(x)[0]
+    def classifier_input(self, items: list[Item]) -> torch.Tensor:
+        """The classifier's (and SAT's) input [B, 3, s, s], normalised."""
+        return torch.cat([gp.to_classifier_input(gp.resize_pil_bicubic(it.rgb, (self.clf_size, self.clf_size)), self.clf_mean, self.clf_std) for it in items])
 
     @torch.no_grad()
-    def cam(self, items: list[Item], class_idx: list[int]) -> np.ndarray:
-        """CAM as wsolevaluation: mean_k w_ck·f_k over the last feature map, no ReLU → [B, h, w]."""
-        x = torch.cat([gp.to_classifier_input(gp.resize_pil_bicubic(it.rgb, (self.clf_size, self.clf_size)), self.clf_mean, self.clf_std) for it in items])
-        _, f = self.classifier(x)  # [B, K, h, w]
-        w = self.classifier.head.weight[torch.tensor(class_idx)]  # [B, K]
-        return (w[:, :, None, None] * f).mean(dim=1).numpy()
+    def logits(self, items: list[Item]) -> torch.Tensor:
+        return self.classifier(self.classifier_input(items))[0]
+
+    @torch.no_grad()
+    def features(self, items: list[Item]) -> np.ndarray:
+        """The classifier's last feature map [B, K, h, w] (CAM and LPCAM)."""
+        return self.classifier(self.classifier_input(items))[1].numpy()
+
+    def cam(self, items: list[Item], class_idx: list[int], relu=True) -> list[np.ndarray]:
+        """CAM (baselines.cam): ReLU(mean_k w_ck·f_k) → [h, w] per item."""
+        w = self.classifier.head.weight.detach().numpy()
+        return [bl.cam(f, w, c, relu) for f, c in zip(self.features(items), class_idx)]
+
+    def lpcam(self, items: list[Item], class_idx: list[int], subtract_context=True) -> list[np.ndarray]:
+        if self.lpcam_data is None:
+            raise SystemExit("the checkpoint has no LPCAM prototypes: run `python -m wsolkit.train.lpcam` and rebuild the pack")
+        protos = self.lpcam_data["prototypes"]
+        return [bl.lpcam(f, np.asarray(protos[c]["class"]), np.asarray(protos[c]["context"]), subtract_context)
+                for f, c in zip(self.features(items), class_idx)]
+
+    @torch.no_grad()
+    def sat_outputs(self, items: list[Item]) -> tuple[torch.Tensor, np.ndarray]:
+        """SAT's (logits [B, C], block maps [B, n_blocks, g, g])."""
+        if self.sat is None:
+            raise SystemExit("the checkpoint has no SAT: run `python -m wsolkit.train.sat` and rebuild the pack")
+        logits, maps = self.sat(self.classifier_input(items))
+        return logits, maps.numpy()
 
     @torch.no_grad()
     def latents(self, x: torch.Tensor) -> np.ndarray:
@@ -257,11 +286,60 @@ def genpromp_maps(ref: Reference, raw: dict, n: int, timesteps, resolutions, nam
     return MapSet(name, [aggregate_one(raw, i, timesteps, resolutions, ref) for i in range(n)])
 
 
-def cam_maps(ref: Reference, items) -> MapSet:
+def cam_maps(ref: Reference, items, relu=True) -> MapSet:
     maps = []
     for b in batches(items):
-        maps += list(ref.cam(b, [ref.classes.index(it.cls) for it in b]))
+        maps += ref.cam(b, [ref.classes.index(it.cls) for it in b], relu)
     return MapSet("CAM", maps)
+
+
+def lpcam_maps(ref: Reference, items, subtract_context=True) -> MapSet:
+    maps = []
+    for b in batches(items):
+        maps += ref.lpcam(b, [ref.classes.index(it.cls) for it in b], subtract_context)
+    return MapSet("LPCAM", maps)
+
+
+def sat_block_maps(ref: Reference, items) -> tuple[np.ndarray, list[list[int]]]:
+    """SAT's block maps [N, n_blocks, g, g] and its own top-5 for every item."""
+    maps, top5 = [], []
+    for b in batches(items):
+        logits, m = ref.sat_outputs(b)
+        maps.append(m)
+        top5 += logits.topk(5, dim=1).indices.tolist()
+    return np.concatenate(maps), top5
+
+
+def sat_cls_report(top5, items, classes) -> dict:
+    gt = [classes.index(it.cls) for it in items]
+    return {"top1": round(100 * np.mean([t[0] == g for t, g in zip(top5, gt)]), 2), "top5": round(100 * np.mean([g in t for t, g in zip(top5, gt)]), 2)}
+
+
+def baseline_rows(ref: Reference, val, test, top5_test, ablations: bool, log=print) -> tuple[dict, list]:
+    """CAM, LPCAM and SAT: τ on validation, metrics on test. SAT's Top-1/Top-5 Loc use SAT's own
+    classification (it is a classifier too, as in its paper); CAM's and LPCAM's use the toy-world classifier."""
+    rows = {"cam": evaluate_config(ref, val, test, top5_test, lambda items: cam_maps(ref, items), "CAM (classifier)")}
+    extra = [evaluate_config(ref, val, test, top5_test, lambda items: cam_maps(ref, items, relu=False), "CAM, no ReLU (wsolevaluation's signed map)")] if ablations else []
+    if ref.lpcam_data is not None:
+        rows["lpcam"] = evaluate_config(ref, val, test, top5_test, lambda items: lpcam_maps(ref, items), "LPCAM (class − context prototypes)")
+        if ablations:
+            extra.append(evaluate_config(ref, val, test, top5_test, lambda items: lpcam_maps(ref, items, False), "LPCAM, no context subtraction"))
+    if ref.sat is not None:
+        sat_val, _ = sat_block_maps(ref, val)
+        sat_test, sat_top5 = sat_block_maps(ref, test)
+        cls = sat_cls_report(sat_top5, test, ref.classes)
+        log(f"  SAT classification on test: {cls}")
+
+        def sat_row(block, name):
+            def make(items):
+                src = sat_val if items is val else sat_test
+                return MapSet(name, [bl.sat_map(m, block) for m in src])
+            return evaluate_config(ref, val, test, sat_top5, make, name)
+        rows["sat"] = sat_row(None, f"SAT (mean of the last {sat_test.shape[1]} blocks; own top-1 {cls['top1']} %)") | {"classification": cls}
+        if ablations:
+            first = ref.sat.cfg.depth - ref.sat.cfg.sqa_blocks
+            extra += [sat_row(i, f"SAT, block {first + i + 1} only") for i in range(sat_test.shape[1])]
+    return rows, extra
 
 
 def evaluate_config(ref, val, test, top5_test, make_maps, name) -> dict:
@@ -306,8 +384,9 @@ def run_toyworld(ref: Reference, ablations: bool, limit: int | None = None, log=
             return genpromp_maps(ref, raw(items, key, lam, ts_run, unet, ensemble), len(items), ts, res, name)
         return evaluate_config(ref, val, test, top5_test, make, name)
 
-    rows = {"genpromp": gp_config(lam_default, ts_default, res_default, name=f"GenPromp (λ={lam_default}, t={ts_default}, r={res_default})"),
-            "cam": evaluate_config(ref, val, test, top5_test, lambda items: cam_maps(ref, items), "CAM (classifier)")}
+    rows = {"genpromp": gp_config(lam_default, ts_default, res_default, name=f"GenPromp (λ={lam_default}, t={ts_default}, r={res_default})")}
+    baselines, baseline_extra = baseline_rows(ref, val, test, top5_test, ablations, log)
+    rows |= baselines
     report["main"] = rows
     log(f"main table done in {time.time() - t0:.0f} s")
     if ablations:
@@ -320,6 +399,7 @@ def run_toyworld(ref: Reference, ablations: bool, limit: int | None = None, log=
         combos = [[r] for r in resolutions] + [[a, b] for i, a in enumerate(resolutions) for b in resolutions[i + 1 :]] + [resolutions]
         ab["resolutions"] = [gp_config(lam_default, ts_default, rs, name=f"r={rs}") for rs in combos]
         ab["ensemble"] = [gp_config(lam_default, ts_default, res_default, ensemble=False, name="1 template"), rows["genpromp"] | {"name": "7 templates"}]
+        ab["baselines"] = [x for k, x in rows.items() if k in ("lpcam", "sat")] + baseline_extra
         report["ablations"] = ab
     report["seconds"] = round(time.time() - t0, 1)
     return report
@@ -353,6 +433,11 @@ def run_custom(ref: Reference, images: Path, labels: Path, tau: float | None) ->
         raw = genpromp_raw(ref, with_boxes, s["lambda"], s["timesteps"])
         out["genpromp"] = loc_report(genpromp_maps(ref, raw, len(with_boxes), s["timesteps"], s["resolutions"], "GenPromp"), with_boxes, ref.size, tau, top5_b, ref.classes)
         out["cam"] = loc_report(cam_maps(ref, with_boxes), with_boxes, ref.size, tau, top5_b, ref.classes)
+        if ref.lpcam_data is not None:
+            out["lpcam"] = loc_report(lpcam_maps(ref, with_boxes), with_boxes, ref.size, tau, top5_b, ref.classes)
+        if ref.sat is not None:
+            sat_maps, sat_top5 = sat_block_maps(ref, with_boxes)
+            out["sat"] = loc_report(MapSet("SAT", [bl.sat_map(m) for m in sat_maps]), with_boxes, ref.size, tau, sat_top5, ref.classes)
     return out
 
 
@@ -405,7 +490,8 @@ def markdown_tables(r: dict) -> str:
 
     lines += table(list(r["main"].values()), "Main table (test styles)")
     titles = {"lambda": "λ (f_d only = 0, f_r only = 1)", "finetune": "Stage-2 finetuning off (compare the λ rows above, finetuned)",
-              "timesteps": "Timesteps", "resolutions": "Attention resolutions", "ensemble": "Prompt-template ensemble"}
+              "timesteps": "Timesteps", "resolutions": "Attention resolutions", "ensemble": "Prompt-template ensemble",
+              "baselines": "Baselines' own parameters (CAM's ReLU, LPCAM's context subtraction, SAT's blocks)"}
     for k, rows in r.get("ablations", {}).items():
         unique = list({x["name"]: x for x in rows}.values())  # reports made before the finetune rows were de-duplicated
         lines += table(unique, titles[k])

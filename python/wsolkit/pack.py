@@ -129,6 +129,49 @@ def export_models(out: Path, vae, text_encoder, unet, classifier, image_size, cl
     return {"models": models, "unetAttention": attention}
 
 
+def export_sat(out: Path, sat) -> dict:
+    """SAT: normalised image (the classifier's input) → logits, block_maps [B, n_sqa, g, g] (the spatial token's masks)."""
+    cfg = sat.cfg
+    sin = [tensor_spec("image", "float32", ["batch", 3, cfg.image_size, cfg.image_size])]
+    sout = [tensor_spec("logits", "float32", ["batch", cfg.num_classes]),
+            tensor_spec("block_maps", "float32", ["batch", cfg.sqa_blocks, cfg.grid, cfg.grid])]
+    export_onnx(sat, (torch.zeros(1, 3, cfg.image_size, cfg.image_size),), out / "sat.onnx", sin, sout)
+    return {"role": "sat", "inputs": sin, "outputs": sout, "variants": [variant(out, out / "sat.onnx")]}
+
+
+def write_f32(out: Path, name: str, array) -> dict:
+    """A little-endian float32 array file → its manifest entry (FileRef + shape)."""
+    import numpy as np
+
+    a = np.ascontiguousarray(array, dtype="<f4")
+    (out / name).write_bytes(a.tobytes())
+    return {**file_ref(out, out / name), "dtype": "float32", "shape": list(a.shape)}
+
+
+def baselines_manifest(out: Path, classifier, lpcam: dict, sat_model) -> dict:
+    """The manifest's `baselines`: CAM's head, LPCAM's prototypes (one array, per-class
+    [start, count] ranges) and SAT's blocks. Writes cam_head.f32 and lpcam_prototypes.f32."""
+    import numpy as np
+
+    head = classifier.head.weight.detach().numpy()
+    rows, ranges = [], []
+    for p in lpcam["prototypes"]:
+        start = sum(len(r) for r in rows)
+        rows += [p["class"], p["context"]]
+        ranges.append({"class": [start, len(p["class"])], "context": [start + len(p["class"]), len(p["context"])]})
+    s = lpcam["settings"]
+    out_dict = {
+        "cam": {"featureOutput": "features", "head": write_f32(out, "cam_head.f32", head)},
+        "lpcam": {"prototypes": write_f32(out, "lpcam_prototypes.f32", np.concatenate(rows)), "ranges": ranges,
+                  "settings": {"k": s["k"], "fgThreshold": s["fg_threshold"], "classThreshold": s["class_threshold"],
+                               "contextLow": s["context_low"], "imagesPerClass": s["images_per_class"], "scales": [1.0], "flip": False}},
+    }
+    if sat_model is not None:
+        c = sat_model.cfg
+        out_dict["sat"] = {"mapOutput": "block_maps", "blocks": list(range(c.depth - c.sqa_blocks, c.depth)), "grid": c.grid}
+    return out_dict
+
+
 def write_manifest(out: Path, manifest: dict) -> Path:
     path = out / "manifest.json"
     path.write_text(json.dumps(manifest, indent=2) + "\n")
