@@ -4,7 +4,7 @@ import { Explainer } from '../components/Explainer';
 import { boot } from '../store/actions';
 import { ErrorBoundary } from './ErrorBoundary';
 import { intakeFiles } from './image/intake';
-import { Backend, Banners, ControlsPanel, InputPanel, PackPanel, TopKPanel, Viewer } from './panels';
+import { Backend, Banners, ControlsPanel, InputPanel, MethodsPanel, PackPanel, TopKPanel, Viewer } from './panels';
 
 function useGlobalImageInput(): void {
   useEffect(() => {
@@ -39,7 +39,7 @@ export function App() {
       <header className="app-header">
         <div>
           <h1>wsol-lab</h1>
-          <p className="tagline">Where does the model think the object is? GenPromp, live in your browser.</p>
+          <p className="tagline">Where does the model think the object is? GenPromp and its baselines (CAM, LPCAM, SAT), live in your browser.</p>
         </div>
         <ErrorBoundary>
           <Backend />
@@ -54,6 +54,7 @@ export function App() {
           </div>
           <aside className="col-side">
             <TopKPanel />
+            <MethodsPanel />
             <ControlsPanel />
             <PackPanel />
             <Explainer />

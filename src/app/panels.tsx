@@ -2,12 +2,15 @@
  * Connected panels: each reads a few narrow selectors from the store and passes
  * props to a presentational component; events go to store actions.
  */
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BackendBadge } from '../components/BackendBadge';
 import { Controls } from '../components/Controls';
 import { ErrorBanner, NoticeBanner } from '../components/ErrorBanner';
 import { HeatmapCanvas } from '../components/HeatmapCanvas';
 import { ImageDrop } from '../components/ImageDrop';
+import { MethodPanel } from '../components/MethodPanel';
+import { MethodPicker } from '../components/MethodPicker';
 import { PackStatus } from '../components/PackStatus';
 import { SampleGallery } from '../components/SampleGallery';
 import { TopK } from '../components/TopK';
@@ -23,7 +26,11 @@ import {
   setClass,
   setColormap,
   setLambda,
+  setLayout,
+  setLpcamContext,
+  setMethod,
   setOpacity,
+  setSatBlock,
   setShowGt,
   setThreshold,
   toggleResolution,
@@ -39,7 +46,8 @@ import {
   selectTimestepChoices,
   selectTopK,
 } from '../store/selectors';
-import type { AppState } from '../store/types';
+import { BASELINE_METHODS, baselineUnavailable, computeBaselineDisplay, type BaselineMethod } from '../store/baselines';
+import type { AppState, BaselineDisplay, CanvasState, Method } from '../store/types';
 import { describeError } from './errorMessages';
 import { intakeFiles, intakeSample } from './image/intake';
 
@@ -90,7 +98,15 @@ function fmtMs(v: number | undefined): string | null {
   return v === undefined ? null : v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`;
 }
 
+/** The main view: GenPromp or one baseline large, or all four side by side. */
 export function Viewer() {
+  const layout = useAppStore((s) => s.methods.layout);
+  const method = useAppStore((s) => s.methods.method);
+  if (layout === 'compare') return <CompareViewer />;
+  return method === 'genpromp' ? <GenprompViewer /> : <BaselineViewer method={method} />;
+}
+
+function GenprompViewer() {
   const image = useAppStore((s) => s.image);
   const state = useAppStore(selectCanvasState);
   const display = useAppStore(selectDrawnDisplay);
@@ -142,6 +158,189 @@ export function Viewer() {
         )}
       </div>
     </section>
+  );
+}
+
+interface BaselineView {
+  display: BaselineDisplay | null;
+  state: CanvasState;
+  /** Why nothing is drawn (pack without this baseline, or a failed computation). */
+  problem: string | null;
+  note: string | null;
+}
+
+/** A baseline's result for the current image, class, threshold and parameters (computed on render, memoised). */
+function useBaseline(method: BaselineMethod): BaselineView {
+  const s = useAppStore(
+    useShallow((st) => ({
+      pack: st.pack,
+      packGen: st.packGen,
+      analysis: st.analysis,
+      image: st.image,
+      classIndex: st.params.classIndex,
+      threshold: st.params.threshold,
+      boxMode: st.params.boxMode,
+      methods: st.methods,
+    })),
+  );
+  return useMemo((): BaselineView => {
+    const unavailable = baselineUnavailable(s.pack, method);
+    if (unavailable) return { display: null, state: 'empty', problem: `Not available: ${unavailable}.`, note: null };
+    if (!s.image) return { display: null, state: 'empty', problem: null, note: null };
+    const a = s.analysis;
+    if (!a || a.imageId !== s.image.id || a.packGen !== s.packGen || s.classIndex === null) {
+      return { display: null, state: 'updating', problem: null, note: null };
+    }
+    const sat = a.baselines?.sat;
+    const note = method === 'sat' && sat?.topK[0] ? `SAT's own classifier: ${sat.topK[0].displayName} (${(100 * sat.topK[0].probability).toFixed(1)} %); its map ignores the class.` : null;
+    try {
+      const display = computeBaselineDisplay({
+        method,
+        pack: s.pack!,
+        packGen: s.packGen,
+        analysis: a,
+        image: s.image,
+        classIndex: s.classIndex,
+        threshold: s.threshold,
+        boxMode: s.boxMode,
+        methods: s.methods,
+      });
+      return { display, state: 'ready', problem: null, note };
+    } catch (err) {
+      return { display: null, state: 'empty', problem: `Could not compute ${method.toUpperCase()}: ${String((err as Error).message ?? err)}`, note };
+    }
+  }, [s, method]);
+}
+
+function BaselineViewer({ method }: { method: BaselineMethod }) {
+  const image = useAppStore((s) => s.image);
+  const view = useAppStore((s) => s.view);
+  const { display, state, problem, note } = useBaseline(method);
+  return (
+    <section className="panel viewer" aria-label="Localisation">
+      <HeatmapCanvas
+        image={image?.bitmap ?? null}
+        frame={display?.frame ?? null}
+        map={display?.frameMap ?? null}
+        mapHash={display?.mapHash ?? ''}
+        boxes={display?.boxes ?? []}
+        gtBoxes={view.showGt ? (display?.gtBoxes ?? []) : []}
+        colormap={view.colormap}
+        opacity={view.opacity}
+        state={state}
+        stale={false}
+        statusText="Classifying the image…"
+        downloadName={`${image?.name.replace(/\.[^.]+$/, '') ?? 'wsol'}-${method}`}
+      />
+      <div className="viewer-foot">
+        {problem && <p className="muted small">{problem}</p>}
+        {note && <p className="muted small">{note}</p>}
+        {display?.iou !== null && display?.iou !== undefined && (
+          <p className={`iou ${display.iou >= 0.5 ? 'iou-hit' : 'iou-miss'}`} data-testid="iou-readout" data-iou={display.iou.toFixed(4)}>
+            IoU with ground truth: <strong>{display.iou.toFixed(3)}</strong> {display.iou >= 0.5 ? '✓ correct (≥ 0.5)' : '✗ below 0.5'}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function BaselinePanel({ method }: { method: BaselineMethod }) {
+  const image = useAppStore((s) => s.image);
+  const view = useAppStore((s) => s.view);
+  const { display, state, problem, note } = useBaseline(method);
+  return (
+    <MethodPanel
+      method={method}
+      image={image?.bitmap ?? null}
+      frame={display?.frame ?? null}
+      map={display?.frameMap ?? null}
+      mapHash={display?.mapHash ?? ''}
+      boxes={display?.boxes ?? []}
+      gtBoxes={view.showGt ? (display?.gtBoxes ?? []) : []}
+      iou={display?.iou ?? null}
+      colormap={view.colormap}
+      opacity={view.opacity}
+      state={state}
+      statusText="Classifying the image…"
+      note={note}
+      unavailable={problem}
+      downloadName={image?.name.replace(/\.[^.]+$/, '') ?? 'wsol'}
+    />
+  );
+}
+
+function GenprompPanel() {
+  const image = useAppStore((s) => s.image);
+  const state = useAppStore(selectCanvasState);
+  const display = useAppStore(selectDrawnDisplay);
+  const text = useAppStore((s) => (selectCanvasState(s) === 'updating' ? statusText(s) : ''));
+  const view = useAppStore((s) => s.view);
+  const lambda = useAppStore((s) => s.params.lambda);
+  return (
+    <MethodPanel
+      method="genpromp"
+      image={image?.bitmap ?? null}
+      frame={display?.frame ?? null}
+      map={state === 'ready' ? (display?.frameMap ?? null) : null}
+      mapHash={display?.mapHash ?? ''}
+      boxes={state === 'ready' ? (display?.boxes ?? []) : []}
+      gtBoxes={view.showGt ? (display?.gtBoxes ?? []) : []}
+      iou={display?.iou ?? null}
+      colormap={view.colormap}
+      opacity={view.opacity}
+      state={state}
+      statusText={text}
+      note={`λ = ${lambda.toFixed(2)}`}
+      unavailable={null}
+      downloadName={image?.name.replace(/\.[^.]+$/, '') ?? 'wsol'}
+    />
+  );
+}
+
+/** All four methods on the same image, class and threshold, each with its box (and IoU with ground truth). */
+function CompareViewer() {
+  const image = useAppStore((s) => s.image);
+  const cls = useAppStore((s) => (s.params.classIndex === null ? null : (s.pack?.manifest.classes[s.params.classIndex]?.displayName ?? null)));
+  const threshold = useAppStore((s) => s.params.threshold);
+  return (
+    <section className="panel viewer compare" aria-label="All four methods side by side" data-testid="compare-view">
+      <p className="small compare-caption">
+        {image ? `${image.name} · class ${cls ?? '…'} · threshold ${threshold.toFixed(2)}` : 'Drop, paste or pick an image, or choose a sample.'}
+      </p>
+      <div className="compare-grid">
+        <GenprompPanel />
+        {BASELINE_METHODS.map((m) => (
+          <BaselinePanel key={m} method={m} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+export function MethodsPanel() {
+  const methods = useAppStore((s) => s.methods);
+  const pack = useAppStore((s) => s.pack);
+  const disabled = !pack;
+  const b = pack?.manifest.baselines;
+  const features = b ? pack!.manifest.models.classifier.outputs.find((o) => o.name === b.cam.featureOutput) : undefined;
+  const unavailable = {
+    cam: baselineUnavailable(pack, 'cam'),
+    lpcam: baselineUnavailable(pack, 'lpcam'),
+    sat: baselineUnavailable(pack, 'sat'),
+  };
+  return (
+    <MethodPicker
+      methods={methods}
+      unavailable={unavailable}
+      satBlocks={b?.sat?.blocks.map((i) => `block ${i + 1}`) ?? []}
+      camLayer={features ? `${features.name}, ${features.dims.slice(1).join('×')}` : null}
+      disabled={disabled}
+      onMethod={(m: Method) => setMethod(m)}
+      onLayout={setLayout}
+      onLpcamContext={setLpcamContext}
+      onSatBlock={setSatBlock}
+    />
   );
 }
 

@@ -50,7 +50,8 @@ export function Controls(p: ControlsProps) {
   const computed = new Set(p.computedTimesteps);
   return (
     <section className="panel controls" aria-labelledby="controls-title">
-      <h2 id="controls-title">GenPromp settings</h2>
+      <h2 id="controls-title">Settings</h2>
+      <p className="muted small">Class, threshold and box mode apply to every method; λ, timesteps and resolutions are GenPromp's.</p>
 
       <Field label="Class to localise" htmlFor="class-select">
         <select

@@ -6,6 +6,7 @@
  * the UI side with the pure modules in src/shared, so sliders for threshold,
  * resolutions and already-computed timesteps never wait on the worker.
  */
+import type { FeatureMap } from './baselines/maps';
 import type { ClassEntry, Manifest, PackIndexEntry } from './manifest';
 
 export type Backend = 'webgpu' | 'wasm';
@@ -58,6 +59,23 @@ export interface PackSummary {
   /** Where the pack came from (URL prefix ending in '/'). */
   baseUrl: string;
   fromCache: boolean;
+  /** The baselines' pack data (manifest.baselines' files), null for packs without baselines. */
+  baselines: BaselineData | null;
+}
+
+export interface BaselineData {
+  /** The classifier head's weights [classes, K], row-major. */
+  camHead: Float32Array;
+  /** LPCAM's prototypes [N, K]; rows per class in manifest.baselines.lpcam.ranges. */
+  lpcamPrototypes: Float32Array | null;
+}
+
+/** Per-image inputs of the baselines, from the same classifier run (and one SAT run). */
+export interface BaselineInputs {
+  /** The classifier's last feature map (CAM, LPCAM). */
+  features: FeatureMap;
+  /** SAT's per-block masks [blocks, g, g] and its own top-5 (SAT classifies too); null without SAT. */
+  sat: { blockMaps: FeatureMap; topK: ClassScore[] } | null;
 }
 
 /** RGBA pixels decoded on the UI side (EXIF orientation applied). */
@@ -82,6 +100,8 @@ export interface ImageAnalysis {
   /** Model input frame [height, width] that maps and boxes refer to. */
   frame: [number, number];
   timings: StageTimings;
+  /** Null when the pack has no baselines. */
+  baselines: BaselineInputs | null;
 }
 
 export interface GenprompRequest {
@@ -105,7 +125,7 @@ export interface GenprompMaps {
   cachedTimesteps: number[];
 }
 
-export type StageTimings = Partial<Record<'preprocess' | 'classifier' | 'vae' | 'textEncoder' | 'unet' | 'total', number>> & {
+export type StageTimings = Partial<Record<'preprocess' | 'classifier' | 'sat' | 'vae' | 'textEncoder' | 'unet' | 'total', number>> & {
   /** UNet time per timestep (a batched run's time divided by its size). */
   unetPerTimestep?: Record<number, number>;
   /** How many timesteps the UNet ran in one batch. */
@@ -131,4 +151,4 @@ export interface EngineApi {
   clearCache(): Promise<void>;
 }
 
-export type { ClassEntry, Manifest, PackIndexEntry };
+export type { ClassEntry, FeatureMap, Manifest, PackIndexEntry };

@@ -86,3 +86,41 @@ describe('parsePackIndex', () => {
     expect(() => parsePackIndex({ packs: [] }, 'index')).toThrow(/at least 1/);
   });
 });
+
+describe('parseManifest: baselines', () => {
+  const toy = JSON.parse(readFileSync(new URL('../../public/models/toyworld/manifest.json', import.meta.url), 'utf8'));
+  const check = (mutate: (m: Record<string, any>) => void, pattern: RegExp) => {
+    const m = structuredClone(toy);
+    mutate(m);
+    expect(() => parseManifest(m, 'toy/manifest.json')).toThrow(pattern);
+  };
+
+  it('reads the toy-world pack: CAM head, LPCAM prototypes with per-class ranges, SAT blocks', () => {
+    const m = parseManifest(toy, 'toy');
+    expect(m.baselines?.cam.head.shape).toEqual([30, m.models.classifier.outputs[1]!.dims[1]]);
+    expect(m.baselines?.lpcam?.ranges).toHaveLength(30);
+    expect(m.baselines?.sat?.blocks).toHaveLength(3);
+    expect(m.models.sat).toBeDefined();
+    const files = packFiles(m).map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(['cam_head.f32', 'lpcam_prototypes.f32', 'sat.onnx']));
+  });
+
+  it('is optional: packs without it parse with baselines = null', () => {
+    expect(parseManifest(good, 'fixture').baselines).toBeNull();
+  });
+
+  it('names the field when the baselines do not fit the models', () => {
+    check((m) => (m.baselines.cam.featureOutput = 'nope'), /baselines\.cam\.featureOutput.*"nope" is not among models\.classifier\.outputs/);
+    check((m) => {
+      const k = m.baselines.cam.head.shape[1];
+      m.baselines.cam.head.shape = [29, k];
+      m.baselines.cam.head.bytes = 29 * k * 4;
+    }, /baselines\.cam\.head\.shape\[0\].*29 rows/);
+    check((m) => (m.baselines.cam.head.bytes = 12), /baselines\.cam\.head\.bytes.*do not hold a float32/);
+    check((m) => (m.baselines.lpcam.ranges[3].class = [0, 0]), /baselines\.lpcam\.ranges\[3\]\.class.*non-empty range/);
+    check((m) => (m.baselines.lpcam.ranges[3].context = [100000, 1]), /baselines\.lpcam\.ranges\[3\]\.context/);
+    check((m) => m.baselines.lpcam.ranges.pop(), /baselines\.lpcam\.ranges.*29 entries/);
+    check((m) => delete m.models.sat, /baselines\.sat.*models\.sat is missing/);
+    check((m) => (m.baselines.sat.grid = 8), /baselines\.sat.*expected \[batch, 3, 8, 8\]/);
+  });
+});

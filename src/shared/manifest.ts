@@ -52,7 +52,10 @@ export interface ModelVariant extends FileRef {
   externalData: FileRef[];
 }
 
-export type ModelRole = 'vae_encoder' | 'text_encoder' | 'unet' | 'classifier';
+/** The four models GenPromp needs; every pack has them. */
+export type CoreRole = 'vae_encoder' | 'text_encoder' | 'unet' | 'classifier';
+/** `sat` is optional: a pack without it shows the other methods only. */
+export type ModelRole = CoreRole | 'sat';
 
 export interface ModelEntry {
   role: ModelRole;
@@ -135,7 +138,31 @@ export interface Manifest {
     latentSampling: 'sample' | 'mean';
     noiseSeed: number;
   };
-  models: Record<ModelRole, ModelEntry>;
+  models: Record<CoreRole, ModelEntry> & { sat?: ModelEntry };
+  /** The baselines' data; absent in packs made before them (the app then shows GenPromp only). */
+  baselines: BaselinesSpec | null;
+}
+
+/** A little-endian float32 array file. */
+export interface Float32FileRef extends FileRef {
+  dtype: 'float32';
+  shape: number[];
+}
+
+/** [start, count] rows of LPCAM's prototype array. */
+export type RowRange = [number, number];
+
+export interface BaselinesSpec {
+  /** CAM from the classifier: `featureOutput` [1, K, h, w] and the head's weights [classes, K]. */
+  cam: { featureOutput: string; head: Float32FileRef };
+  /** LPCAM (baselines.md §2): prototypes [N, K] and, per class, its class and context rows. */
+  lpcam: {
+    prototypes: Float32FileRef;
+    ranges: Array<{ class: RowRange; context: RowRange }>;
+    settings: { k: number; fgThreshold: number; classThreshold: number; contextLow: number; imagesPerClass: number; scales: number[]; flip: boolean };
+  } | null;
+  /** SAT: `mapOutput` [1, blocks.length, grid, grid] holds the spatial token's mask of each SQA block. */
+  sat: { mapOutput: string; blocks: number[]; grid: number } | null;
 }
 
 export interface PackIndexEntry {
@@ -249,7 +276,12 @@ function describe(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
 }
 
-const ROLES: readonly ModelRole[] = ['vae_encoder', 'text_encoder', 'unet', 'classifier'];
+const CORE_ROLES: readonly CoreRole[] = ['vae_encoder', 'text_encoder', 'unet', 'classifier'];
+
+/** The models of this pack, in load order: the four core ones, then SAT if the pack has it. */
+export function packRoles(m: Pick<Manifest, 'models'>): ModelRole[] {
+  return m.models.sat ? [...CORE_ROLES, 'sat'] : [...CORE_ROLES];
+}
 
 /**
  * Validate untrusted JSON as a Manifest. `source` (URL or path) goes into messages.
@@ -307,8 +339,9 @@ export function parseManifest(json: unknown, source: string): Manifest {
     return s;
   });
 
-  const parsedModels = {} as Record<ModelRole, ModelEntry>;
-  for (const role of ROLES) {
+  const parsedModels = {} as Manifest['models'];
+  const roles: ModelRole[] = models.sat === undefined ? [...CORE_ROLES] : [...CORE_ROLES, 'sat'];
+  for (const role of roles) {
     const me = c.obj(models[role], `models.${role}`);
     parsedModels[role] = {
       role,
@@ -326,7 +359,7 @@ export function parseManifest(json: unknown, source: string): Manifest {
         };
       }),
     };
-    if (!parsedModels[role].variants.some((v) => v.precision === 'fp32')) {
+    if (!parsedModels[role]!.variants.some((v) => v.precision === 'fp32')) {
       c.fail(`models.${role}.variants`, 'an fp32 variant is required (it is the fallback on every device)');
     }
   }
@@ -423,15 +456,89 @@ export function parseManifest(json: unknown, source: string): Manifest {
     unetAttention,
     genpromp,
     models: parsedModels,
+    baselines: m.baselines === undefined ? null : parseBaselines(c, m.baselines, parsedModels, classes.length),
   };
+}
+
+function parseBaselines(c: Checker, v: unknown, models: Manifest['models'], numClasses: number): BaselinesSpec {
+  const b = c.obj(v, 'baselines');
+  const f32 = (x: unknown, p: string, rank: number): Float32FileRef => {
+    const o = c.obj(x, p);
+    const shape = c.arr(o.shape, `${p}.shape`, rank).map((d, i) => c.int(d, `${p}.shape[${i}]`, 1));
+    if (shape.length !== rank) c.fail(`${p}.shape`, `expected ${rank} dimensions, got ${shape.length}`);
+    const ref = c.fileRef(o, p);
+    if (ref.bytes !== shape.reduce((a, d) => a * d, 4)) c.fail(`${p}.bytes`, `${ref.bytes} bytes do not hold a float32 [${shape.join(', ')}] array`);
+    return { ...ref, dtype: 'float32', shape };
+  };
+  const output = (entry: ModelEntry, name: unknown, p: string): TensorSpec => {
+    const n = c.str(name, p);
+    const spec = entry.outputs.find((o) => o.name === n);
+    if (!spec) c.fail(p, `"${n}" is not among models.${entry.role}.outputs`);
+    return spec;
+  };
+
+  const cam = c.obj(b.cam, 'baselines.cam');
+  const features = output(models.classifier, cam.featureOutput, 'baselines.cam.featureOutput');
+  const channels = features.dims[1];
+  const head = f32(cam.head, 'baselines.cam.head', 2);
+  if (head.shape[0] !== numClasses) c.fail('baselines.cam.head.shape[0]', `has ${head.shape[0]} rows but the pack lists ${numClasses} classes`);
+  if (typeof channels === 'number' && head.shape[1] !== channels) {
+    c.fail('baselines.cam.head.shape[1]', `is ${head.shape[1]} but ${features.name} has ${channels} channels`);
+  }
+
+  let lpcam: BaselinesSpec['lpcam'] = null;
+  if (b.lpcam !== undefined && b.lpcam !== null) {
+    const l = c.obj(b.lpcam, 'baselines.lpcam');
+    const prototypes = f32(l.prototypes, 'baselines.lpcam.prototypes', 2);
+    if (prototypes.shape[1] !== head.shape[1]) c.fail('baselines.lpcam.prototypes.shape[1]', `is ${prototypes.shape[1]} but CAM's features have ${head.shape[1]} channels`);
+    const range = (x: unknown, p: string, min: number): RowRange => {
+      const [start, count] = c.tuple(x, p, 2, (y, q) => c.int(y, q)) as RowRange;
+      if (count < min || start + count > prototypes.shape[0]) c.fail(p, `[${start}, ${count}] is not ${min > 0 ? 'a non-empty' : 'a'} range of the ${prototypes.shape[0]} prototype rows`);
+      return [start, count];
+    };
+    const ranges = c.arr(l.ranges, 'baselines.lpcam.ranges').map((x, i) => {
+      const o = c.obj(x, `baselines.lpcam.ranges[${i}]`);
+      return { class: range(o.class, `baselines.lpcam.ranges[${i}].class`, 1), context: range(o.context, `baselines.lpcam.ranges[${i}].context`, 0) };
+    });
+    if (ranges.length !== numClasses) c.fail('baselines.lpcam.ranges', `has ${ranges.length} entries but the pack lists ${numClasses} classes`);
+    const st = c.obj(l.settings, 'baselines.lpcam.settings');
+    lpcam = {
+      prototypes,
+      ranges,
+      settings: {
+        k: c.int(st.k, 'baselines.lpcam.settings.k', 1),
+        fgThreshold: c.num(st.fgThreshold, 'baselines.lpcam.settings.fgThreshold', 0, 1),
+        classThreshold: c.num(st.classThreshold, 'baselines.lpcam.settings.classThreshold', 0, 1),
+        contextLow: c.num(st.contextLow, 'baselines.lpcam.settings.contextLow', 0, 1),
+        imagesPerClass: c.int(st.imagesPerClass, 'baselines.lpcam.settings.imagesPerClass', 1),
+        scales: c.arr(st.scales, 'baselines.lpcam.settings.scales', 1).map((x, i) => c.num(x, `baselines.lpcam.settings.scales[${i}]`, 0)),
+        flip: st.flip === true,
+      },
+    };
+  }
+
+  let sat: BaselinesSpec['sat'] = null;
+  if (b.sat !== undefined && b.sat !== null) {
+    const s = c.obj(b.sat, 'baselines.sat');
+    if (!models.sat) c.fail('baselines.sat', 'is set but models.sat is missing');
+    const out = output(models.sat, s.mapOutput, 'baselines.sat.mapOutput');
+    const grid = c.int(s.grid, 'baselines.sat.grid', 1, 512);
+    const blocks = c.arr(s.blocks, 'baselines.sat.blocks', 1).map((x, i) => c.int(x, `baselines.sat.blocks[${i}]`));
+    if (out.dims.length !== 4 || out.dims[1] !== blocks.length || out.dims[2] !== grid || out.dims[3] !== grid) {
+      c.fail('baselines.sat', `${out.name} has dims [${out.dims.join(', ')}], expected [batch, ${blocks.length}, ${grid}, ${grid}]`);
+    }
+    sat = { mapOutput: out.name, blocks, grid };
+  }
+  return { cam: { featureOutput: features.name, head }, lpcam, sat };
 }
 
 /** Every file a pack needs, for download planning and `models:verify`. */
 export function packFiles(m: Manifest, variantPaths?: Set<string>): FileRef[] {
   const files: FileRef[] = [m.tokenizer.file, m.representativeEmbeddings];
   if (m.license.attribution) files.push(m.license.attribution);
-  for (const role of ROLES) {
-    for (const v of m.models[role].variants) {
+  if (m.baselines) files.push(m.baselines.cam.head, ...(m.baselines.lpcam ? [m.baselines.lpcam.prototypes] : []));
+  for (const role of packRoles(m)) {
+    for (const v of m.models[role]!.variants) {
       if (variantPaths && !variantPaths.has(v.path)) continue;
       files.push({ path: v.path, bytes: v.bytes, sha256: v.sha256 }, ...v.externalData);
     }

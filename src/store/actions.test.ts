@@ -73,7 +73,7 @@ class FakeEngine implements EngineClient {
   async loadPack(baseUrl: string, onProgress?: (p: { phase: 'download'; item: string; done: number; total: number; text: string }) => void) {
     this.calls.push(`loadPack ${baseUrl}`);
     onProgress?.({ phase: 'download', item: 'unet.onnx', done: 10, total: 10, text: 'done' });
-    return { manifest, variants: { unet: 'fp32' }, baseUrl, fromCache: false } satisfies PackSummary;
+    return { manifest, variants: { unet: 'fp32' }, baseUrl, fromCache: false, baselines: null } satisfies PackSummary;
   }
   async analyzeImage(): Promise<ImageAnalysis> {
     this.calls.push('analyze');
@@ -82,6 +82,7 @@ class FakeEngine implements EngineClient {
       topK: [1, 0, 2].map((i, k) => ({ index: i, name: `c${i}`, displayName: `c${i}`, probability: 0.5 - k * 0.1 })),
       frame: [32, 32],
       timings: { classifier: 1 },
+      baselines: null,
     };
   }
   genprompMaps(req: GenprompRequest): Promise<GenprompMaps> {

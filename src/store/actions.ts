@@ -21,10 +21,11 @@ import type { AttentionMaps } from '../shared/genpromp/aggregate';
 import type { ImageInfo } from '../shared/image/sniff';
 import type { Manifest } from '../shared/manifest';
 import type { Box } from '../shared/postprocess';
+import { resetBaselineCache } from './baselines';
 import { computeDisplay, resetDeriveCache } from './derive';
 import { useAppStore } from './index';
 import { analyzeKey, currentKeys, round2, sortedNums } from './keys';
-import type { AppState, BoxMode, Colormap, GenprompParams, LoadedImage, Sample } from './types';
+import type { AppState, BoxMode, Colormap, GenprompParams, Layout, LoadedImage, Method, MethodParams, Sample } from './types';
 
 const get = useAppStore.getState;
 const set = useAppStore.setState;
@@ -218,12 +219,14 @@ export async function loadPack(baseUrl: string): Promise<boolean> {
     lastPackUrl = baseUrl;
     mapCache.clear();
     resetDeriveCache();
+    resetBaselineCache();
     set((s) => ({
       pack: summary,
       packGen: s.packGen + 1,
       packStatus: 'ready',
       loadingUrl: null,
       params: defaultParams(summary.manifest),
+      methods: methodsForPack(s.methods, summary.manifest),
       analysis: null,
       display: null,
       failedKey: null,
@@ -252,6 +255,19 @@ export function loadPackFromUrl(input: string): void {
     return;
   }
   void loadPack(r.url);
+}
+
+/** Keep the user's method choice across packs, minus what the new pack cannot show. */
+export function methodsForPack(prev: MethodParams, m: Manifest): MethodParams {
+  const b = m.baselines;
+  const has = { genpromp: true, cam: !!b, lpcam: !!b?.lpcam, sat: !!b?.sat };
+  const satBlocks = b?.sat?.blocks.length ?? 0;
+  return {
+    ...prev,
+    method: has[prev.method] ? prev.method : 'genpromp',
+    layout: b ? prev.layout : 'single',
+    satBlock: prev.satBlock === 'mean' || prev.satBlock < satBlocks ? prev.satBlock : 'mean',
+  };
 }
 
 export function defaultParams(m: Manifest): GenprompParams {
@@ -382,6 +398,13 @@ export function toggleResolution(r: number): void {
   const next = toggle(get().params.resolutions, r);
   if (next) setParams({ resolutions: next });
 }
+
+// Method and layout: baselines are derived on render (./baselines), GenPromp keeps its own pipeline.
+const setMethods = (patch: Partial<MethodParams>): void => set((s) => ({ methods: { ...s.methods, ...patch } }));
+export const setMethod = (method: Method): void => setMethods({ method, layout: 'single' });
+export const setLayout = (layout: Layout): void => setMethods({ layout });
+export const setLpcamContext = (lpcamContext: boolean): void => setMethods({ lpcamContext });
+export const setSatBlock = (satBlock: number | 'mean'): void => setMethods({ satBlock });
 
 export const setColormap = (colormap: Colormap): void => set((s) => ({ view: { ...s.view, colormap } }));
 export const setOpacity = (v: number): void => set((s) => ({ view: { ...s.view, opacity: clamp01(v) } }));

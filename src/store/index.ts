@@ -51,8 +51,11 @@ export const INITIAL_PARAMS: ParamsSlice['params'] = {
   boxMode: 'largest',
 };
 
+export const INITIAL_METHODS: ParamsSlice['methods'] = { method: 'genpromp', layout: 'single', lpcamContext: true, satBlock: 'mean' };
+
 const paramsSlice: Slice<ParamsSlice> = () => ({
   params: INITIAL_PARAMS,
+  methods: INITIAL_METHODS,
   view: { colormap: 'viridis', opacity: 0.55, showGt: true },
 });
 

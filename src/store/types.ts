@@ -51,6 +51,20 @@ export interface GenprompParams {
   boxMode: BoxMode;
 }
 
+/** A localisation method of the app: GenPromp and the three baselines (baselines.md). */
+export type Method = 'genpromp' | 'cam' | 'lpcam' | 'sat';
+/** One method large, or all four side by side on the same image, class and threshold. */
+export type Layout = 'single' | 'compare';
+
+export interface MethodParams {
+  method: Method;
+  layout: Layout;
+  /** LPCAM: subtract the mean cosine to the class's context prototypes. */
+  lpcamContext: boolean;
+  /** SAT: the mean of the SQA blocks' masks (SAT's map) or one block (index into manifest.baselines.sat.blocks). */
+  satBlock: number | 'mean';
+}
+
 export interface ViewParams {
   colormap: Colormap;
   opacity: number;
@@ -79,6 +93,17 @@ export interface DisplayResult {
   /** Best IoU between a predicted and a GT box; null without GT. */
   iou: number | null;
   timings: StageTimings | null;
+}
+
+/** One baseline's result for the current image, class, threshold and its own parameters. */
+export interface BaselineDisplay {
+  key: string;
+  frame: [number, number];
+  frameMap: Float32Array;
+  mapHash: string;
+  boxes: Box[];
+  gtBoxes: Box[];
+  iou: number | null;
 }
 
 /** An error as stored: the UI maps `name` to user text (src/app/errorMessages.ts). */
@@ -133,6 +158,7 @@ export interface ImageSlice {
 
 export interface ParamsSlice {
   params: GenprompParams;
+  methods: MethodParams;
   view: ViewParams;
 }
 

@@ -17,8 +17,8 @@ import type {
 } from '../../src/shared/api';
 import { EngineError, abortError } from '../../src/shared/errors';
 import { checkTokenPosition } from '../../src/shared/genpromp/prompts';
-import { packFiles } from '../../src/shared/manifest';
-import type { Manifest, ModelRole, ModelVariant, TensorSpec, VariantPrecision } from '../../src/shared/manifest';
+import { packFiles, packRoles } from '../../src/shared/manifest';
+import type { CoreRole, Manifest, ModelRole, ModelVariant, TensorSpec, VariantPrecision } from '../../src/shared/manifest';
 import type { InferenceBackend, ModelSession, TensorData } from '../runtime/backend';
 import { GenprompPipeline } from '../pipelines/genpromp/pipeline';
 import { loadTokenizer } from '../pipelines/genpromp/tokenizer';
@@ -27,7 +27,6 @@ import { CACHE_NAME, loadFiles, loadManifest, loadPackIndex, packBaseUrl } from 
 import type { CacheLike, FetchFn } from './packLoader';
 import { chooseVariant } from './variants';
 
-const ROLES: ModelRole[] = ['vae_encoder', 'text_encoder', 'unet', 'classifier'];
 /** Errors that a different backend would not fix. */
 const PACK_ERRORS = new Set(['ManifestInvalid', 'ModelIOMismatch', 'IntegrityError', 'DownloadFailed', 'PackNotFound']);
 
@@ -44,7 +43,7 @@ export interface EngineDeps {
 interface LoadedPack {
   summary: PackSummary;
   pipeline: GenprompPipeline;
-  sessions: Record<ModelRole, ModelSession>;
+  sessions: Partial<Record<ModelRole, ModelSession>>;
 }
 
 export class Engine implements EngineApi {
@@ -103,7 +102,7 @@ export class Engine implements EngineApi {
       // Latents, text embeddings and maps do not depend on the backend: keep them,
       // so the image on screen keeps working after the switch.
       this.pack.pipeline.adoptCaches(old.pipeline);
-      await Promise.all(ROLES.map((r) => old.sessions[r].release().catch(() => undefined)));
+      await releaseSessions(old.sessions);
     }
   }
 
@@ -134,11 +133,11 @@ export class Engine implements EngineApi {
     });
   }
 
-  private chooseVariants(m: Manifest): Record<ModelRole, ModelVariant> {
+  private chooseVariants(m: Manifest): Partial<Record<ModelRole, ModelVariant>> {
     const info = this.probeResult!.info;
     const features = new Set<string>(info.backend === 'webgpu' && info.webgpu?.shaderF16 ? ['shader-f16'] : []);
-    const out = {} as Record<ModelRole, ModelVariant>;
-    for (const role of ROLES) out[role] = chooseVariant(m.models[role], info.backend, features, this.forcePrecision);
+    const out: Partial<Record<ModelRole, ModelVariant>> = {};
+    for (const role of packRoles(m)) out[role] = chooseVariant(m.models[role]!, info.backend, features, this.forcePrecision);
     return out;
   }
 
@@ -149,43 +148,56 @@ export class Engine implements EngineApi {
    */
   private async buildPack(manifest: Manifest, baseUrl: string, onProgress?: ProgressCallback): Promise<LoadedPack> {
     const chosen = this.chooseVariants(manifest);
+    const roles = packRoles(manifest);
     const deps = { fetch: this.deps.fetch, cache: await this.deps.openCache() };
-    const needed = packFiles(manifest, new Set(Object.values(chosen).map((v) => v.path)));
+    const needed = packFiles(manifest, new Set(Object.values(chosen).map((v) => v!.path)));
     const { data: files, fromCache } = await loadFiles(deps, baseUrl, needed, onProgress);
     const tokenizerJson = parseJsonFile(files, manifest.tokenizer.file.path);
     const tokenizer = loadTokenizer(tokenizerJson, manifest.tokenizer.file.path);
     checkTokenPosition(tokenizer, manifest);
-    const rep = files.get(manifest.representativeEmbeddings.path)!;
-    const conceptRows = new Float32Array(rep.slice().buffer); // little-endian, as written
+    const conceptRows = float32File(files, manifest.representativeEmbeddings.path);
 
-    const sessions = {} as Record<ModelRole, ModelSession>;
-    for (const [i, role] of ROLES.entries()) {
-      const v = chosen[role];
-      onProgress?.({ phase: 'create', item: role, done: i, total: ROLES.length, text: `Creating ${role} (${v.precision}, ${this.backend!.kind})` });
-      const session = await this.backend!.createSession(files.get(v.path)!, {
-        label: `${role} (${v.path})`,
-        externalData: v.externalData.map((e) => ({ path: e.path, data: files.get(e.path)! })),
-      });
-      checkIO(role, v.path, session, manifest.models[role].inputs, manifest.models[role].outputs);
-      sessions[role] = session;
+    const sessions: Partial<Record<ModelRole, ModelSession>> = {};
+    try {
+      for (const [i, role] of roles.entries()) {
+        const v = chosen[role]!;
+        const spec = manifest.models[role]!;
+        onProgress?.({ phase: 'create', item: role, done: i, total: roles.length, text: `Creating ${role} (${v.precision}, ${this.backend!.kind})` });
+        const session = await this.backend!.createSession(files.get(v.path)!, {
+          label: `${role} (${v.path})`,
+          externalData: v.externalData.map((e) => ({ path: e.path, data: files.get(e.path)! })),
+        });
+        sessions[role] = session;
+        checkIO(role, v.path, session, spec.inputs, spec.outputs);
+      }
+      onProgress?.({ phase: 'create', item: '', done: roles.length, total: roles.length, text: 'Models ready' });
+
+      // First runs compile shaders / prepack weights: do them now, not on the first image.
+      for (const [i, role] of roles.entries()) {
+        onProgress?.({ phase: 'warmup', item: role, done: i, total: roles.length, text: `Warming up ${role}` });
+        await sessions[role]!.run(zeroFeeds(manifest.models[role]!.inputs));
+      }
+    } catch (err) {
+      await releaseSessions(sessions);
+      throw err;
     }
-    onProgress?.({ phase: 'create', item: '', done: ROLES.length, total: ROLES.length, text: 'Models ready' });
+    onProgress?.({ phase: 'warmup', item: '', done: roles.length, total: roles.length, text: 'Ready' });
 
-    // First runs compile shaders / prepack weights: do them now, not on the first image.
-    for (const [i, role] of ROLES.entries()) {
-      onProgress?.({ phase: 'warmup', item: role, done: i, total: ROLES.length, text: `Warming up ${role}` });
-      await sessions[role].run(zeroFeeds(manifest.models[role].inputs));
-    }
-    onProgress?.({ phase: 'warmup', item: '', done: ROLES.length, total: ROLES.length, text: 'Ready' });
-
-    const pipeline = new GenprompPipeline(manifest, { sessions, tokenizer, conceptRows });
-    const variants = Object.fromEntries(ROLES.map((r) => [r, chosen[r].precision]));
-    return { summary: { manifest, variants, baseUrl, fromCache }, pipeline, sessions };
+    const core = sessions as Record<CoreRole, ModelSession> & { sat?: ModelSession };
+    const pipeline = new GenprompPipeline(manifest, { sessions: core, tokenizer, conceptRows });
+    const variants = Object.fromEntries(roles.map((r) => [r, chosen[r]!.precision]));
+    const baselines = manifest.baselines
+      ? {
+          camHead: float32File(files, manifest.baselines.cam.head.path),
+          lpcamPrototypes: manifest.baselines.lpcam ? float32File(files, manifest.baselines.lpcam.prototypes.path) : null,
+        }
+      : null;
+    return { summary: { manifest, variants, baseUrl, fromCache, baselines }, pipeline, sessions };
   }
 
   private async releasePack(): Promise<void> {
     if (!this.pack) return;
-    await Promise.all(ROLES.map((r) => this.pack!.sessions[r].release().catch(() => undefined)));
+    await releaseSessions(this.pack.sessions);
     this.pack = null;
   }
 
@@ -224,6 +236,16 @@ export class Engine implements EngineApi {
   async clearCache(): Promise<void> {
     await (globalThis as { caches?: CacheStorage }).caches?.delete(CACHE_NAME);
   }
+}
+
+async function releaseSessions(sessions: Partial<Record<ModelRole, ModelSession>>): Promise<void> {
+  await Promise.all(Object.values(sessions).map((s) => s.release().catch(() => undefined)));
+}
+
+/** A little-endian float32 file of the pack (its size was checked against the manifest's shape and sha256). */
+function float32File(files: Map<string, Uint8Array>, path: string): Float32Array {
+  const bytes = files.get(path)!;
+  return new Float32Array(bytes.slice().buffer);
 }
 
 function parseJsonFile(files: Map<string, Uint8Array>, path: string): unknown {

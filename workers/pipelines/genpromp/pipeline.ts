@@ -8,19 +8,20 @@
  * - per (image, class, λ, t): the raw attention maps (UNet runs once per t).
  * Threshold, resolutions and cached timesteps are re-aggregated on the UI side.
  */
-import type { GenprompMaps, GenprompRequest, ImageAnalysis, ImagePixels, StageTimings } from '../../../src/shared/api';
+import type { BaselineInputs, ClassScore, GenprompMaps, GenprompRequest, ImageAnalysis, ImagePixels, StageTimings } from '../../../src/shared/api';
 import { EngineError, abortError } from '../../../src/shared/errors';
 import { diffusionSeed, gaussian, posteriorSeed } from '../../../src/shared/genpromp/noise';
 import { encodePrompt, mixEmbeddings } from '../../../src/shared/genpromp/prompts';
 import type { WordTokenizer } from '../../../src/shared/genpromp/prompts';
 import { addNoise, alphasCumprod } from '../../../src/shared/genpromp/scheduler';
 import { resizeForModel, softmax, toNormalizedNCHW, toRangeNCHW, topK } from '../../../src/shared/image/preprocess';
-import type { Manifest, ModelRole } from '../../../src/shared/manifest';
+import type { CoreRole, Manifest } from '../../../src/shared/manifest';
 import type { ModelSession } from '../../runtime/backend';
 import { LruCache } from './lru';
 
 export interface PipelineModels {
-  sessions: Record<ModelRole, ModelSession>;
+  /** Core sessions always; `sat` when the pack has it. */
+  sessions: Record<CoreRole, ModelSession> & { sat?: ModelSession };
   tokenizer: WordTokenizer;
   /** [classes, embedDim] learned concept rows. */
   conceptRows: Float32Array;
@@ -89,24 +90,44 @@ export class GenprompPipeline {
     timings.preprocess = now() - t;
 
     t = now();
-    const { logits } = await this.models.sessions.classifier.run({ image: { dtype: 'float32', dims: [1, 3, cp.size[0], cp.size[1]], data: cx } }, ['logits']);
-    const p = softmax(logits!.data as Float32Array);
-    const topk = topK(p, Math.min(5, p.length)).map((i) => ({
-      index: i,
-      name: m.classes[i]!.name,
-      displayName: m.classes[i]!.displayName,
-      probability: p[i]!,
-    }));
+    const image = { dtype: 'float32' as const, dims: [1, 3, cp.size[0], cp.size[1]], data: cx };
+    const featureOutput = m.baselines?.cam.featureOutput;
+    const out = await this.models.sessions.classifier.run({ image }, featureOutput ? ['logits', featureOutput] : ['logits']);
+    const topk = this.topK(out.logits!.data as Float32Array);
     timings.classifier = now() - t;
+
+    let baselines: BaselineInputs | null = null;
+    if (featureOutput) {
+      const f = out[featureOutput]!;
+      baselines = { features: { data: f.data as Float32Array, dims: [f.dims[1]!, f.dims[2]!, f.dims[3]!] }, sat: null };
+      const sat = m.baselines?.sat;
+      if (sat && this.models.sessions.sat) {
+        t = now();
+        const s = await this.models.sessions.sat.run({ image }, ['logits', sat.mapOutput]);
+        const bm = s[sat.mapOutput]!;
+        baselines.sat = { blockMaps: { data: bm.data as Float32Array, dims: [bm.dims[1]!, bm.dims[2]!, bm.dims[3]!] }, topK: this.topK(s.logits!.data as Float32Array) };
+        timings.sat = now() - t;
+      }
+    }
 
     t = now();
     const z = await this.encodeLatent(x);
     timings.vae = now() - t;
     timings.total = now() - t0;
 
-    const analysis: ImageAnalysis = { imageKey, topK: topk, frame: [S0, S1], timings };
+    const analysis: ImageAnalysis = { imageKey, topK: topk, frame: [S0, S1], timings, baselines };
     this.images.set(imageKey, { analysis, z });
     return analysis;
+  }
+
+  private topK(logits: Float32Array): ClassScore[] {
+    const p = softmax(logits);
+    return topK(p, Math.min(5, p.length)).map((i) => ({
+      index: i,
+      name: this.manifest.classes[i]!.name,
+      displayName: this.manifest.classes[i]!.displayName,
+      probability: p[i]!,
+    }));
   }
 
   private async encodeLatent(x: Float32Array): Promise<Float32Array> {
