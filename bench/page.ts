@@ -4,6 +4,7 @@
  * bench/run.mjs). Query: ?pack=<url>&backend=wasm|webgpu&image=<url>&repeats=N
  */
 import { getEngine } from '../src/engine-client';
+import { camMap, lpcamMap, satMap } from '../src/shared/baselines/maps';
 import { aggregateAttention, localize } from '../src/shared/genpromp/aggregate';
 import type { EngineOptions, GenprompMaps } from '../src/shared/api';
 
@@ -102,6 +103,32 @@ async function main() {
     classMs.push(performance.now() - s);
   }
 
+  // Baselines: a class (or SAT block) change recomputes the map and box on the UI thread, no model.
+  const baseline: Record<string, ReturnType<typeof stats>> = {};
+  const b = m.baselines;
+  const inputs = analysis.baselines;
+  if (b && inputs && pack.baselines) {
+    const f = inputs.features;
+    const fsize: [number, number] = [f.dims[1], f.dims[2]];
+    const time = <K>(keys: K[], fn: (k: K) => Float32Array, size: [number, number]) =>
+      stats(
+        keys.map((k) => {
+          const s = performance.now();
+          localize(fn(k), size, analysis.frame, g.threshold, 'largest');
+          return performance.now() - s;
+        }),
+      );
+    const classes = m.classes.map((c) => c.index);
+    baseline.camClassChange = time(classes, (c) => camMap(f, pack.baselines!.camHead, c), fsize);
+    if (b.lpcam) baseline.lpcamClassChange = time(classes, (c) => lpcamMap(f, pack.baselines!.lpcamPrototypes!, b.lpcam!.ranges[c]!, true), fsize);
+    if (inputs.sat) {
+      const bm = inputs.sat.blockMaps;
+      const blocks: Array<number | 'mean'> = ['mean', ...Array.from({ length: bm.dims[0] }, (_, i) => i)];
+      const keys = Array.from({ length: repeats }, (_, i) => blocks[i % blocks.length]!);
+      baseline.satBlockChange = time(keys, (k) => satMap(bm, k), [bm.dims[1], bm.dims[2]]);
+    }
+  }
+
   const tfjs =
     q.get('backend') === 'webgpu'
       ? await (await import('./tfjsPostprocess')).tfjsVsJs(aggregateAttention(first.maps, opts)!, m.vae.latentSize, analysis.frame, repeats)
@@ -119,6 +146,7 @@ async function main() {
       load: loadMs,
       preprocess: analysis.timings.preprocess,
       classifier: analysis.timings.classifier,
+      sat: analysis.timings.sat,
       vae: analysis.timings.vae,
       analyzeRoundTrip: analyzeMs,
       textEncoder7Templates: first.timings.textEncoder,
@@ -131,6 +159,7 @@ async function main() {
       lambdaChange: { ...stats(lambdaMs), unetBatch: g.timesteps.length },
       thresholdChange: stats(thresholdMs),
       classChange: stats(classMs),
+      ...baseline,
     },
   };
   (window as unknown as { __bench: unknown }).__bench = result;

@@ -7,6 +7,10 @@
   validation for that method. Rows: the first test images (in file order) where CAM's
   box misses (IoU < 0.5) and the combined map's box hits, then the first where both hit.
 - docs/img/toyworld-lambda.png: the app's sample gallery under λ ∈ {0, 0.2, …, 1}.
+- docs/img/toyworld-methods.png: the four methods of the app on the same test images
+  (columns: image with GT box, CAM, LPCAM, SAT, GenPromp at the pack's defaults), each at
+  its validated τ. Rows: the first test images where CAM's error is "Part" (its box lies
+  inside the object: partial activation), then the first where it is another error.
 """
 import argparse
 import json
@@ -19,8 +23,10 @@ from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "python"))
+from wsolkit import baselines as bl  # noqa: E402
 from wsolkit import evaluate as ev  # noqa: E402
 from wsolkit import genpromp as gp  # noqa: E402
+from wsolkit.metrics import badcase_detail  # noqa: E402
 
 CELL = 128
 
@@ -108,7 +114,41 @@ def main():
         gt = ev.frame_gt(it.boxes, it.rgb.shape[:2], size)
         rows.append([overlay(small, None, [], gt, size)] + [overlay(small, per_lam[j][i], [gp.localize(per_lam[j][i], (size, size), tau_of(l), "largest")[0]], gt, size) for j, l in enumerate(lams)])
     grid(rows, ["image + GT"] + [f"lambda {l}" for l in lams]).save(out / "toyworld-lambda.png", optimize=True)
-    print(f"wrote {out}/toyworld-maps.png ({len(partial)} CAM-partial cases among {len(pool)}), {out}/toyworld-lambda.png")
+    n_part = methods_figure(ref, report, pool, cam, out / "toyworld-methods.png", args.rows)
+    print(f"wrote {out}/toyworld-maps.png ({len(partial)} CAM-miss/combined-hit cases among {len(pool)}), {out}/toyworld-lambda.png, "
+          f"{out}/toyworld-methods.png ({n_part} CAM 'Part' errors among {len(pool)})")
+
+
+def methods_figure(ref, report, pool, cam, path, n_rows) -> int:
+    """CAM, LPCAM, SAT and GenPromp (pack defaults) side by side, CAM's partial activations first."""
+    size, s = ref.size, ref.settings
+    main = report["main"]
+    taus = {k: main[k]["tau"] for k in ("cam", "lpcam", "sat", "genpromp")}
+    kinds = []
+    for m, it in zip(cam, pool):
+        box = gp.localize(m, (size, size), taus["cam"], "largest")[0]
+        gts = ev.frame_gt(it.boxes, it.rgb.shape[:2], size)
+        iou, j = ev.best_iou(box, gts)
+        g = ref.classes.index(it.cls)
+        kinds.append(badcase_detail(g, box, gts, g, iou, j))  # GT class as "prediction": localisation error kinds only
+    part = [i for i, k in enumerate(kinds) if k == "Part"]
+    other = [i for i, k in enumerate(kinds) if k not in ("Part", "Right")]
+    chosen = (part[: n_rows // 2 + 1] + other)[:n_rows]
+    items = [pool[i] for i in chosen]
+    lp = ev.lpcam_maps(ref, items).maps
+    sat_blocks, _ = ev.sat_block_maps(ref, items)
+    gpm = ev.genpromp_maps(ref, ev.genpromp_raw(ref, items, s["lambda"], s["timesteps"]), len(items), s["timesteps"], s["resolutions"], "").maps
+    rows = []
+    for k, i in enumerate(chosen):
+        it = pool[i]
+        small = gp.resize_pil_bicubic(it.rgb, (size, size))
+        gt = ev.frame_gt(it.boxes, it.rgb.shape[:2], size)
+        cells = [overlay(small, None, [], gt, size)]
+        for m, tau in ((cam[i], taus["cam"]), (lp[k], taus["lpcam"]), (bl.sat_map(sat_blocks[k]), taus["sat"]), (gpm[k], taus["genpromp"])):
+            cells.append(overlay(small, m, [gp.localize(m, (size, size), tau, "largest")[0]], gt, size))
+        rows.append(cells)
+    grid(rows, ["image + GT", "CAM", "LPCAM", "SAT", f"GenPromp (lambda {s['lambda']})"]).save(path, optimize=True)
+    return len(part)
 
 
 if __name__ == "__main__":
