@@ -17,7 +17,7 @@ async function boxesAndTop5(page: Page) {
   };
 }
 
-test('runs GenPromp on WebGPU when asked, agrees with wasm, and λ changes the map', async ({ page, context }) => {
+test('runs GenPromp and the baselines on WebGPU when asked, agrees with wasm, and λ changes the map', async ({ page, context }) => {
   test.setTimeout(300_000);
   await page.goto('/');
   const hasAdapter = await page.evaluate(async () => !!(await navigator.gpu?.requestAdapter()));
@@ -36,6 +36,20 @@ test('runs GenPromp on WebGPU when asked, agrees with wasm, and λ changes the m
   await pickFile(wasmPage, `${root}public/samples/cat.png`);
   await readyMap(wasmPage);
   expect(await boxesAndTop5(wasmPage)).toEqual(onGpu);
+
+  // The baselines' inputs (classifier features, SAT's masks) also come from the backend: same boxes.
+  const baselineBoxes = async (p: Page) => {
+    await p.getByTestId('method-compare').check();
+    const out: Record<string, string | null> = {};
+    for (const m of ['cam', 'lpcam', 'sat']) {
+      const c = p.getByTestId(`panel-${m}`).getByTestId('map-canvas');
+      await expect(c).toHaveAttribute('data-state', 'ready');
+      out[m] = await c.getAttribute('data-box');
+    }
+    await p.getByTestId('method-genpromp').check();
+    return out;
+  };
+  expect(await baselineBoxes(wasmPage)).toEqual(await baselineBoxes(page));
 
   await setSlider(page, 'lambda-slider', 0);
   await readyMap(page, first.hash);

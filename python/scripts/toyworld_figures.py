@@ -62,6 +62,13 @@ def grid(rows: list[list[Image.Image]], header: list[str]) -> Image.Image:
     return out
 
 
+def figure_row(it, maps_and_taus, size) -> list[Image.Image]:
+    """The image with its GT box, then each map with its box at its τ."""
+    small = gp.resize_pil_bicubic(it.rgb, (size, size))
+    gt = ev.frame_gt(it.boxes, it.rgb.shape[:2], size)
+    return [overlay(small, None, [], gt, size)] + [overlay(small, m, [gp.localize(m, (size, size), tau, "largest")[0]], gt, size) for m, tau in maps_and_taus]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--report", type=Path, default=ROOT / "docs/results/toyworld.json", help="evaluation JSON (for the validation τ)")
@@ -91,15 +98,8 @@ def main():
     items = [pool[i] for i in chosen]
     f_d = ev.genpromp_maps(ref, ev.genpromp_raw(ref, items, 0.0, ts), len(items), ts, rs, "").maps
     f_r = ev.genpromp_maps(ref, ev.genpromp_raw(ref, items, 1.0, ts), len(items), ts, rs, "").maps
-    rows = []
-    for k, i in enumerate(chosen):
-        it = pool[i]
-        small = gp.resize_pil_bicubic(it.rgb, (size, size))
-        gt = ev.frame_gt(it.boxes, it.rgb.shape[:2], size)
-        cells = [overlay(small, None, [], gt, size)]
-        for m, tau in ((cam[i], taus["cam"]), (f_d[k], tau_of(0.0)), (f_r[k], tau_of(1.0)), (comb[i], taus["genpromp"])):
-            cells.append(overlay(small, m, [gp.localize(m, (size, size), tau, "largest")[0]], gt, size))
-        rows.append(cells)
+    rows = [figure_row(pool[i], ((cam[i], taus["cam"]), (f_d[k], tau_of(0.0)), (f_r[k], tau_of(1.0)), (comb[i], taus["genpromp"])), size)
+            for k, i in enumerate(chosen)]
     out = ROOT / "docs/img"
     out.mkdir(parents=True, exist_ok=True)
     grid(rows, ["image + GT", "CAM", "f_d (lambda 0)", "f_r (lambda 1)", f"combined ({lam})"]).save(out / "toyworld-maps.png", optimize=True)
@@ -108,11 +108,7 @@ def main():
     gallery = ev.load_items(ROOT / "public/samples", [{"file": s["file"], "class": s["label"], "boxes": s["boxes"]} for s in samples], ref.classes)
     lams = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
     per_lam = [ev.genpromp_maps(ref, ev.genpromp_raw(ref, gallery, l, ts), len(gallery), ts, rs, "").maps for l in lams]
-    rows = []
-    for i, it in enumerate(gallery):
-        small = gp.resize_pil_bicubic(it.rgb, (size, size))
-        gt = ev.frame_gt(it.boxes, it.rgb.shape[:2], size)
-        rows.append([overlay(small, None, [], gt, size)] + [overlay(small, per_lam[j][i], [gp.localize(per_lam[j][i], (size, size), tau_of(l), "largest")[0]], gt, size) for j, l in enumerate(lams)])
+    rows = [figure_row(it, [(per_lam[j][i], tau_of(l)) for j, l in enumerate(lams)], size) for i, it in enumerate(gallery)]
     grid(rows, ["image + GT"] + [f"lambda {l}" for l in lams]).save(out / "toyworld-lambda.png", optimize=True)
     n_part = methods_figure(ref, report, pool, cam, out / "toyworld-methods.png", args.rows)
     print(f"wrote {out}/toyworld-maps.png ({len(partial)} CAM-miss/combined-hit cases among {len(pool)}), {out}/toyworld-lambda.png, "
@@ -138,15 +134,8 @@ def methods_figure(ref, report, pool, cam, path, n_rows) -> int:
     lp = ev.lpcam_maps(ref, items).maps
     sat_blocks, _ = ev.sat_block_maps(ref, items)
     gpm = ev.genpromp_maps(ref, ev.genpromp_raw(ref, items, s["lambda"], s["timesteps"]), len(items), s["timesteps"], s["resolutions"], "").maps
-    rows = []
-    for k, i in enumerate(chosen):
-        it = pool[i]
-        small = gp.resize_pil_bicubic(it.rgb, (size, size))
-        gt = ev.frame_gt(it.boxes, it.rgb.shape[:2], size)
-        cells = [overlay(small, None, [], gt, size)]
-        for m, tau in ((cam[i], taus["cam"]), (lp[k], taus["lpcam"]), (bl.sat_map(sat_blocks[k]), taus["sat"]), (gpm[k], taus["genpromp"])):
-            cells.append(overlay(small, m, [gp.localize(m, (size, size), tau, "largest")[0]], gt, size))
-        rows.append(cells)
+    rows = [figure_row(pool[i], ((cam[i], taus["cam"]), (lp[k], taus["lpcam"]), (bl.sat_map(sat_blocks[k]), taus["sat"]), (gpm[k], taus["genpromp"])), size)
+            for k, i in enumerate(chosen)]
     grid(rows, ["image + GT", "CAM", "LPCAM", "SAT", f"GenPromp (lambda {s['lambda']})"]).save(path, optimize=True)
     return len(part)
 

@@ -47,7 +47,7 @@ import {
   selectTopK,
 } from '../store/selectors';
 import { BASELINE_METHODS, baselineUnavailable, computeBaselineDisplay, type BaselineMethod } from '../store/baselines';
-import type { AppState, BaselineDisplay, CanvasState, Method } from '../store/types';
+import type { AppState, BaselineDisplay, CanvasState, LoadedImage, MapResult, Method, ViewParams } from '../store/types';
 import { describeError } from './errorMessages';
 import { intakeFiles, intakeSample } from './image/intake';
 
@@ -98,6 +98,30 @@ function fmtMs(v: number | undefined): string | null {
   return v === undefined ? null : v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`;
 }
 
+/** What every view of a map passes to the canvas: the image, the map, its boxes and the view settings. */
+function mapProps(image: LoadedImage | null, d: MapResult | null, view: ViewParams) {
+  return {
+    image: image?.bitmap ?? null,
+    frame: d?.frame ?? null,
+    map: d?.frameMap ?? null,
+    mapHash: d?.mapHash ?? '',
+    boxes: d?.boxes ?? [],
+    gtBoxes: view.showGt ? (d?.gtBoxes ?? []) : [],
+    colormap: view.colormap,
+    opacity: view.opacity,
+  };
+}
+
+const stem = (image: LoadedImage | null): string => image?.name.replace(/\.[^.]+$/, '') ?? 'wsol';
+
+function IouReadout({ iou }: { iou: number }) {
+  return (
+    <p className={`iou ${iou >= 0.5 ? 'iou-hit' : 'iou-miss'}`} data-testid="iou-readout" data-iou={iou.toFixed(4)}>
+      IoU with ground truth: <strong>{iou.toFixed(3)}</strong> {iou >= 0.5 ? '✓ correct (≥ 0.5)' : '✗ below 0.5'}
+    </p>
+  );
+}
+
 /** The main view: GenPromp or one baseline large, or all four side by side. */
 export function Viewer() {
   const layout = useAppStore((s) => s.methods.layout);
@@ -129,26 +153,9 @@ function GenprompViewer() {
     : '';
   return (
     <section className="panel viewer" aria-label="Localisation">
-      <HeatmapCanvas
-        image={image?.bitmap ?? null}
-        frame={display?.frame ?? null}
-        map={display?.frameMap ?? null}
-        mapHash={display?.mapHash ?? ''}
-        boxes={display?.boxes ?? []}
-        gtBoxes={view.showGt ? (display?.gtBoxes ?? []) : []}
-        colormap={view.colormap}
-        opacity={view.opacity}
-        state={state}
-        stale={stale}
-        statusText={text}
-        downloadName={image?.name.replace(/\.[^.]+$/, '') ?? 'wsol'}
-      />
+      <HeatmapCanvas {...mapProps(image, display, view)} state={state} stale={stale} statusText={text} downloadName={stem(image)} />
       <div className="viewer-foot">
-        {iou !== null && (
-          <p className={`iou ${iou >= 0.5 ? 'iou-hit' : 'iou-miss'}`} data-testid="iou-readout" data-iou={iou.toFixed(4)}>
-            IoU with ground truth: <strong>{iou.toFixed(3)}</strong> {iou >= 0.5 ? '✓ correct (≥ 0.5)' : '✗ below 0.5'}
-          </p>
-        )}
+        {iou !== null && <IouReadout iou={iou} />}
         {image && (
           <p className="muted small">
             {image.name} · {image.pixels.width}×{image.pixels.height}
@@ -218,28 +225,11 @@ function BaselineViewer({ method }: { method: BaselineMethod }) {
   const { display, state, problem, note } = useBaseline(method);
   return (
     <section className="panel viewer" aria-label="Localisation">
-      <HeatmapCanvas
-        image={image?.bitmap ?? null}
-        frame={display?.frame ?? null}
-        map={display?.frameMap ?? null}
-        mapHash={display?.mapHash ?? ''}
-        boxes={display?.boxes ?? []}
-        gtBoxes={view.showGt ? (display?.gtBoxes ?? []) : []}
-        colormap={view.colormap}
-        opacity={view.opacity}
-        state={state}
-        stale={false}
-        statusText="Classifying the image…"
-        downloadName={`${image?.name.replace(/\.[^.]+$/, '') ?? 'wsol'}-${method}`}
-      />
+      <HeatmapCanvas {...mapProps(image, display, view)} state={state} stale={false} statusText="Classifying the image…" downloadName={`${stem(image)}-${method}`} />
       <div className="viewer-foot">
         {problem && <p className="muted small">{problem}</p>}
         {note && <p className="muted small">{note}</p>}
-        {display?.iou !== null && display?.iou !== undefined && (
-          <p className={`iou ${display.iou >= 0.5 ? 'iou-hit' : 'iou-miss'}`} data-testid="iou-readout" data-iou={display.iou.toFixed(4)}>
-            IoU with ground truth: <strong>{display.iou.toFixed(3)}</strong> {display.iou >= 0.5 ? '✓ correct (≥ 0.5)' : '✗ below 0.5'}
-          </p>
-        )}
+        {display && display.iou !== null && <IouReadout iou={display.iou} />}
       </div>
     </section>
   );
@@ -252,20 +242,13 @@ function BaselinePanel({ method }: { method: BaselineMethod }) {
   return (
     <MethodPanel
       method={method}
-      image={image?.bitmap ?? null}
-      frame={display?.frame ?? null}
-      map={display?.frameMap ?? null}
-      mapHash={display?.mapHash ?? ''}
-      boxes={display?.boxes ?? []}
-      gtBoxes={view.showGt ? (display?.gtBoxes ?? []) : []}
+      {...mapProps(image, display, view)}
       iou={display?.iou ?? null}
-      colormap={view.colormap}
-      opacity={view.opacity}
       state={state}
       statusText="Classifying the image…"
       note={note}
       unavailable={problem}
-      downloadName={image?.name.replace(/\.[^.]+$/, '') ?? 'wsol'}
+      downloadName={stem(image)}
     />
   );
 }
@@ -280,20 +263,13 @@ function GenprompPanel() {
   return (
     <MethodPanel
       method="genpromp"
-      image={image?.bitmap ?? null}
-      frame={display?.frame ?? null}
-      map={state === 'ready' ? (display?.frameMap ?? null) : null}
-      mapHash={display?.mapHash ?? ''}
-      boxes={state === 'ready' ? (display?.boxes ?? []) : []}
-      gtBoxes={view.showGt ? (display?.gtBoxes ?? []) : []}
+      {...mapProps(image, state === 'ready' ? display : null, view)}
       iou={display?.iou ?? null}
-      colormap={view.colormap}
-      opacity={view.opacity}
       state={state}
       statusText={text}
       note={`λ = ${lambda.toFixed(2)}`}
       unavailable={null}
-      downloadName={image?.name.replace(/\.[^.]+$/, '') ?? 'wsol'}
+      downloadName={stem(image)}
     />
   );
 }

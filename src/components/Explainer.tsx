@@ -18,6 +18,12 @@ export function Explainer() {
           <strong>Timesteps</strong> and <strong>resolutions</strong> choose which noise levels and UNet layers are averaged.
         </li>
         <li>
+          <strong>Baselines</strong> (Method → All four): <strong>CAM</strong> weights the classifier’s last feature map by
+          the class’s weights and often lights only the most telling part; <strong>LPCAM</strong> compares every position
+          with local prototypes of the class (and subtracts context prototypes) to reach the less telling parts;{' '}
+          <strong>SAT</strong> is a ViT whose extra spatial token learns where the object is, whatever the class.
+        </li>
+        <li>
           The map is normalised to [0, 1]; pixels above <strong>τ</strong> form the box. With a ground-truth box, IoU ≥ 0.5
           counts as a correct localisation.
         </li>

@@ -76,11 +76,8 @@ export interface Analysis extends ImageAnalysis {
   packGen: number;
 }
 
-/** What the canvas shows: always tagged with the full parameter key it was computed for. */
-export interface DisplayResult {
-  key: string;
-  aggKey: string;
-  imageId: number;
+/** A localisation map in the model frame with its boxes: what a canvas draws. */
+export interface MapResult {
   /** [height, width] of the model frame that map and boxes refer to. */
   frame: [number, number];
   /** frame-sized map in [0, 1]. */
@@ -92,18 +89,19 @@ export interface DisplayResult {
   gtBoxes: Box[];
   /** Best IoU between a predicted and a GT box; null without GT. */
   iou: number | null;
+}
+
+/** GenPromp's result: always tagged with the full parameter key it was computed for. */
+export interface DisplayResult extends MapResult {
+  key: string;
+  aggKey: string;
+  imageId: number;
   timings: StageTimings | null;
 }
 
 /** One baseline's result for the current image, class, threshold and its own parameters. */
-export interface BaselineDisplay {
+export interface BaselineDisplay extends MapResult {
   key: string;
-  frame: [number, number];
-  frameMap: Float32Array;
-  mapHash: string;
-  boxes: Box[];
-  gtBoxes: Box[];
-  iou: number | null;
 }
 
 /** An error as stored: the UI maps `name` to user text (src/app/errorMessages.ts). */
