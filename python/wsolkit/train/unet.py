@@ -12,6 +12,7 @@ images, the first sign of whether class-token attention finds the object.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 import math
 from dataclasses import asdict
 
@@ -36,6 +37,7 @@ def main(argv=None):
     ap.add_argument("--channels", type=str, default="32,64,64", help="block channels (cross-attention at the first two levels and mid)")
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--p-superclass", type=float, default=0.2)
+    ap.add_argument("--init-from", type=Path, help="warm start: a finished UNet stage checkpoint (its config must match); the schedule starts afresh")
     stage_args(ap, "unet", STAGES / "unet.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -51,10 +53,17 @@ def main(argv=None):
                      self_attention=(False, True, False))  # no 1024² self-attention at 32² (UNetConfig)
     torch.manual_seed(args.seed)
     unet = UNet(cfg)
+    extra = {}
+    if args.init_from:
+        init = torch.load(args.init_from, map_location="cpu")
+        if init["config"] != asdict(cfg):
+            raise SystemExit(f"{args.init_from} has another UNet config than this run's; drop --init-from or match --channels")
+        unet.load_state_dict(init["state"])  # a resumed run then overrides it with its own last.pt
+        extra = {"init_sha256": file_sha(args.init_from), "init_steps": init.get("steps")}
     diffusion = Diffusion(vae_ck["config"]["scaling_factor"])
     opt = torch.optim.AdamW(unet.parameters(), lr=args.lr, weight_decay=1e-2)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 200) * (0.55 + 0.45 * math.cos(math.pi * s / args.steps)))
-    config = stage_config("unet", args, model=asdict(cfg), vae_sha256=file_sha(STAGES / "vae.pt"))
+    config = stage_config("unet", args, model=asdict(cfg), vae_sha256=file_sha(STAGES / "vae.pt"), **extra)
     word_of = {c: [vocab.index(w) for w in words.caption_words(c)] for c in classes}
 
     def train_step(step: int) -> float:
