@@ -11,6 +11,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import onnx
 import torch
 
@@ -141,8 +142,6 @@ def export_sat(out: Path, sat) -> dict:
 
 def write_f32(out: Path, name: str, array) -> dict:
     """A little-endian float32 array file → its manifest entry (FileRef + shape)."""
-    import numpy as np
-
     a = np.ascontiguousarray(array, dtype="<f4")
     (out / name).write_bytes(a.tobytes())
     return {**file_ref(out, out / name), "dtype": "float32", "shape": list(a.shape)}
@@ -151,8 +150,6 @@ def write_f32(out: Path, name: str, array) -> dict:
 def baselines_manifest(out: Path, classifier, lpcam: dict, sat_model) -> dict:
     """The manifest's `baselines`: CAM's head, LPCAM's prototypes (one array, per-class
     [start, count] ranges) and SAT's blocks. Writes cam_head.f32 and lpcam_prototypes.f32."""
-    import numpy as np
-
     head = classifier.head.weight.detach().numpy()
     rows, ranges = [], []
     for p in lpcam["prototypes"]:

@@ -94,6 +94,16 @@ describe('computeBaselineDisplay', () => {
     expect(ctxOn.mapHash).not.toBe(ctxOff.mapHash);
   });
 
+  it('a threshold change re-draws the boxes from the cached map and keeps the frame map', () => {
+    resetBaselineCache();
+    const low = computeBaselineDisplay(request({ method: 'lpcam', threshold: 0.05 }));
+    const high = computeBaselineDisplay(request({ method: 'lpcam', threshold: 0.9 }));
+    expect(high.frameMap).toBe(low.frameMap);
+    expect(high.mapHash).toBe(low.mapHash);
+    const area = (b: number[]) => (b[2]! - b[0]!) * (b[3]! - b[1]!);
+    expect(area(high.boxes[0]!)).toBeLessThan(area(low.boxes[0]!));
+  });
+
   it('says why a baseline is missing', () => {
     expect(baselineUnavailable(null, 'cam')).toMatch(/no baselines/);
     const noSat = { ...pack, manifest: { ...manifest, baselines: { ...baselines!, sat: null } } };

@@ -7,8 +7,7 @@
 import type { ImageAnalysis, PackSummary } from '../shared/api';
 import { camMap, lpcamMap, satMap } from '../shared/baselines/maps';
 import { localize } from '../shared/genpromp/aggregate';
-import { iou } from '../shared/metrics';
-import { scaleGtBox, type Box } from '../shared/postprocess';
+import { groundTruth } from './derive';
 import { hashFloat32 } from './keys';
 import type { BaselineDisplay, BoxMode, LoadedImage, Method, MethodParams } from './types';
 
@@ -47,8 +46,12 @@ export function baselineMap(
   return { map: satMap(bm, mp.satBlock), size: [bm.dims[1], bm.dims[2]] };
 }
 
-/** Memo of the last result per method: re-rendering panels does not recompute. */
-const memo = new Map<BaselineMethod, BaselineDisplay>();
+/**
+ * The last result per method, with the raw map it came from: a threshold or box-mode
+ * change (the slider's hot path) re-draws the boxes from the cached map and keeps the
+ * frame map and its hash, as ./derive does for GenPromp.
+ */
+const memo = new Map<BaselineMethod, { mapKey: string; map: Float32Array; size: [number, number]; display: BaselineDisplay }>();
 
 export function resetBaselineCache(): void {
   memo.clear();
@@ -70,19 +73,17 @@ export function computeBaselineDisplay(r: BaselineRequest): BaselineDisplay {
   const own = r.method === 'lpcam' ? `ctx${r.methods.lpcamContext}` : r.method === 'sat' ? `b${r.methods.satBlock}` : '';
   // SAT's map does not depend on the class.
   const cls = r.method === 'sat' ? '' : `c${r.classIndex}`;
-  const key = `p${r.packGen}|${r.analysis.imageKey}|i${r.image.id}|${r.method}|${cls}|${own}|tau${r.threshold.toFixed(2)}|${r.boxMode}`;
+  const mapKey = `p${r.packGen}|${r.analysis.imageKey}|i${r.image.id}|${r.method}|${cls}|${own}`;
+  const key = `${mapKey}|tau${r.threshold.toFixed(2)}|${r.boxMode}`;
   const hit = memo.get(r.method);
-  if (hit?.key === key) return hit;
-  const { map, size } = baselineMap(r.method, r.pack, r.analysis, r.classIndex, r.methods);
+  if (hit?.display.key === key) return hit.display;
+  const sameMap = hit?.mapKey === mapKey;
+  const { map, size } = sameMap ? hit : baselineMap(r.method, r.pack, r.analysis, r.classIndex, r.methods);
   const frame = r.analysis.frame;
   const loc = localize(map, size, frame, r.threshold, r.boxMode);
-  const gtBoxes: Box[] = (r.image.sample?.boxes ?? []).map((b) => scaleGtBox(b, [r.image.pixels.height, r.image.pixels.width], frame));
-  let best: number | null = null;
-  if (gtBoxes.length > 0) {
-    best = 0;
-    for (const p of loc.boxes) for (const g of gtBoxes) best = Math.max(best, iou(p, g));
-  }
-  const out: BaselineDisplay = { key, frame, frameMap: loc.frameMap, mapHash: hashFloat32(loc.frameMap), boxes: loc.boxes, gtBoxes, iou: best };
-  memo.set(r.method, out);
-  return out;
+  const frameMap = sameMap ? hit.display.frameMap : loc.frameMap;
+  const mapHash = sameMap ? hit.display.mapHash : hashFloat32(loc.frameMap);
+  const display: BaselineDisplay = { key, frame, frameMap, mapHash, boxes: loc.boxes, ...groundTruth(r.image, frame, loc.boxes) };
+  memo.set(r.method, { mapKey, map, size, display });
+  return display;
 }

@@ -62,16 +62,6 @@ export function computeDisplay(
   const frameMap = sameMap ? prev.frameMap : loc.frameMap;
   const mapHash = sameMap ? prev.mapHash : hashFloat32(loc.frameMap);
 
-  // 4. Ground truth (original pixels → frame, GenPromp's convention) and the best IoU.
-  const gtBoxes: Box[] = (image.sample?.boxes ?? []).map((b) =>
-    scaleGtBox(b, [image.pixels.height, image.pixels.width], frame),
-  );
-  let best: number | null = null;
-  if (gtBoxes.length > 0) {
-    best = 0;
-    for (const p of loc.boxes) for (const g of gtBoxes) best = Math.max(best, iou(p, g));
-  }
-
   return {
     key: keys.displayKey,
     aggKey: keys.aggKey,
@@ -80,8 +70,16 @@ export function computeDisplay(
     frameMap,
     mapHash,
     boxes: loc.boxes,
-    gtBoxes,
-    iou: best,
+    ...groundTruth(image, frame, loc.boxes),
     timings,
   };
+}
+
+/** Ground truth (original pixels → frame, GenPromp's convention) and the best IoU of the predicted boxes; null IoU without GT. */
+export function groundTruth(image: LoadedImage, frame: [number, number], boxes: Box[]): { gtBoxes: Box[]; iou: number | null } {
+  const gtBoxes: Box[] = (image.sample?.boxes ?? []).map((b) => scaleGtBox(b, [image.pixels.height, image.pixels.width], frame));
+  if (gtBoxes.length === 0) return { gtBoxes, iou: null };
+  let best = 0;
+  for (const p of boxes) for (const g of gtBoxes) best = Math.max(best, iou(p, g));
+  return { gtBoxes, iou: best };
 }
