@@ -12,9 +12,9 @@ images, the first sign of whether class-token attention finds the object.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 import math
 from dataclasses import asdict
+from pathlib import Path
 
 import torch
 
