@@ -4,9 +4,10 @@
  * bench/run.mjs). Query: ?pack=<url>&backend=wasm|webgpu&image=<url>&repeats=N
  */
 import { getEngine } from '../src/engine-client';
-import { camMap, lpcamMap, satMap } from '../src/shared/baselines/maps';
-import { aggregateAttention, localize } from '../src/shared/genpromp/aggregate';
-import type { EngineOptions, GenprompMaps } from '../src/shared/api';
+import type { EngineOptions } from '../src/shared/api';
+import { aggregateAttention, localize, type AttentionMaps } from '../src/shared/genpromp/aggregate';
+import { genprompMapsRequest } from '../src/shared/genpromp/method';
+import { ALL_METHODS } from '../src/shared/methods/registry';
 
 const q = new URLSearchParams(location.search);
 const repeats = Number(q.get('repeats') ?? 15);
@@ -48,12 +49,12 @@ async function main() {
   const cls = analysis.topK[0]!.index;
   const g = m.genpromp;
   const opts = { timesteps: g.timesteps, resolutions: g.resolutions, outputs: m.unetAttention, latentSize: m.vae.latentSize };
-  const post = (maps: GenprompMaps['maps'], tau: number) => localize(aggregateAttention(maps, opts)!, m.vae.latentSize, analysis.frame, tau, 'largest');
+  const post = (raw: unknown, tau: number) => localize(aggregateAttention(raw as AttentionMaps, opts)!, m.vae.latentSize, analysis.frame, tau, 'largest');
 
   // First GenPromp call for the class: text encoder + UNet at every default timestep.
   t = performance.now();
-  const first = await engine.genprompMaps({ imageKey: analysis.imageKey, classIndex: cls, lambda: g.lambda, timesteps: g.timesteps });
-  post(first.maps, g.threshold);
+  const first = await engine.maps(genprompMapsRequest(analysis.imageKey, cls, { lambda: g.lambda, timesteps: g.timesteps }));
+  post(first.raw, g.threshold);
   const firstMapMs = performance.now() - t;
 
   // Per-timestep UNet cost: one timestep per request (batch 1), at fresh λ values so
@@ -63,7 +64,7 @@ async function main() {
   for (const t of g.timestepChoices) {
     const runs: number[] = [];
     for (let k = 0; k < 3; k++) {
-      const r = await engine.genprompMaps({ imageKey: analysis.imageKey, classIndex: cls, lambda: 0.0101 * ++fresh, timesteps: [t] });
+      const r = await engine.maps(genprompMapsRequest(analysis.imageKey, cls, { lambda: 0.0101 * ++fresh, timesteps: [t] }));
       runs.push(r.timings.unetPerTimestep![t]!);
     }
     unetPerT[t] = median(runs);
@@ -72,7 +73,7 @@ async function main() {
   const postMs: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const s = performance.now();
-    post(first.maps, g.threshold);
+    post(first.raw, g.threshold);
     postMs.push(performance.now() - s);
   }
 
@@ -81,8 +82,8 @@ async function main() {
   for (let i = 0; i < repeats; i++) {
     const lambda = Math.round((0.013 + i / repeats) * 1000) / 1000;
     const s = performance.now();
-    const r = await engine.genprompMaps({ imageKey: analysis.imageKey, classIndex: cls, lambda, timesteps: g.timesteps });
-    post(r.maps, g.threshold);
+    const r = await engine.maps(genprompMapsRequest(analysis.imageKey, cls, { lambda, timesteps: g.timesteps }));
+    post(r.raw, g.threshold);
     lambdaMs.push(performance.now() - s);
   }
 
@@ -90,7 +91,7 @@ async function main() {
   const thresholdMs: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const s = performance.now();
-    post(first.maps, 0.1 + (0.8 * i) / repeats);
+    post(first.raw, 0.1 + (0.8 * i) / repeats);
     thresholdMs.push(performance.now() - s);
   }
 
@@ -98,40 +99,34 @@ async function main() {
   const classMs: number[] = [];
   for (const c of m.classes.filter((c) => c.index !== cls)) {
     const s = performance.now();
-    const r = await engine.genprompMaps({ imageKey: analysis.imageKey, classIndex: c.index, lambda: g.lambda, timesteps: g.timesteps });
-    post(r.maps, g.threshold);
+    const r = await engine.maps(genprompMapsRequest(analysis.imageKey, c.index, { lambda: g.lambda, timesteps: g.timesteps }));
+    post(r.raw, g.threshold);
     classMs.push(performance.now() - s);
   }
 
-  // Baselines: a class (or SAT block) change recomputes the map and box on the UI thread, no model.
+  // UI-thread methods (CAM, LPCAM, SAT): a class (or own-parameter) change recomputes the
+  // map through the method's registry entry and draws the box, no model run.
   const baseline: Record<string, ReturnType<typeof stats>> = {};
-  const b = m.baselines;
-  const inputs = analysis.baselines;
-  if (b && inputs && pack.baselines) {
-    const f = inputs.features;
-    const fsize: [number, number] = [f.dims[1], f.dims[2]];
-    const time = <K>(keys: K[], fn: (k: K) => Float32Array, size: [number, number]) =>
-      stats(
-        keys.map((k) => {
-          const s = performance.now();
-          localize(fn(k), size, analysis.frame, g.threshold, 'largest');
-          return performance.now() - s;
-        }),
-      );
-    const classes = m.classes.map((c) => c.index);
-    baseline.camClassChange = time(classes, (c) => camMap(f, pack.baselines!.camHead, c), fsize);
-    if (b.lpcam) baseline.lpcamClassChange = time(classes, (c) => lpcamMap(f, pack.baselines!.lpcamPrototypes!, b.lpcam!.ranges[c]!, true), fsize);
-    if (inputs.sat) {
-      const bm = inputs.sat.blockMaps;
-      const blocks: Array<number | 'mean'> = ['mean', ...Array.from({ length: bm.dims[0] }, (_, i) => i)];
-      const keys = Array.from({ length: repeats }, (_, i) => blocks[i % blocks.length]!);
-      baseline.satBlockChange = time(keys, (k) => satMap(bm, k), [bm.dims[1], bm.dims[2]]);
-    }
+  for (const def of ALL_METHODS) {
+    if (def.source !== 'local' || def.unavailable(m) !== null) continue;
+    const own = def.defaults(m, undefined);
+    const timeOne = (classIndex: number, o: unknown) => {
+      const s = performance.now();
+      const native = def.aggregate(def.raw({ pack, analysis, classIndex, own: o }), o, m);
+      localize(native.map, native.size, analysis.frame, g.threshold, 'largest');
+      return performance.now() - s;
+    };
+    // A class-agnostic method (SAT) changes its own choice instead: cycle through it.
+    const choice = def.controls.find((c) => c.kind === 'choice');
+    const runs = def.classAgnostic && choice?.kind === 'choice'
+      ? Array.from({ length: repeats }, (_, i) => { const cs = choice.choices(m); return timeOne(cls, { ...(own as object), [choice.key]: cs[i % cs.length]!.value }); })
+      : m.classes.map((c) => timeOne(c.index, own));
+    baseline[`${def.id}${def.classAgnostic ? 'OwnParamChange' : 'ClassChange'}`] = stats(runs);
   }
 
   const tfjs =
     q.get('backend') === 'webgpu'
-      ? await (await import('./tfjsPostprocess')).tfjsVsJs(aggregateAttention(first.maps, opts)!, m.vae.latentSize, analysis.frame, repeats)
+      ? await (await import('./tfjsPostprocess')).tfjsVsJs(aggregateAttention(first.raw as AttentionMaps, opts)!, m.vae.latentSize, analysis.frame, repeats)
       : undefined;
 
   const result = {

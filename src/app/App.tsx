@@ -1,7 +1,7 @@
 /** The page: header with backend badge, banners, input, viewer, top-5, controls, pack panel. */
 import { useEffect } from 'react';
 import { Explainer } from '../components/Explainer';
-import { boot } from '../store/actions';
+import { actions } from '../store/actions';
 import { ErrorBoundary } from './ErrorBoundary';
 import { intakeFiles } from './image/intake';
 import { Backend, Banners, ControlsPanel, InputPanel, MethodsPanel, PackPanel, TopKPanel, Viewer } from './panels';
@@ -32,7 +32,7 @@ function useGlobalImageInput(): void {
 }
 
 export function App() {
-  useEffect(() => boot(), []);
+  useEffect(() => actions().boot(), []);
   useGlobalImageInput();
   return (
     <div className="app">

@@ -2,7 +2,7 @@
  * Error `name` (src/shared/errors.ts) → what the user reads: a title, the
  * engine's own message as detail, and what to do about it.
  */
-import type { EngineErrorName } from '../shared/errors';
+import { isEngineErrorName, type EngineErrorName } from '../shared/errors';
 
 export interface UserMessage {
   title: string;
@@ -11,25 +11,13 @@ export interface UserMessage {
 }
 
 const TEXT: Record<EngineErrorName, { title: string; action: string }> = {
-  WebGPUUnavailable: {
-    title: 'WebGPU is not available',
-    action: 'The app falls back to WebAssembly (slower but correct). For speed, use a recent Chrome or Edge with hardware acceleration on.',
-  },
-  ShaderF16Unsupported: {
-    title: 'This GPU cannot run half-precision shaders',
-    action: 'The full-precision (fp32) models are used instead; nothing to do, it is only slower and uses more memory.',
-  },
-  DeviceLost: {
-    title: 'The GPU was lost',
-    action: 'The engine switched to WebAssembly. If you want WebGPU back, close other GPU-heavy tabs and reload the page.',
-  },
   PackNotFound: {
     title: 'Model pack not found',
     action: 'Check the URL: it must point at a folder holding manifest.json, served over https with CORS allowed. The previous pack is still loaded.',
   },
   ManifestInvalid: {
     title: 'The model pack’s manifest is invalid',
-    action: 'Re-export the pack with `python -m wsolkit.pack`, or fix the field named above. The previous pack is still loaded.',
+    action: 'Re-export the pack with its build script (python/scripts/build_*_pack.py), or fix the field named above. The previous pack is still loaded.',
   },
   IntegrityError: {
     title: 'A model file failed its integrity check',
@@ -55,10 +43,6 @@ const TEXT: Record<EngineErrorName, { title: string; action: string }> = {
     title: 'This image cannot be used',
     action: 'Pick another file: PNG, JPEG, GIF, WebP, BMP, AVIF or SVG. The previous image is still shown.',
   },
-  UnsupportedMethod: {
-    title: 'This pack does not support GenPromp',
-    action: 'Load a GenPromp model pack from the pack selector.',
-  },
   EngineNotReady: {
     title: 'The engine is not ready',
     action: 'Wait for the model pack to finish loading. If the engine crashed, it restarts by itself; reload the page if it keeps failing.',
@@ -74,12 +58,8 @@ const GENERIC = {
   action: 'Try again. If it keeps happening, reload the page.',
 };
 
-export function isKnownName(name: string): name is EngineErrorName {
-  return Object.prototype.hasOwnProperty.call(TEXT, name);
-}
-
 export function describeError(name: string, message: string, context: string | null): UserMessage {
-  const t = isKnownName(name) ? TEXT[name] : GENERIC;
+  const t = isEngineErrorName(name) ? TEXT[name] : GENERIC;
   const detail = context ? `${context}: ${message}` : message;
   return { title: t.title, detail, action: t.action };
 }

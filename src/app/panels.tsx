@@ -2,7 +2,6 @@
  * Connected panels: each reads a few narrow selectors from the store and passes
  * props to a presentational component; events go to store actions.
  */
-import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BackendBadge } from '../components/BackendBadge';
 import { Controls } from '../components/Controls';
@@ -14,47 +13,29 @@ import { MethodPicker } from '../components/MethodPicker';
 import { PackStatus } from '../components/PackStatus';
 import { SampleGallery } from '../components/SampleGallery';
 import { TopK } from '../components/TopK';
+import { ALL_METHODS, type AnyMethod, type MethodId } from '../shared/methods/registry';
 import { useAppStore } from '../store';
-import {
-  clearModelCache,
-  dismissError,
-  dismissNotice,
-  loadPack,
-  loadPackFromUrl,
-  restartEngine,
-  setBoxMode,
-  setClass,
-  setColormap,
-  setLambda,
-  setLayout,
-  setLpcamContext,
-  setMethod,
-  setOpacity,
-  setSatBlock,
-  setShowGt,
-  setThreshold,
-  toggleResolution,
-  toggleTimestep,
-} from '../store/actions';
+import { actions } from '../store/actions';
 import {
   aggregateProgress,
   selectCanvasState,
   selectClasses,
-  selectDrawnDisplay,
+  selectComputedTimesteps,
+  selectDrawnResult,
   selectModelBusy,
   selectResolutionChoices,
   selectTimestepChoices,
   selectTopK,
+  selectUnavailable,
 } from '../store/selectors';
-import { BASELINE_METHODS, baselineUnavailable, computeBaselineDisplay, type BaselineMethod } from '../store/baselines';
-import type { AppState, BaselineDisplay, CanvasState, LoadedImage, MapResult, Method, ViewParams } from '../store/types';
+import type { AppState, LoadedImage, MapResult, MethodResult, ViewParams } from '../store/types';
 import { describeError } from './errorMessages';
 import { intakeFiles, intakeSample } from './image/intake';
 
 export function Backend() {
   const device = useAppStore((s) => s.device);
   const status = useAppStore((s) => s.engineStatus);
-  return <BackendBadge device={device} status={status} onRestart={restartEngine} />;
+  return <BackendBadge device={device} status={status} onRestart={() => actions().restartEngine()} />;
 }
 
 export function Banners() {
@@ -63,8 +44,8 @@ export function Banners() {
   const msg = error ? { id: error.id, name: error.name, ...describeError(error.name, error.message, error.context) } : null;
   return (
     <div className="banners">
-      <ErrorBanner error={msg} onDismiss={dismissError} />
-      <NoticeBanner notices={notices} onDismiss={dismissNotice} />
+      <ErrorBanner error={msg} onDismiss={() => actions().dismissError()} />
+      <NoticeBanner notices={notices} onDismiss={(id) => actions().dismissNotice(id)} />
     </div>
   );
 }
@@ -122,45 +103,57 @@ function IouReadout({ iou }: { iou: number }) {
   );
 }
 
-/** The main view: GenPromp or one baseline large, or all four side by side. */
+/** The main view: one method large, or every method side by side. */
 export function Viewer() {
   const layout = useAppStore((s) => s.methods.layout);
   const method = useAppStore((s) => s.methods.method);
-  if (layout === 'compare') return <CompareViewer />;
-  return method === 'genpromp' ? <GenprompViewer /> : <BaselineViewer method={method} />;
+  return layout === 'compare' ? <CompareViewer /> : <MethodViewer method={method} />;
 }
 
-function GenprompViewer() {
+/** Stage times of the runs behind a map, e.g. "classifier 25 ms · VAE 40 ms · UNet 41 ms". */
+function timingText(r: MethodResult): string {
+  const t = r.timings;
+  if (!t) return '';
+  return [
+    ['classifier', fmtMs(t.classifier)],
+    ['SAT', fmtMs(t.sat)],
+    ['VAE', fmtMs(t.vae)],
+    ['text', fmtMs(t.textEncoder)],
+    ['UNet', fmtMs(t.unet)],
+  ]
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(' · ');
+}
+
+/** What every view of one method reads from the store. */
+function useMethodView(method: MethodId) {
   const image = useAppStore((s) => s.image);
-  const state = useAppStore(selectCanvasState);
-  const display = useAppStore(selectDrawnDisplay);
-  const busy = useAppStore((s) => selectModelBusy(s) || s.packStatus === 'loading' || s.engineStatus === 'starting');
-  const text = useAppStore((s) => (selectCanvasState(s) === 'updating' ? statusText(s) : ''));
+  const state = useAppStore((s) => selectCanvasState(s, method));
+  const result = useAppStore((s) => selectDrawnResult(s, method));
   const view = useAppStore((s) => s.view);
-  const stale = state !== 'ready' && busy;
-  const iou = state === 'ready' ? (display?.iou ?? null) : null;
-  const t = display?.timings;
-  const timing = t
-    ? [
-        ['classifier', fmtMs(t.classifier)],
-        ['VAE', fmtMs(t.vae)],
-        ['text', fmtMs(t.textEncoder)],
-        ['UNet', fmtMs(t.unet)],
-      ]
-        .filter(([, v]) => v)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(' · ')
-    : '';
+  const unavailable = useAppStore((s) => selectUnavailable(s, method));
+  const busy = useAppStore((s) => selectModelBusy(s) || s.packStatus === 'loading' || s.engineStatus === 'starting');
+  const text = useAppStore((s) => (selectCanvasState(s, method) === 'updating' ? statusText(s) : ''));
+  return { image, state, result, view, unavailable, stale: state !== 'ready' && busy, text };
+}
+
+function MethodViewer({ method }: { method: MethodId }) {
+  const { image, state, result, view, unavailable, stale, text } = useMethodView(method);
+  const ready = state === 'ready' ? result : null;
+  const timing = ready ? timingText(ready) : '';
   return (
     <section className="panel viewer" aria-label="Localisation">
-      <HeatmapCanvas {...mapProps(image, display, view)} state={state} stale={stale} statusText={text} downloadName={stem(image)} />
+      <HeatmapCanvas {...mapProps(image, result, view)} state={state} stale={stale} statusText={text} downloadName={method === 'genpromp' ? stem(image) : `${stem(image)}-${method}`} />
       <div className="viewer-foot">
-        {iou !== null && <IouReadout iou={iou} />}
+        {unavailable && <p className="muted small">{`Not available: ${unavailable}.`}</p>}
+        {ready?.note && method !== 'genpromp' && <p className="muted small">{ready.note}</p>}
+        {ready && ready.iou !== null && <IouReadout iou={ready.iou} />}
         {image && (
           <p className="muted small">
             {image.name} · {image.pixels.width}×{image.pixels.height}
-            {display ? ` · map frame ${display.frame[1]}×${display.frame[0]}` : ''}
-            {timing && state === 'ready' ? ` · ${timing}` : ''}
+            {result ? ` · map frame ${result.frame[1]}×${result.frame[0]}` : ''}
+            {timing ? ` · ${timing}` : ''}
           </p>
         )}
       </div>
@@ -168,126 +161,38 @@ function GenprompViewer() {
   );
 }
 
-interface BaselineView {
-  display: BaselineDisplay | null;
-  state: CanvasState;
-  /** Why nothing is drawn (pack without this baseline, or a failed computation). */
-  problem: string | null;
-  note: string | null;
-}
-
-/** A baseline's result for the current image, class, threshold and parameters (computed on render, memoised). */
-function useBaseline(method: BaselineMethod): BaselineView {
-  const s = useAppStore(
-    useShallow((st) => ({
-      pack: st.pack,
-      packGen: st.packGen,
-      analysis: st.analysis,
-      image: st.image,
-      classIndex: st.params.classIndex,
-      threshold: st.params.threshold,
-      boxMode: st.params.boxMode,
-      methods: st.methods,
-    })),
-  );
-  return useMemo((): BaselineView => {
-    const unavailable = baselineUnavailable(s.pack, method);
-    if (unavailable) return { display: null, state: 'empty', problem: `Not available: ${unavailable}.`, note: null };
-    if (!s.image) return { display: null, state: 'empty', problem: null, note: null };
-    const a = s.analysis;
-    if (!a || a.imageId !== s.image.id || a.packGen !== s.packGen || s.classIndex === null) {
-      return { display: null, state: 'updating', problem: null, note: null };
-    }
-    const sat = a.baselines?.sat;
-    const note = method === 'sat' && sat?.topK[0] ? `SAT's own classifier: ${sat.topK[0].displayName} (${(100 * sat.topK[0].probability).toFixed(1)} %); its map ignores the class.` : null;
-    try {
-      const display = computeBaselineDisplay({
-        method,
-        pack: s.pack!,
-        packGen: s.packGen,
-        analysis: a,
-        image: s.image,
-        classIndex: s.classIndex,
-        threshold: s.threshold,
-        boxMode: s.boxMode,
-        methods: s.methods,
-      });
-      return { display, state: 'ready', problem: null, note };
-    } catch (err) {
-      return { display: null, state: 'empty', problem: `Could not compute ${method.toUpperCase()}: ${String((err as Error).message ?? err)}`, note };
-    }
-  }, [s, method]);
-}
-
-function BaselineViewer({ method }: { method: BaselineMethod }) {
-  const image = useAppStore((s) => s.image);
-  const view = useAppStore((s) => s.view);
-  const { display, state, problem, note } = useBaseline(method);
-  return (
-    <section className="panel viewer" aria-label="Localisation">
-      <HeatmapCanvas {...mapProps(image, display, view)} state={state} stale={false} statusText="Classifying the image…" downloadName={`${stem(image)}-${method}`} />
-      <div className="viewer-foot">
-        {problem && <p className="muted small">{problem}</p>}
-        {note && <p className="muted small">{note}</p>}
-        {display && display.iou !== null && <IouReadout iou={display.iou} />}
-      </div>
-    </section>
-  );
-}
-
-function BaselinePanel({ method }: { method: BaselineMethod }) {
-  const image = useAppStore((s) => s.image);
-  const view = useAppStore((s) => s.view);
-  const { display, state, problem, note } = useBaseline(method);
+function ComparePanel({ def }: { def: AnyMethod }) {
+  const { image, state, result, view, unavailable, text } = useMethodView(def.id);
+  const ready = state === 'ready' ? result : null;
   return (
     <MethodPanel
-      method={method}
-      {...mapProps(image, display, view)}
-      iou={display?.iou ?? null}
-      state={state}
-      statusText="Classifying the image…"
-      note={note}
-      unavailable={problem}
-      downloadName={stem(image)}
-    />
-  );
-}
-
-function GenprompPanel() {
-  const image = useAppStore((s) => s.image);
-  const state = useAppStore(selectCanvasState);
-  const display = useAppStore(selectDrawnDisplay);
-  const text = useAppStore((s) => (selectCanvasState(s) === 'updating' ? statusText(s) : ''));
-  const view = useAppStore((s) => s.view);
-  const lambda = useAppStore((s) => s.params.lambda);
-  return (
-    <MethodPanel
-      method="genpromp"
-      {...mapProps(image, state === 'ready' ? display : null, view)}
-      iou={display?.iou ?? null}
+      method={def.id}
+      label={def.label}
+      blurb={def.blurb}
+      {...mapProps(image, ready, view)}
+      iou={ready?.iou ?? null}
       state={state}
       statusText={text}
-      note={`λ = ${lambda.toFixed(2)}`}
-      unavailable={null}
+      note={ready?.note ?? null}
+      unavailable={unavailable ? `Not available: ${unavailable}.` : null}
       downloadName={stem(image)}
     />
   );
 }
 
-/** All four methods on the same image, class and threshold, each with its box (and IoU with ground truth). */
+/** Every method on the same image, class and threshold, each with its box (and IoU with ground truth). */
 function CompareViewer() {
   const image = useAppStore((s) => s.image);
   const cls = useAppStore((s) => (s.params.classIndex === null ? null : (s.pack?.manifest.classes[s.params.classIndex]?.displayName ?? null)));
   const threshold = useAppStore((s) => s.params.threshold);
   return (
-    <section className="panel viewer compare" aria-label="All four methods side by side" data-testid="compare-view">
+    <section className="panel viewer compare" aria-label="Every method side by side" data-testid="compare-view">
       <p className="small compare-caption">
         {image ? `${image.name} · class ${cls ?? '…'} · threshold ${threshold.toFixed(2)}` : 'Drop, paste or pick an image, or choose a sample.'}
       </p>
       <div className="compare-grid">
-        <GenprompPanel />
-        {BASELINE_METHODS.map((m) => (
-          <BaselinePanel key={m} method={m} />
+        {ALL_METHODS.map((def) => (
+          <ComparePanel key={def.id} def={def} />
         ))}
       </div>
     </section>
@@ -296,26 +201,17 @@ function CompareViewer() {
 
 export function MethodsPanel() {
   const methods = useAppStore((s) => s.methods);
-  const pack = useAppStore((s) => s.pack);
-  const disabled = !pack;
-  const b = pack?.manifest.baselines;
-  const features = b ? pack!.manifest.models.classifier.outputs.find((o) => o.name === b.cam.featureOutput) : undefined;
-  const unavailable = {
-    cam: baselineUnavailable(pack, 'cam'),
-    lpcam: baselineUnavailable(pack, 'lpcam'),
-    sat: baselineUnavailable(pack, 'sat'),
-  };
+  const own = useAppStore((s) => s.own);
+  const manifest = useAppStore((s) => s.pack?.manifest ?? null);
   return (
     <MethodPicker
-      methods={methods}
-      unavailable={unavailable}
-      satBlocks={b?.sat?.blocks.map((i) => `block ${i + 1}`) ?? []}
-      camLayer={features ? `${features.name}, ${features.dims.slice(1).join('×')}` : null}
-      disabled={disabled}
-      onMethod={(m: Method) => setMethod(m)}
-      onLayout={setLayout}
-      onLpcamContext={setLpcamContext}
-      onSatBlock={setSatBlock}
+      methods={ALL_METHODS}
+      choice={methods}
+      own={own}
+      manifest={manifest}
+      onMethod={(m) => actions().setMethod(m)}
+      onLayout={(l) => actions().setLayout(l)}
+      onOwn={(m, patch) => actions().setOwn(m, patch as never)}
     />
   );
 }
@@ -324,31 +220,33 @@ export function TopKPanel() {
   const items = useAppStore(selectTopK);
   const selected = useAppStore((s) => s.params.classIndex);
   const busy = useAppStore((s) => s.pending.analyze || s.decoding);
-  return <TopK items={items} selected={selected} busy={busy} onSelect={setClass} />;
+  return <TopK items={items} selected={selected} busy={busy} onSelect={(i) => actions().setClass(i)} />;
 }
 
 export function ControlsPanel() {
   const params = useAppStore((s) => s.params);
+  const gp = useAppStore((s) => s.own.genpromp);
   const view = useAppStore((s) => s.view);
   const classes = useAppStore(selectClasses);
   const tsChoices = useAppStore(selectTimestepChoices);
   const resChoices = useAppStore(selectResolutionChoices);
-  const computed = useAppStore((s) => s.computedTimesteps);
+  const computed = useAppStore(selectComputedTimesteps);
   const hasGt = useAppStore((s) => (s.image?.sample?.boxes?.length ?? 0) > 0);
   const disabled = useAppStore((s) => !s.pack);
+  const a = actions();
   // Offer the pack's defaults even if its choices list omits them.
-  const timestepChoices = [...new Set([...tsChoices, ...params.timesteps])].sort((a, b) => a - b);
-  const resolutionChoices = [...new Set([...resChoices, ...params.resolutions])].sort((a, b) => a - b);
+  const timestepChoices = [...new Set([...tsChoices, ...gp.timesteps])].sort((x, y) => x - y);
+  const resolutionChoices = [...new Set([...resChoices, ...gp.resolutions])].sort((x, y) => x - y);
   return (
     <Controls
       disabled={disabled}
       classes={classes}
       classIndex={params.classIndex}
-      lambda={params.lambda}
-      timesteps={params.timesteps}
+      lambda={gp.lambda}
+      timesteps={gp.timesteps}
       timestepChoices={timestepChoices}
       computedTimesteps={computed}
-      resolutions={params.resolutions}
+      resolutions={gp.resolutions}
       resolutionChoices={resolutionChoices}
       threshold={params.threshold}
       boxMode={params.boxMode}
@@ -356,15 +254,15 @@ export function ControlsPanel() {
       opacity={view.opacity}
       showGt={view.showGt}
       hasGt={hasGt}
-      onClass={setClass}
-      onLambda={setLambda}
-      onToggleTimestep={toggleTimestep}
-      onToggleResolution={toggleResolution}
-      onThreshold={setThreshold}
-      onBoxMode={setBoxMode}
-      onColormap={setColormap}
-      onOpacity={setOpacity}
-      onShowGt={setShowGt}
+      onClass={a.setClass}
+      onLambda={a.setLambda}
+      onToggleTimestep={a.toggleTimestep}
+      onToggleResolution={a.toggleResolution}
+      onThreshold={a.setThreshold}
+      onBoxMode={a.setBoxMode}
+      onColormap={a.setColormap}
+      onOpacity={a.setOpacity}
+      onShowGt={a.setShowGt}
     />
   );
 }
@@ -383,9 +281,9 @@ export function PackPanel() {
       loadingUrl={loadingUrl}
       progress={aggregateProgress(progress)}
       phase={phase}
-      onSelect={(e) => void loadPack(e.path)}
-      onLoadUrl={loadPackFromUrl}
-      onClearCache={() => void clearModelCache()}
+      onSelect={(e) => void actions().loadPack(e.path)}
+      onLoadUrl={(url) => actions().loadPackFromUrl(url)}
+      onClearCache={() => void actions().clearModelCache()}
     />
   );
 }

@@ -1,23 +1,23 @@
 /** One method in the side-by-side view: its name, map with boxes, and IoU when the image has ground truth. */
-import type { Method } from '../store/types';
 import { HeatmapCanvas, type HeatmapCanvasProps } from './HeatmapCanvas';
-import { METHOD_BLURBS, METHOD_LABELS } from './MethodPicker';
 
 export interface MethodPanelProps extends Omit<HeatmapCanvasProps, 'stale'> {
-  method: Method;
+  method: string;
+  label: string;
+  blurb: string;
   iou: number | null;
-  /** A line under the title, e.g. SAT's own top-1 class. */
+  /** A line under the map, e.g. SAT's own top-1 class. */
   note: string | null;
-  /** Why this method shows nothing (pack lacks it, or it failed). */
+  /** Why this method shows nothing (the pack lacks it). */
   unavailable: string | null;
 }
 
 export function MethodPanel(p: MethodPanelProps) {
   return (
-    <section className="method-panel" data-testid={`panel-${p.method}`} aria-label={METHOD_LABELS[p.method]}>
+    <section className="method-panel" data-testid={`panel-${p.method}`} aria-label={p.label}>
       <header>
-        <h3>{METHOD_LABELS[p.method]}</h3>
-        <span className="muted small">{METHOD_BLURBS[p.method]}</span>
+        <h3>{p.label}</h3>
+        <span className="muted small">{p.blurb}</span>
       </header>
       {p.unavailable ? (
         <p className="muted small method-unavailable">{p.unavailable}</p>

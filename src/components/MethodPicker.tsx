@@ -1,39 +1,41 @@
 /**
- * Which localiser to show: GenPromp or one baseline large, or all four side by
- * side; plus each baseline's own parameters. Baseline maps are recomputed on this
- * thread from the image's classifier features, so every control here is instant.
+ * Which localiser to show: one method large, or all of them side by side; plus the
+ * shown methods' own parameters, rendered from the registry's control descriptions
+ * (a new method's toggles and choices need no code here).
  */
-import type { Layout, Method, MethodParams } from '../store/types';
-
-export const METHOD_LABELS: Record<Method, string> = { genpromp: 'GenPromp', cam: 'CAM', lpcam: 'LPCAM', sat: 'SAT' };
-
-export const METHOD_BLURBS: Record<Method, string> = {
-  genpromp: 'diffusion cross-attention to the class token',
-  cam: 'classifier weights × last feature map',
-  lpcam: 'cosine to local class prototypes, minus context',
-  sat: "ViT spatial token's attention (class-agnostic)",
-};
+import type { MethodId } from '../shared/methods/registry';
+import type { AnyMethod } from '../shared/methods/registry';
+import type { OwnControl } from '../shared/methods/types';
+import type { Manifest } from '../shared/manifest';
+import type { Layout, MethodChoice } from '../store/types';
 
 export interface MethodPickerProps {
-  methods: MethodParams;
-  /** Per baseline: why it cannot be shown with this pack, or null. */
-  unavailable: Record<Exclude<Method, 'genpromp'>, string | null>;
-  /** Labels of SAT's exported blocks, e.g. ["block 4", …] (empty without SAT). */
-  satBlocks: string[];
-  /** CAM's feature map as "features, 128×16×16" (one layer is exported). */
-  camLayer: string | null;
-  disabled: boolean;
-  onMethod: (m: Method) => void;
+  methods: readonly AnyMethod[];
+  choice: MethodChoice;
+  /** Every method's own parameters, by id. */
+  own: Readonly<Record<MethodId, unknown>>;
+  /** null before a pack is loaded (everything disabled). */
+  manifest: Manifest | null;
+  onMethod: (m: MethodId) => void;
   onLayout: (l: Layout) => void;
-  onLpcamContext: (v: boolean) => void;
-  onSatBlock: (b: number | 'mean') => void;
+  onOwn: (m: MethodId, patch: Record<string, unknown>) => void;
 }
 
+const COUNT_WORDS = ['none', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'];
+
 export function MethodPicker(p: MethodPickerProps) {
-  const current = p.methods.layout === 'compare' ? 'compare' : p.methods.method;
-  const showAll = p.methods.layout === 'compare';
-  const shows = (m: Method) => showAll || p.methods.method === m;
-  const option = (value: Method | 'compare', label: string, reason: string | null) => (
+  const m = p.manifest;
+  const reasons = new Map(p.methods.map((d) => [d.id, m ? d.unavailable(m) : null]));
+  const available = p.methods.filter((d) => reasons.get(d.id) === null);
+  const compare = p.choice.layout === 'compare';
+  const current: MethodId | 'compare' = compare ? 'compare' : p.choice.method;
+  // Methods the pack lacks, grouped by reason: "CAM, LPCAM, SAT: this model pack has no baselines".
+  const missing = new Map<string, string[]>();
+  for (const d of p.methods) {
+    const why = reasons.get(d.id);
+    if (why) missing.set(why, [...(missing.get(why) ?? []), d.label]);
+  }
+  const option = (value: MethodId | 'compare', label: string, reason: string | null) => (
     <label key={value} className={`segment ${current === value ? 'segment-on' : ''}`} title={reason ?? undefined}>
       <input
         type="radio"
@@ -41,61 +43,68 @@ export function MethodPicker(p: MethodPickerProps) {
         value={value}
         data-testid={`method-${value}`}
         checked={current === value}
-        disabled={p.disabled || reason !== null}
+        disabled={!m || reason !== null}
         onChange={() => (value === 'compare' ? p.onLayout('compare') : p.onMethod(value))}
       />
       {label}
     </label>
   );
-  const anyBaseline = Object.values(p.unavailable).some((r) => r === null);
+  const single = p.methods.find((d) => d.id === p.choice.method);
   return (
     <section className="panel methods" aria-labelledby="methods-title">
       <h2 id="methods-title">Method</h2>
       <div className="segmented" role="radiogroup" aria-label="Localisation method">
-        {option('genpromp', METHOD_LABELS.genpromp, null)}
-        {option('cam', METHOD_LABELS.cam, p.unavailable.cam)}
-        {option('lpcam', METHOD_LABELS.lpcam, p.unavailable.lpcam)}
-        {option('sat', METHOD_LABELS.sat, p.unavailable.sat)}
-        {option('compare', 'All four', anyBaseline ? null : p.unavailable.cam)}
+        {p.methods.map((d) => option(d.id, d.label, reasons.get(d.id) ?? null))}
+        {option('compare', `All ${COUNT_WORDS[p.methods.length] ?? p.methods.length}`, available.length > 1 ? null : 'this pack can show only one method')}
       </div>
-      {!anyBaseline && <p className="muted small">{`Baselines: ${p.unavailable.cam}.`}</p>}
-      {p.methods.layout === 'single' && <p className="muted small">{`${METHOD_LABELS[p.methods.method]}: ${METHOD_BLURBS[p.methods.method]}.`}</p>}
-
-      {shows('cam') && p.unavailable.cam === null && p.camLayer && (
-        <p className="small" data-testid="cam-layer">
-          CAM layer: <strong>{p.camLayer}</strong> <span className="muted">(the pack exports one)</span>
-        </p>
-      )}
-      {shows('lpcam') && p.unavailable.lpcam === null && (
-        <label className="check small">
-          <input
-            type="checkbox"
-            data-testid="lpcam-context"
-            checked={p.methods.lpcamContext}
-            disabled={p.disabled}
-            onChange={(e) => p.onLpcamContext(e.currentTarget.checked)}
-          />
-          LPCAM: subtract context prototypes
-        </label>
-      )}
-      {shows('sat') && p.unavailable.sat === null && p.satBlocks.length > 0 && (
-        <label className="small field-inline">
-          SAT map from{' '}
-          <select
-            data-testid="sat-block"
-            value={String(p.methods.satBlock)}
-            disabled={p.disabled}
-            onChange={(e) => p.onSatBlock(e.currentTarget.value === 'mean' ? 'mean' : Number(e.currentTarget.value))}
-          >
-            <option value="mean">mean of the last {p.satBlocks.length} blocks (SAT)</option>
-            {p.satBlocks.map((label, i) => (
-              <option key={i} value={i}>
-                {label} only
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      {[...missing].map(([why, labels]) => (
+        <p key={why} className="muted small">{`${labels.join(', ')}: ${why}.`}</p>
+      ))}
+      {!compare && single && <p className="muted small">{`${single.label}: ${single.blurb}.`}</p>}
+      {m &&
+        available
+          .filter((d) => compare || d.id === p.choice.method)
+          .flatMap((d) => d.controls.map((c, i) => <Control key={`${d.id}-${i}`} control={c} manifest={m} own={p.own[d.id]} onChange={(patch) => p.onOwn(d.id, patch)} />))}
     </section>
+  );
+}
+
+function Control({ control: c, manifest, own, onChange }: { control: OwnControl<unknown>; manifest: Manifest; own: unknown; onChange: (patch: Record<string, unknown>) => void }) {
+  const values = own as Record<string, unknown>;
+  if (c.kind === 'info') {
+    const text = c.text(manifest);
+    return text ? (
+      <p className="small" data-testid={c.testId}>
+        {text}
+      </p>
+    ) : null;
+  }
+  if (c.kind === 'toggle') {
+    return (
+      <label className="check small">
+        <input type="checkbox" data-testid={c.testId} checked={values[c.key] === true} onChange={(e) => onChange({ [c.key]: e.currentTarget.checked })} />
+        {c.label}
+      </label>
+    );
+  }
+  const choices = c.choices(manifest);
+  return (
+    <label className="small field-inline">
+      {c.label}{' '}
+      <select
+        data-testid={c.testId}
+        value={String(values[c.key])}
+        onChange={(e) => {
+          const picked = choices.find((x) => String(x.value) === e.currentTarget.value);
+          if (picked) onChange({ [c.key]: picked.value });
+        }}
+      >
+        {choices.map((x) => (
+          <option key={String(x.value)} value={String(x.value)}>
+            {x.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -13,10 +13,10 @@ import type {
   DeviceInfo,
   EngineApi,
   EngineOptions,
-  GenprompMaps,
-  GenprompRequest,
   ImageAnalysis,
   ImagePixels,
+  MapsRequest,
+  MapsResult,
   PackIndexEntry,
   PackSummary,
   ProgressCallback,
@@ -159,8 +159,8 @@ class WorkerEngineClient implements EngineClient {
     return this.call((r) => r.analyzeImage(Comlink.transfer(msg, [rgba.buffer])));
   }
 
-  genprompMaps(req: GenprompRequest): Promise<GenprompMaps> {
-    return this.call((r) => r.genprompMaps({ ...req, timesteps: [...req.timesteps] }));
+  maps(req: MapsRequest): Promise<MapsResult> {
+    return this.call((r) => r.maps(req));
   }
 
   clearCache(): Promise<void> {

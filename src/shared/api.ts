@@ -6,8 +6,9 @@
  * the UI side with the pure modules in src/shared, so sliders for threshold,
  * resolutions and already-computed timesteps never wait on the worker.
  */
-import type { FeatureMap } from './baselines/maps';
 import type { ClassEntry, Manifest, PackIndexEntry } from './manifest';
+import type { MethodId } from './methods/registry';
+import type { FeatureMap } from './tensor';
 
 export type Backend = 'webgpu' | 'wasm';
 export type BackendPreference = Backend | 'auto';
@@ -59,23 +60,11 @@ export interface PackSummary {
   /** Where the pack came from (URL prefix ending in '/'). */
   baseUrl: string;
   fromCache: boolean;
-  /** The baselines' pack data (manifest.baselines' files), null for packs without baselines. */
-  baselines: BaselineData | null;
-}
-
-export interface BaselineData {
-  /** The classifier head's weights [classes, K], row-major. */
-  camHead: Float32Array;
-  /** LPCAM's prototypes [N, K]; rows per class in manifest.baselines.lpcam.ranges. */
-  lpcamPrototypes: Float32Array | null;
-}
-
-/** Per-image inputs of the baselines, from the same classifier run (and one SAT run). */
-export interface BaselineInputs {
-  /** The classifier's last feature map (CAM, LPCAM). */
-  features: FeatureMap;
-  /** SAT's per-block masks [blocks, g, g] and its own top-5 (SAT classifies too); null without SAT. */
-  sat: { blockMaps: FeatureMap; topK: ClassScore[] } | null;
+  /**
+   * Little-endian float32 files of the pack that the methods' UI-thread maps need
+   * (each method lists them in `packArrays`, e.g. CAM's head), keyed by their path.
+   */
+  arrays: Record<string, Float32Array>;
 }
 
 /** RGBA pixels decoded on the UI side (EXIF orientation applied). */
@@ -100,29 +89,25 @@ export interface ImageAnalysis {
   /** Model input frame [height, width] that maps and boxes refer to. */
   frame: [number, number];
   timings: StageTimings;
-  /** Null when the pack has no baselines. */
-  baselines: BaselineInputs | null;
+  /** The classifier's last feature map (CAM, LPCAM); null when the pack exports none. */
+  features: FeatureMap | null;
+  /** What a method's own per-image run returned (e.g. SAT's block masks), by method id. */
+  methodData: Partial<Record<MethodId, unknown>>;
 }
 
-export interface GenprompRequest {
+/** A method's raw maps for one image and class (workers/pipelines/<method>/ validates `params`). */
+export interface MapsRequest {
+  method: MethodId;
   imageKey: string;
   classIndex: number;
-  lambda: number;
-  timesteps: number[];
+  params: unknown;
 }
 
-/**
- * Raw cross-attention maps, one per (timestep, attention output), head-averaged
- * at the class-token position: maps[t][output] is a resolution×resolution
- * Float32Array (row-major). Aggregation into a localisation map is done by
- * src/shared/genpromp/aggregate.ts.
- */
-export interface GenprompMaps {
-  request: GenprompRequest;
-  maps: Record<number, Record<string, Float32Array>>;
+export interface MapsResult {
+  request: MapsRequest;
+  /** The method's raw maps (for GenPromp: maps[t][output], each resolution² values, row-major). */
+  raw: unknown;
   timings: StageTimings;
-  /** Timesteps that were served from cache, not run. */
-  cachedTimesteps: number[];
 }
 
 export type StageTimings = Partial<Record<'preprocess' | 'classifier' | 'sat' | 'vae' | 'textEncoder' | 'unet' | 'total', number>> & {
@@ -143,10 +128,10 @@ export interface EngineApi {
   listPacks(indexUrl: string): Promise<PackIndexEntry[]>;
   /** Load (download, verify, cache, create sessions, warm up) the pack at `baseUrl`. */
   loadPack(baseUrl: string, onProgress?: ProgressCallback): Promise<PackSummary>;
-  /** Preprocess, classify and VAE-encode an image; cached by content. */
+  /** Preprocess and classify an image, and run each method's per-image step (VAE, SAT); cached by content. */
   analyzeImage(image: ImagePixels): Promise<ImageAnalysis>;
-  /** Attention maps for one class and λ at the given timesteps (cached per timestep). */
-  genprompMaps(req: GenprompRequest): Promise<GenprompMaps>;
+  /** A method's raw maps (cached in the worker). Latest wins per method: an older queued request rejects with AbortError. */
+  maps(req: MapsRequest): Promise<MapsResult>;
   /** Drop the cached download of a pack (Cache API). */
   clearCache(): Promise<void>;
 }

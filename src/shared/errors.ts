@@ -5,9 +5,6 @@
  * UI branches on `name`, which is drawn from this closed set.
  */
 export const ERROR_NAMES = [
-  'WebGPUUnavailable',
-  'ShaderF16Unsupported',
-  'DeviceLost',
   'PackNotFound',
   'ManifestInvalid',
   'IntegrityError',
@@ -16,7 +13,6 @@ export const ERROR_NAMES = [
   'ModelIOMismatch',
   'InvalidInput',
   'InvalidImage',
-  'UnsupportedMethod',
   'EngineNotReady',
   'AbortError',
 ] as const;

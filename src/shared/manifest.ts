@@ -12,6 +12,7 @@
  * UNet weights split into external-data files because one protobuf caps at 2 GB).
  */
 import { EngineError } from './errors';
+import { METHOD_MODEL_ROLES } from './methods/registry';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 
@@ -185,7 +186,7 @@ class Checker {
     throw new EngineError(
       'ManifestInvalid',
       `Pack manifest ${this.source} is invalid at "${path}": ${problem}. ` +
-        'Re-export the pack with `python -m wsolkit.pack` or fix manifest.json by hand.',
+        'Re-export the pack with its build script (python/scripts/build_*_pack.py) or fix manifest.json by hand.',
     );
   }
 
@@ -278,9 +279,12 @@ function describe(v: unknown): string {
 
 const CORE_ROLES: readonly CoreRole[] = ['vae_encoder', 'text_encoder', 'unet', 'classifier'];
 
-/** The models of this pack, in load order: the four core ones, then SAT if the pack has it. */
+/** Roles a pack may add beyond the core ones: those some method of the registry runs. */
+const OPTIONAL_ROLES: readonly ModelRole[] = METHOD_MODEL_ROLES.filter((r) => !(CORE_ROLES as readonly ModelRole[]).includes(r));
+
+/** The models of this pack, in load order: the four core ones, then the optional ones it has. */
 export function packRoles(m: Pick<Manifest, 'models'>): ModelRole[] {
-  return m.models.sat ? [...CORE_ROLES, 'sat'] : [...CORE_ROLES];
+  return [...CORE_ROLES, ...OPTIONAL_ROLES.filter((r) => m.models[r] !== undefined)];
 }
 
 /**
@@ -340,8 +344,7 @@ export function parseManifest(json: unknown, source: string): Manifest {
   });
 
   const parsedModels = {} as Manifest['models'];
-  const roles: ModelRole[] = models.sat === undefined ? [...CORE_ROLES] : [...CORE_ROLES, 'sat'];
-  for (const role of roles) {
+  for (const role of packRoles({ models: models as Manifest['models'] })) {
     const me = c.obj(models[role], `models.${role}`);
     parsedModels[role] = {
       role,

@@ -1,77 +1,83 @@
 /**
- * The UI-thread half of GenPromp: cached attention maps → localisation map,
- * boxes, GT boxes in the frame and IoU. No worker call; runs once per animation
- * frame at most (see `scheduleLocal` in ./actions).
+ * The one way a map is derived, for every method: cached raw maps → aggregation
+ * (the method's own) → upsampling, normalisation and boxes (shared `localize`) →
+ * ground truth and IoU. Raw and aggregated maps live in one LRU (runtime.maps):
+ * a threshold or box-mode change re-draws the boxes from the cached aggregate and
+ * keeps the previous frame map and its hash; a timestep or resolution change
+ * re-aggregates cached raw maps without the worker.
  */
-import { aggregateAttention, localize, type AttentionMaps } from '../shared/genpromp/aggregate';
-import type { StageTimings } from '../shared/api';
-import type { Manifest } from '../shared/manifest';
+import type { PackSummary, StageTimings } from '../shared/api';
+import { localize } from '../shared/genpromp/aggregate';
 import { iou } from '../shared/metrics';
+import type { AnyMethod } from '../shared/methods/registry';
+import type { NativeMap } from '../shared/methods/types';
 import { scaleGtBox, type Box } from '../shared/postprocess';
-import { hashFloat32, type CurrentKeys } from './keys';
-import type { DisplayResult, GenprompParams, LoadedImage } from './types';
+import { hashFloat32, type MethodKeys } from './keys';
+import { runtime, type RawEntry } from './runtime';
+import type { Analysis, BoxMode, LoadedImage, MethodResult } from './types';
 
-/** The last aggregation, reused while only threshold / box mode move. */
-let lastAgg: { aggKey: string; latent: Float32Array } | null = null;
-
-export function resetDeriveCache(): void {
-  lastAgg = null;
+export interface DeriveInput {
+  pack: PackSummary;
+  analysis: Analysis;
+  image: LoadedImage;
+  own: unknown;
+  classIndex: number;
+  threshold: number;
+  boxMode: BoxMode;
 }
 
-export class MissingMapError extends Error {
-  override readonly name = 'ModelIOMismatch';
+/** The cached raw maps of a rawKey; a UI-thread method computes (and caches) them on first use. */
+export function rawMaps(def: AnyMethod, keys: MethodKeys, d: DeriveInput): RawEntry | undefined {
+  const cached = runtime.maps.get(`raw|${keys.rawKey}`) as RawEntry | undefined;
+  if (cached || def.source === 'engine') return cached;
+  const entry: RawEntry = { raw: def.raw({ pack: d.pack, analysis: d.analysis, classIndex: d.classIndex, own: d.own }), timings: null };
+  runtime.maps.set(`raw|${keys.rawKey}`, entry);
+  return entry;
 }
 
-export function computeDisplay(
-  keys: CurrentKeys,
-  maps: AttentionMaps,
-  manifest: Manifest,
-  params: GenprompParams,
-  image: LoadedImage,
-  frame: [number, number],
-  prev: DisplayResult | null,
-  timings: StageTimings | null,
-): DisplayResult {
-  // 1. Aggregate (cheap: latent-sized), unless only threshold / box mode moved.
-  let latent: Float32Array;
-  if (lastAgg && lastAgg.aggKey === keys.aggKey) {
-    latent = lastAgg.latent;
-  } else {
-    const agg = aggregateAttention(maps, {
-      timesteps: params.timesteps,
-      resolutions: params.resolutions,
-      outputs: manifest.unetAttention,
-      latentSize: manifest.vae.latentSize,
-    });
-    if (!agg) {
-      throw new MissingMapError(
-        `No attention maps for timesteps [${params.timesteps.join(', ')}] at resolutions [${params.resolutions.join(', ')}]: ` +
-          'the engine returned fewer maps than the pack manifest lists.',
-      );
-    }
-    latent = agg;
-    lastAgg = { aggKey: keys.aggKey, latent };
+/** Store a worker answer, merged with what the same rawKey already had. */
+export function putEngineMaps(def: AnyMethod & { source: 'engine' }, rawKey: string, raw: unknown, timings: StageTimings): RawEntry {
+  const have = runtime.maps.get(`raw|${rawKey}`) as RawEntry | undefined;
+  const entry: RawEntry = { raw: def.merge(have?.raw, raw), timings };
+  runtime.maps.set(`raw|${rawKey}`, entry);
+  return entry;
+}
+
+/**
+ * The method's result for the current parameters, or null while an engine method's
+ * raw maps have not arrived. Throws (a named error) when a map cannot be derived.
+ */
+export function deriveResult(def: AnyMethod, keys: MethodKeys, d: DeriveInput, prev: MethodResult | undefined): MethodResult | null {
+  const entry = rawMaps(def, keys, d);
+  if (!entry) return null;
+
+  // 1. Aggregate (cheap: native-sized), unless cached for these parameters.
+  let native = runtime.maps.get(`agg|${keys.aggKey}`) as NativeMap | undefined;
+  if (!native) {
+    native = def.aggregate(entry.raw, d.own, d.pack.manifest);
+    runtime.maps.set(`agg|${keys.aggKey}`, native);
   }
 
   // 2. Upsample to the frame, threshold, boxes.
-  const loc = localize(latent, manifest.vae.latentSize, frame, params.threshold, params.boxMode);
+  const frame = d.analysis.frame;
+  const loc = localize(native.map, native.size, frame, d.threshold, d.boxMode);
 
-  // 3. Keep the previous frame map (and thus its hash and colour overlay) when
-  //    only the threshold or box mode changed: the map itself is identical.
-  const sameMap = prev !== null && prev.aggKey === keys.aggKey && prev.imageId === image.id && prev.frame[0] === frame[0] && prev.frame[1] === frame[1];
+  // 3. Keep the previous frame map (and thus its hash and colour overlay) when only
+  //    the threshold or box mode changed: the map itself is identical.
+  const sameMap = prev !== undefined && prev.aggKey === keys.aggKey && prev.imageId === d.image.id && prev.frame[0] === frame[0] && prev.frame[1] === frame[1];
   const frameMap = sameMap ? prev.frameMap : loc.frameMap;
   const mapHash = sameMap ? prev.mapHash : hashFloat32(loc.frameMap);
-
   return {
     key: keys.displayKey,
     aggKey: keys.aggKey,
-    imageId: image.id,
+    imageId: d.image.id,
     frame,
     frameMap,
     mapHash,
     boxes: loc.boxes,
-    ...groundTruth(image, frame, loc.boxes),
-    timings,
+    ...groundTruth(d.image, frame, loc.boxes),
+    timings: { ...d.analysis.timings, ...(entry.timings ?? {}) },
+    note: def.note({ pack: d.pack, analysis: d.analysis, classIndex: d.classIndex, own: d.own }),
   };
 }
 

@@ -1,53 +1,34 @@
 /**
  * Parameter keys. Every result is tagged with the key of the parameters it was
- * computed from; the canvas is "ready" only when that key equals the key of the
+ * derived from; a canvas is "ready" only when that key equals the key of the
  * current parameters, so a moved slider can never show a stale map as current.
  *
- *   modelKey   = pack generation + image + class + λ      → needs the worker
- *   aggKey     = modelKey + timesteps + resolutions        → UI thread (aggregate)
- *   displayKey = aggKey + threshold + box mode             → UI thread (localize)
+ *   rawKey     = pack generation + image content + method + class + own raw params  → raw maps (worker or UI thread)
+ *   aggKey     = rawKey + own aggregation params (GenPromp: timesteps, resolutions) → UI thread
+ *   displayKey = aggKey + image id + threshold + box mode                            → UI thread (boxes)
  */
+import type { AnyMethod } from '../shared/methods/registry';
 import type { AppState } from './types';
 
-/** Slider values are kept on their grid so keys and requests agree exactly. */
-export const round2 = (v: number): number => Math.round(v * 100) / 100;
-
-export const sortedNums = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
-
-export function modelKey(packGen: number, imageKey: string, classIndex: number, lambda: number): string {
-  return `p${packGen}|${imageKey}|c${classIndex}|l${lambda.toFixed(2)}`;
-}
-
-export function aggKey(mk: string, timesteps: readonly number[], resolutions: readonly number[]): string {
-  return `${mk}|t${sortedNums(timesteps).join(',')}|r${sortedNums(resolutions).join(',')}`;
-}
-
-export function displayKey(ak: string, threshold: number, boxMode: string): string {
-  return `${ak}|tau${threshold.toFixed(2)}|${boxMode}`;
-}
-
-export interface CurrentKeys {
-  modelKey: string;
+export interface MethodKeys {
+  rawKey: string;
   aggKey: string;
   displayKey: string;
   imageKey: string;
   classIndex: number;
 }
 
-/** Keys of the current parameters, or null while the image has no analysis for this pack. */
-export function currentKeys(s: AppState): CurrentKeys | null {
+/** Keys of a method's current parameters, or null while the image has no analysis for this pack or no class yet. */
+export function methodKeys(s: AppState, def: AnyMethod): MethodKeys | null {
   const { image, analysis, params, packGen } = s;
-  if (!image || !analysis || analysis.imageId !== image.id || analysis.packGen !== packGen) return null;
-  if (params.classIndex === null) return null;
-  const mk = modelKey(packGen, analysis.imageKey, params.classIndex, params.lambda);
-  const ak = aggKey(mk, params.timesteps, params.resolutions);
-  return {
-    modelKey: mk,
-    aggKey: ak,
-    displayKey: displayKey(ak, params.threshold, params.boxMode),
-    imageKey: analysis.imageKey,
-    classIndex: params.classIndex,
-  };
+  if (!image || !analysis || analysis.imageId !== image.id || analysis.packGen !== packGen || params.classIndex === null) return null;
+  const own: unknown = s.own[def.id];
+  const cls = def.classAgnostic ? '' : `c${params.classIndex}`;
+  const rawKey = `p${packGen}|${analysis.imageKey}|${def.id}|${cls}|${def.rawKey(own)}`;
+  const aggKey = `${rawKey}|${def.aggKey(own)}`;
+  // The image id, not only its content: the same pixels from another sample have other ground truth.
+  const displayKey = `${aggKey}|i${image.id}|tau${params.threshold.toFixed(2)}|${params.boxMode}`;
+  return { rawKey, aggKey, displayKey, imageKey: analysis.imageKey, classIndex: params.classIndex };
 }
 
 export const analyzeKey = (imageId: number, packGen: number): string => `analyze|${imageId}|p${packGen}`;

@@ -4,14 +4,22 @@
  * that build objects are used with `useShallow`.
  */
 import type { ClassScore, ProgressPhase } from '../shared/api';
+import type { AttentionMaps } from '../shared/genpromp/aggregate';
 import type { AttentionOutput, ClassEntry } from '../shared/manifest';
-import { currentKeys } from './keys';
-import type { AppState, CanvasState } from './types';
+import { methodById, type MethodId } from '../shared/methods/registry';
+import { methodKeys } from './keys';
+import type { AppState, CanvasState, MethodResult } from './types';
 
-export const selectCanvasState = (s: AppState): CanvasState => {
-  if (!s.image) return 'empty';
-  const keys = currentKeys(s);
-  if (keys && s.display && s.display.key === keys.displayKey && s.display.imageId === s.image.id) return 'ready';
+/** Why the pack cannot show `method`, or null (also null before a pack is loaded). */
+export const selectUnavailable = (s: AppState, method: MethodId): string | null =>
+  s.pack ? methodById(method).unavailable(s.pack.manifest) : null;
+
+/** Whether `method`'s canvas shows the current parameters' map, is waiting for one, or has none. */
+export const selectCanvasState = (s: AppState, method: MethodId = s.methods.method): CanvasState => {
+  if (!s.image || selectUnavailable(s, method) !== null) return 'empty';
+  const keys = methodKeys(s, methodById(method));
+  if (keys && s.results[method]?.key === keys.displayKey && s.results[method]?.imageId === s.image.id) return 'ready';
+  if (keys && (s.failed[keys.displayKey] || s.failed[keys.rawKey])) return 'empty';
   if (s.pending.analyze || s.pending.maps || s.pending.local || s.packStatus === 'loading' || s.engineStatus === 'starting') {
     return 'updating';
   }
@@ -19,8 +27,10 @@ export const selectCanvasState = (s: AppState): CanvasState => {
 };
 
 /** The map is drawn only over the image it belongs to; dimmed unless it is current. */
-export const selectDrawnDisplay = (s: AppState) =>
-  s.display && s.image && s.display.imageId === s.image.id && selectCanvasState(s) !== 'empty' ? s.display : null;
+export const selectDrawnResult = (s: AppState, method: MethodId = s.methods.method): MethodResult | null => {
+  const r = s.results[method];
+  return r && s.image && r.imageId === s.image.id && selectCanvasState(s, method) !== 'empty' ? r : null;
+};
 
 /** True while the worker is computing something the current parameters need. */
 export const selectModelBusy = (s: AppState): boolean => s.pending.analyze || s.pending.maps;
@@ -33,6 +43,14 @@ export const selectClasses = (s: AppState): ClassEntry[] => s.pack?.manifest.cla
 
 const NO_NUMS: number[] = [];
 export const selectTimestepChoices = (s: AppState): number[] => s.pack?.manifest.genpromp.timestepChoices ?? NO_NUMS;
+
+/** Timesteps whose GenPromp maps are already computed for this image, class and λ. Memoised on the raw maps. */
+let computedCache: { raw: unknown; value: number[] } = { raw: undefined, value: NO_NUMS };
+export const selectComputedTimesteps = (s: AppState): number[] => {
+  const raw = s.currentRaw.genpromp as AttentionMaps | undefined;
+  if (raw !== computedCache.raw) computedCache = { raw, value: raw ? Object.keys(raw).map(Number).sort((a, b) => a - b) : NO_NUMS };
+  return computedCache.value;
+};
 
 /** Distinct attention resolutions of the pack, ascending. Memoised on the outputs array. */
 let resCache: { outputs: AttentionOutput[] | null; value: number[] } = { outputs: null, value: NO_NUMS };

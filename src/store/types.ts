@@ -15,7 +15,15 @@ import type {
   StageTimings,
 } from '../shared/api';
 import type { ImageInfo } from '../shared/image/sniff';
+import type { StateCreator } from 'zustand';
+import type { MethodId } from '../shared/methods/registry';
 import type { Box } from '../shared/postprocess';
+import type { EngineSlice } from './slices/engine';
+import type { ErrorSlice } from './slices/errors';
+import type { ImageSlice } from './slices/image';
+import type { PackSlice } from './slices/pack';
+import type { ParamsSlice } from './slices/params';
+import type { ResultsSlice } from './slices/results';
 
 export type Colormap = 'viridis' | 'jet' | 'gray';
 export type BoxMode = 'largest' | 'all';
@@ -41,28 +49,20 @@ export interface LoadedImage {
   sample: Sample | null;
 }
 
-export interface GenprompParams {
+/** Parameters every method shares. */
+export interface SharedParams {
   /** null until the classifier's top-1 arrives for the current image. */
   classIndex: number | null;
-  lambda: number;
-  timesteps: number[];
-  resolutions: number[];
   threshold: number;
   boxMode: BoxMode;
 }
 
-/** A localisation method of the app: GenPromp and the three baselines (baselines.md). */
-export type Method = 'genpromp' | 'cam' | 'lpcam' | 'sat';
-/** One method large, or all four side by side on the same image, class and threshold. */
+/** One method large, or every method side by side on the same image, class and threshold. */
 export type Layout = 'single' | 'compare';
 
-export interface MethodParams {
-  method: Method;
+export interface MethodChoice {
+  method: MethodId;
   layout: Layout;
-  /** LPCAM: subtract the mean cosine to the class's context prototypes. */
-  lpcamContext: boolean;
-  /** SAT: the mean of the SQA blocks' masks (SAT's map) or one block (index into manifest.baselines.sat.blocks). */
-  satBlock: number | 'mean';
 }
 
 export interface ViewParams {
@@ -91,17 +91,16 @@ export interface MapResult {
   iou: number | null;
 }
 
-/** GenPromp's result: always tagged with the full parameter key it was computed for. */
-export interface DisplayResult extends MapResult {
+/** A method's result, tagged with the full parameter key it was derived for. */
+export interface MethodResult extends MapResult {
+  /** Display key (src/store/keys.ts): pack, image, class, own parameters, threshold, box mode. */
   key: string;
   aggKey: string;
   imageId: number;
+  /** Stage times of the runs behind this map (the image's analysis, and the worker's for engine methods). */
   timings: StageTimings | null;
-}
-
-/** One baseline's result for the current image, class, threshold and its own parameters. */
-export interface BaselineDisplay extends MapResult {
-  key: string;
+  /** The method's remark for this map (e.g. SAT's own top-1), or null. */
+  note: string | null;
 }
 
 /** An error as stored: the UI maps `name` to user text (src/app/errorMessages.ts). */
@@ -121,61 +120,29 @@ export interface Notice {
 export type PackStatus = 'idle' | 'loading' | 'ready' | 'error';
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
-export interface DeviceSlice {
-  device: DeviceInfo | null;
-  engineStatus: EngineStatus;
-}
 
-export interface PackSlice {
-  packIndex: PackIndexEntry[];
-  /** Absolute URL of models/index.json. */
-  indexUrl: string;
-  pack: PackSummary | null;
-  /** Increments on every successful load; analyses and maps carry it. */
-  packGen: number;
-  packStatus: PackStatus;
-  /** Base URL being loaded right now. */
-  loadingUrl: string | null;
-}
 
-export interface ProgressSlice {
-  /** Latest report per phase of the current pack load. */
-  progress: Partial<Record<ProgressPhase, ProgressReport>>;
-  /** Phase of the most recent report. */
-  progressPhase: ProgressPhase | null;
-}
 
-export interface ImageSlice {
-  image: LoadedImage | null;
-  /** null: no gallery (index absent or unreadable). */
-  samples: Sample[] | null;
-  /** Absolute URL of the samples folder (ends in '/'). */
-  samplesBase: string;
-  decoding: boolean;
-}
 
-export interface ParamsSlice {
-  params: GenprompParams;
-  methods: MethodParams;
-  view: ViewParams;
-}
 
-export interface ResultsSlice {
+
+
+/** The whole store: every slice's state and actions. */
+export type AppState = EngineSlice & PackSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice;
+
+export type Slice<T> = StateCreator<AppState, [], [], T>;
+
+/** What the results slice holds (declared here: the slice types refer to it). */
+export interface ResultsState {
   analysis: Analysis | null;
-  /** Timesteps already computed for the current (image, class, λ). */
-  computedTimesteps: number[];
-  display: DisplayResult | null;
+  /** Per method: its latest result (current only when its key equals the current display key). */
+  results: Partial<Record<MethodId, MethodResult>>;
+  /** Per engine method: the raw maps cached for its current parameters (GenPromp: the computed timesteps). */
+  currentRaw: Partial<Record<MethodId, unknown>>;
   /** What the current parameters are waiting for. */
   pending: { analyze: boolean; maps: boolean; local: boolean };
-  /** Key of the last request that failed for the current parameters (not retried until they change). */
-  failedKey: string | null;
+  /** Keys (analysis, raw maps or display) that failed for the current parameters: not retried until they change. */
+  failed: Readonly<Record<string, true>>;
 }
-
-export interface ErrorSlice {
-  error: AppError | null;
-  notices: Notice[];
-}
-
-export type AppState = DeviceSlice & PackSlice & ProgressSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice;
 
 export type { ProgressPhase };

@@ -1,6 +1,7 @@
 /** WebGPU → wasm fallback: on device loss and on model-creation failure, the engine carries on. */
 import { describe, expect, it } from 'vitest';
 import type { DeviceInfo } from '../../src/shared/api';
+import { genprompMapsRequest } from '../../src/shared/genpromp/method';
 import { createOrtBackend } from '../runtime/ortBackend';
 import type { InferenceBackend } from '../runtime/backend';
 import { fileFetch, packUrl, readPng, repoRoot } from '../testing/nodeEngine';
@@ -77,7 +78,7 @@ describe('engine fallback to wasm', () => {
     expect(info.fallbackReason).toMatch(/Program Cast requires f16/);
     const px = await readPng(`${repoRoot}public/samples-fixture/dog.png`);
     const a = await engine.analyzeImage(px);
-    await expect(engine.genprompMaps({ imageKey: a.imageKey, classIndex: 0, lambda: 0.6, timesteps: [0, 99] })).resolves.toBeTruthy();
+    await expect(engine.maps(genprompMapsRequest(a.imageKey, 0, { lambda: 0.6, timesteps: [0, 99] }))).resolves.toBeTruthy();
   });
 
   it('fetches the wasm variants it had not downloaded when WebGPU fails on an f16 pack', async () => {
@@ -88,7 +89,7 @@ describe('engine fallback to wasm', () => {
     expect(fetched.indexOf('unet.fp16.onnx')).toBeLessThan(fetched.indexOf('unet.onnx'));
     expect(pack.variants.unet).toBe('fp32');
     const a = await engine.analyzeImage(await readPng(`${repoRoot}public/samples-fixture/dog.png`));
-    await expect(engine.genprompMaps({ imageKey: a.imageKey, classIndex: 0, lambda: 0.6, timesteps: [0] })).resolves.toBeTruthy();
+    await expect(engine.maps(genprompMapsRequest(a.imageKey, 0, { lambda: 0.6, timesteps: [0] }))).resolves.toBeTruthy();
   });
 
   it('rebuilds the sessions on wasm when the device is lost, and keeps working', async () => {
@@ -109,6 +110,6 @@ describe('engine fallback to wasm', () => {
     expect(backends).toEqual(['webgpu', 'wasm']);
     expect(after.topK).toEqual(before.topK);
     // The image analysed before the loss still works without re-analysing it.
-    await expect(engine.genprompMaps({ imageKey: before.imageKey, classIndex: 1, lambda: 0.5, timesteps: [0] })).resolves.toBeTruthy();
+    await expect(engine.maps(genprompMapsRequest(before.imageKey, 1, { lambda: 0.5, timesteps: [0] }))).resolves.toBeTruthy();
   });
 });

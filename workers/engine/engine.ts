@@ -1,29 +1,32 @@
 /**
- * The engine behind the Worker boundary: owns the device, the pack's sessions,
- * the pipeline and a serial queue. Requests of one kind are "latest wins": a
- * queued GenPromp request is dropped (AbortError) when a newer one arrives.
+ * The engine behind the Worker boundary: owns the device, the pack's sessions, the
+ * shared per-image analysis, each method's worker side (workers/pipelines/registry.ts)
+ * and a serial queue. Maps requests are "latest wins" per method: a queued request
+ * is dropped (AbortError) when a newer one for the same method arrives.
  */
 import type {
   BackendPreference,
   DeviceInfo,
   EngineApi,
   EngineOptions,
-  GenprompMaps,
-  GenprompRequest,
   ImageAnalysis,
   ImagePixels,
+  MapsRequest,
+  MapsResult,
   PackSummary,
   ProgressCallback,
 } from '../../src/shared/api';
 import { EngineError, abortError } from '../../src/shared/errors';
-import { checkTokenPosition } from '../../src/shared/genpromp/prompts';
 import { packFiles, packRoles } from '../../src/shared/manifest';
-import type { CoreRole, Manifest, ModelRole, ModelVariant, TensorSpec, VariantPrecision } from '../../src/shared/manifest';
+import type { Manifest, ModelRole, ModelVariant, TensorSpec, VariantPrecision } from '../../src/shared/manifest';
+import { ALL_METHODS, type MethodId } from '../../src/shared/methods/registry';
 import type { InferenceBackend, ModelSession, TensorData } from '../runtime/backend';
-import { GenprompPipeline } from '../pipelines/genpromp/pipeline';
-import { loadTokenizer } from '../pipelines/genpromp/tokenizer';
+import { ImageAnalyzer } from '../pipelines/analysis/analyze';
+import { WORKER_METHODS } from '../pipelines/registry';
+import type { MethodWorker } from '../pipelines/types';
 import type { ProbeResult } from './device';
-import { CACHE_NAME, loadFiles, loadManifest, loadPackIndex, packBaseUrl } from './packLoader';
+import { resolvePackPath } from '../../src/shared/packUrl';
+import { CACHE_NAME, loadFiles, loadManifest, loadPackIndex } from './packLoader';
 import type { CacheLike, FetchFn } from './packLoader';
 import { chooseVariant } from './variants';
 
@@ -42,7 +45,9 @@ export interface EngineDeps {
 
 interface LoadedPack {
   summary: PackSummary;
-  pipeline: GenprompPipeline;
+  analyzer: ImageAnalyzer;
+  /** The worker side of each method this pack can show and that has one. */
+  methods: Map<MethodId, MethodWorker>;
   sessions: Partial<Record<ModelRole, ModelSession>>;
 }
 
@@ -52,7 +57,9 @@ export class Engine implements EngineApi {
   private forcePrecision: VariantPrecision | undefined;
   private pack: LoadedPack | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  private latestGenpromp = 0;
+  /** Ticket of the latest maps request per method ("latest wins"). */
+  private readonly latestMaps = new Map<MethodId, number>();
+  private mapsTickets = 0;
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -99,9 +106,13 @@ export class Engine implements EngineApi {
     if (this.pack) {
       const old = this.pack;
       this.pack = await this.buildPack(old.summary.manifest, old.summary.baseUrl);
-      // Latents, text embeddings and maps do not depend on the backend: keep them,
-      // so the image on screen keeps working after the switch.
-      this.pack.pipeline.adoptCaches(old.pipeline);
+      // Analyses, latents, text embeddings and maps do not depend on the backend:
+      // keep them, so the image on screen keeps working after the switch.
+      this.pack.analyzer.adoptCaches(old.analyzer);
+      for (const [id, worker] of this.pack.methods) {
+        const prev = old.methods.get(id);
+        if (prev) worker.adoptCaches?.(prev);
+      }
       await releaseSessions(old.sessions);
     }
   }
@@ -113,7 +124,7 @@ export class Engine implements EngineApi {
   loadPack(location: string, onProgress?: ProgressCallback): Promise<PackSummary> {
     return this.enqueue(async () => {
       await this.init();
-      const baseUrl = packBaseUrl(location, (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/');
+      const baseUrl = resolvePackPath(location, (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/');
       // The manifest is revalidated online (it is small and says what changed);
       // the model files are content-addressed in the cache.
       const { manifest } = await loadManifest({ fetch: this.deps.fetch, cache: await this.deps.openCache() }, baseUrl);
@@ -152,10 +163,6 @@ export class Engine implements EngineApi {
     const deps = { fetch: this.deps.fetch, cache: await this.deps.openCache() };
     const needed = packFiles(manifest, new Set(Object.values(chosen).map((v) => v!.path)));
     const { data: files, fromCache } = await loadFiles(deps, baseUrl, needed, onProgress);
-    const tokenizerJson = parseJsonFile(files, manifest.tokenizer.file.path);
-    const tokenizer = loadTokenizer(tokenizerJson, manifest.tokenizer.file.path);
-    checkTokenPosition(tokenizer, manifest);
-    const conceptRows = float32File(files, manifest.representativeEmbeddings.path);
 
     const sessions: Partial<Record<ModelRole, ModelSession>> = {};
     try {
@@ -183,16 +190,23 @@ export class Engine implements EngineApi {
     }
     onProgress?.({ phase: 'warmup', item: '', done: roles.length, total: roles.length, text: 'Ready' });
 
-    const core = sessions as Record<CoreRole, ModelSession> & { sat?: ModelSession };
-    const pipeline = new GenprompPipeline(manifest, { sessions: core, tokenizer, conceptRows });
+    // Each method the pack can show builds its worker side (tokenizer, caches…).
+    const methods = new Map<MethodId, MethodWorker>();
+    const arrays: Record<string, Float32Array> = {};
+    try {
+      for (const def of ALL_METHODS) {
+        if (def.unavailable(manifest) !== null) continue;
+        const factory = WORKER_METHODS[def.id];
+        if (factory) methods.set(def.id, factory({ manifest, sessions, files }));
+        for (const ref of def.packArrays(manifest)) arrays[ref.path] = float32File(files, ref.path);
+      }
+    } catch (err) {
+      await releaseSessions(sessions);
+      throw err;
+    }
+    const analyzer = new ImageAnalyzer(manifest, sessions.classifier!, methods);
     const variants = Object.fromEntries(roles.map((r) => [r, chosen[r]!.precision]));
-    const baselines = manifest.baselines
-      ? {
-          camHead: float32File(files, manifest.baselines.cam.head.path),
-          lpcamPrototypes: manifest.baselines.lpcam ? float32File(files, manifest.baselines.lpcam.prototypes.path) : null,
-        }
-      : null;
-    return { summary: { manifest, variants, baseUrl, fromCache, baselines }, pipeline, sessions };
+    return { summary: { manifest, variants, baseUrl, fromCache, arrays }, analyzer, methods, sessions };
   }
 
   private async releasePack(): Promise<void> {
@@ -207,15 +221,21 @@ export class Engine implements EngineApi {
   }
 
   analyzeImage(image: ImagePixels): Promise<ImageAnalysis> {
-    return this.enqueue(() => this.withDeviceRetry(() => this.requirePack().pipeline.analyze(image)));
+    return this.enqueue(() => this.withDeviceRetry(() => this.requirePack().analyzer.analyze(image)));
   }
 
-  genprompMaps(req: GenprompRequest): Promise<GenprompMaps> {
-    const ticket = ++this.latestGenpromp;
-    const superseded = () => ticket !== this.latestGenpromp;
+  maps(req: MapsRequest): Promise<MapsResult> {
+    const ticket = ++this.mapsTickets;
+    this.latestMaps.set(req.method, ticket);
+    const superseded = () => this.latestMaps.get(req.method) !== ticket;
     return this.enqueue(async () => {
-      if (superseded()) throw abortError('GenPromp request');
-      return this.withDeviceRetry(() => this.requirePack().pipeline.genpromp(req, superseded));
+      if (superseded()) throw abortError(`${req.method} request`);
+      return this.withDeviceRetry(() => {
+        const pack = this.requirePack();
+        const worker = pack.methods.get(req.method);
+        if (!worker?.maps) throw new EngineError('InvalidInput', `Pack ${pack.summary.manifest.id} computes no ${req.method} maps in the engine`);
+        return worker.maps(req, pack.analyzer.stateOf(req.imageKey, req.method), superseded);
+      });
     });
   }
 
@@ -246,14 +266,6 @@ async function releaseSessions(sessions: Partial<Record<ModelRole, ModelSession>
 function float32File(files: Map<string, Uint8Array>, path: string): Float32Array {
   const bytes = files.get(path)!;
   return new Float32Array(bytes.slice().buffer);
-}
-
-function parseJsonFile(files: Map<string, Uint8Array>, path: string): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(files.get(path)!));
-  } catch {
-    throw new EngineError('ManifestInvalid', `${path} in the pack is not valid JSON; re-export the pack`);
-  }
 }
 
 /** The graph's names must be those the manifest promises, or runs would fail later. */

@@ -34,17 +34,6 @@ export async function openPackCache(): Promise<CacheLike | null> {
   }
 }
 
-/** Normalise a pack location to a URL prefix ending in '/'. */
-export function packBaseUrl(location: string, relativeTo: string): string {
-  const url = new URL(location, relativeTo);
-  if (url.pathname.endsWith('/manifest.json')) url.pathname = url.pathname.slice(0, -'manifest.json'.length);
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  if (!['http:', 'https:', 'file:'].includes(url.protocol)) {
-    throw new EngineError('PackNotFound', `"${location}" is not an http(s) URL. Enter the address of a pack folder or its manifest.json.`);
-  }
-  return url.href;
-}
-
 async function fetchOrExplain(deps: LoaderDeps, url: string, what: string): Promise<Response> {
   let res: Response;
   try {

@@ -3,7 +3,7 @@
  * Decodes off the hot path; on any failure the error banner explains and the
  * previous image and result stay on screen.
  */
-import { acceptImage, reportError, setDecoding } from '../../store/actions';
+import { actions } from '../../store/actions';
 import type { Sample } from '../../store/types';
 import { EngineError } from '../../shared/errors';
 import { decodeImage } from './decode';
@@ -16,18 +16,18 @@ export function intakeBlob(blob: Blob, name: string, sample: Sample | null = nul
 }
 
 async function decodeAndAccept(mine: number, blob: Blob, name: string, sample: Sample | null): Promise<void> {
-  setDecoding(true);
+  actions().setDecoding(true);
   try {
     const decoded = await decodeImage(blob, name);
     if (mine !== seq) {
       decoded.bitmap.close(); // a newer pick superseded this one
       return;
     }
-    acceptImage(decoded, sample);
+    actions().acceptImage(decoded, sample);
   } catch (err) {
-    if (mine === seq) reportError(err, `Opening ${name}`);
+    if (mine === seq) actions().reportError(err, `Opening ${name}`);
   } finally {
-    if (mine === seq) setDecoding(false);
+    if (mine === seq) actions().setDecoding(false);
   }
 }
 
@@ -36,7 +36,7 @@ export function intakeFiles(files: ArrayLike<File> | null | undefined): void {
   const list = files ? Array.from(files) : [];
   const file = list[0];
   if (!file) {
-    reportError(new EngineError('InvalidImage', 'Nothing to open: drop or paste an image file (not a link or text).'), 'Opening an image');
+    actions().reportError(new EngineError('InvalidImage', 'Nothing to open: drop or paste an image file (not a link or text).'), 'Opening an image');
     return;
   }
   void intakeBlob(file, file.name || 'pasted image');
@@ -44,7 +44,7 @@ export function intakeFiles(files: ArrayLike<File> | null | undefined): void {
 
 export async function intakeSample(sample: Sample, samplesBase: string): Promise<void> {
   const mine = ++seq;
-  setDecoding(true);
+  actions().setDecoding(true);
   const url = new URL(sample.file, samplesBase).href;
   let blob: Blob;
   try {
@@ -53,8 +53,8 @@ export async function intakeSample(sample: Sample, samplesBase: string): Promise
     blob = await res.blob();
   } catch (err) {
     if (mine !== seq) return;
-    setDecoding(false);
-    reportError(err instanceof EngineError ? err : new EngineError('DownloadFailed', `The sample ${sample.file} could not be fetched: ${String(err)}`), `Opening the sample "${sample.label}"`);
+    actions().setDecoding(false);
+    actions().reportError(err instanceof EngineError ? err : new EngineError('DownloadFailed', `The sample ${sample.file} could not be fetched: ${String(err)}`), `Opening the sample "${sample.label}"`);
     return;
   }
   if (mine !== seq) return;

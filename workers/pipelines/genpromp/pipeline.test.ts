@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregateAttention, localize } from '../../../src/shared/genpromp/aggregate';
+import { aggregateAttention, localize, type AttentionMaps } from '../../../src/shared/genpromp/aggregate';
+import { genprompMapsRequest } from '../../../src/shared/genpromp/method';
 import { resizeForModel } from '../../../src/shared/image/preprocess';
 import type { Manifest } from '../../../src/shared/manifest';
 import { nodeEngine, packUrl, readPng, repoRoot } from '../../testing/nodeEngine';
@@ -76,16 +77,16 @@ for (const g of goldens) {
           it(`λ=${run.lambda}: raw maps, aggregated maps and boxes match`, async () => {
             const px = await readPng(`${repoRoot}${c.image}`);
             const { imageKey } = await engine.analyzeImage(px);
-            const res = await engine.genprompMaps({ imageKey, classIndex: run.classIndex, lambda: run.lambda, timesteps: g.timesteps });
+            const res = await engine.maps(genprompMapsRequest(imageKey, run.classIndex, { lambda: run.lambda, timesteps: g.timesteps }));
             if (run.maps) {
               for (const [t, layers] of Object.entries(run.maps)) {
                 for (const [name, values] of Object.entries(layers)) {
-                  expect(maxAbsDiff(res.maps[Number(t)]![name]!, values, 'rawMaps'), `t=${t} ${name}`).toBeLessThan(TOL);
+                  expect(maxAbsDiff((res.raw as AttentionMaps)[Number(t)]![name]!, values, 'rawMaps'), `t=${t} ${name}`).toBeLessThan(TOL);
                 }
               }
             }
             for (const agg of run.aggregates) {
-              const map = aggregateAttention(res.maps, {
+              const map = aggregateAttention(res.raw as AttentionMaps, {
                 timesteps: agg.timesteps,
                 resolutions: agg.resolutions,
                 outputs: manifest.unetAttention,
@@ -117,22 +118,22 @@ describe('GenPromp pipeline caching (fixture pack)', () => {
   it('serves repeated timesteps from cache and λ changes without re-running the text encoder', async () => {
     const px = await readPng(`${repoRoot}${golden.cases[0]!.image}`);
     const { imageKey } = await engine.analyzeImage(px);
-    const first = await engine.genprompMaps({ imageKey, classIndex: 1, lambda: 0.3, timesteps: [0, 99] });
-    expect(first.cachedTimesteps).toEqual([]);
-    const again = await engine.genprompMaps({ imageKey, classIndex: 1, lambda: 0.3, timesteps: [0, 99, 199] });
-    expect(again.cachedTimesteps).toEqual([0, 99]);
+    const first = await engine.maps(genprompMapsRequest(imageKey, 1, { lambda: 0.3, timesteps: [0, 99] }));
+    expect(Object.keys(first.timings.unetPerTimestep ?? {})).toEqual(['0', '99']); // both ran
+    const again = await engine.maps(genprompMapsRequest(imageKey, 1, { lambda: 0.3, timesteps: [0, 99, 199] }));
+    expect(Object.keys(again.timings.unetPerTimestep ?? {})).toEqual(['199']); // 0 and 99 came from the cache
     expect(Object.keys(again.timings.unetPerTimestep ?? {})).toEqual(['199']);
-    const lambdaMoved = await engine.genprompMaps({ imageKey, classIndex: 1, lambda: 0.35, timesteps: [0] });
+    const lambdaMoved = await engine.maps(genprompMapsRequest(imageKey, 1, { lambda: 0.35, timesteps: [0] }));
     expect(lambdaMoved.timings.textEncoder).toBe(0); // f_d, f_r cached per class
-    expect(maxAbsDiff(lambdaMoved.maps[0]!.attn_mid_0_0!, first.maps[0]!.attn_mid_0_0!)).toBeGreaterThan(0);
+    expect(maxAbsDiff((lambdaMoved.raw as AttentionMaps)[0]!.attn_mid_0_0!, (first.raw as AttentionMaps)[0]!.attn_mid_0_0!)).toBeGreaterThan(0);
   });
 
   it('drops a queued request that a newer one superseded', async () => {
     const px = await readPng(`${repoRoot}${golden.cases[0]!.image}`);
     const { imageKey } = await engine.analyzeImage(px);
-    const older = engine.genprompMaps({ imageKey, classIndex: 2, lambda: 0.1, timesteps: [0, 99] });
-    const newer = engine.genprompMaps({ imageKey, classIndex: 2, lambda: 0.2, timesteps: [0, 99] });
+    const older = engine.maps(genprompMapsRequest(imageKey, 2, { lambda: 0.1, timesteps: [0, 99] }));
+    const newer = engine.maps(genprompMapsRequest(imageKey, 2, { lambda: 0.2, timesteps: [0, 99] }));
     await expect(older).rejects.toMatchObject({ name: 'AbortError' });
-    await expect(newer).resolves.toMatchObject({ request: { lambda: 0.2 } });
+    await expect(newer).resolves.toMatchObject({ request: { params: { lambda: 0.2 } } });
   });
 });

@@ -1,58 +1,75 @@
 /**
- * GenPromp inference (Zhao et al., ICCV 2023; genpromp.md §2–5), matching the
- * Python reference python/wsolkit/genpromp.py to 1e-4 in fp32.
+ * GenPromp inference (Zhao et al., ICCV 2023), matching the Python reference
+ * python/wsolkit/genpromp.py to 1e-4 in fp32: VAE latent (sampled, seeded), one
+ * seeded noise added at each timestep, a UNet conditioned on
+ * f = λ·f_r + (1 − λ)·f_d, and its head-averaged cross-attention to the class token.
  *
  * Caches, so that sliders cost only what they must:
- * - per image: classifier top-k and the VAE latent z (VAE runs once per image);
+ * - per image: the VAE latent z (kept with the image by the shared analysis);
  * - per class: f_d and f_r (text encoder runs once per class, never on λ);
  * - per (image, class, λ, t): the raw attention maps (UNet runs once per t).
  * Threshold, resolutions and cached timesteps are re-aggregated on the UI side.
  */
-import type { BaselineInputs, ClassScore, GenprompMaps, GenprompRequest, ImageAnalysis, ImagePixels, StageTimings } from '../../../src/shared/api';
+import type { MapsRequest, MapsResult, StageTimings } from '../../../src/shared/api';
 import { EngineError, abortError } from '../../../src/shared/errors';
+import type { AttentionMaps } from '../../../src/shared/genpromp/aggregate';
+import type { GenprompMapsParams } from '../../../src/shared/genpromp/method';
 import { diffusionSeed, gaussian, posteriorSeed } from '../../../src/shared/genpromp/noise';
-import { encodePrompt, mixEmbeddings } from '../../../src/shared/genpromp/prompts';
+import { checkTokenPosition, encodePrompt, mixEmbeddings } from '../../../src/shared/genpromp/prompts';
 import type { WordTokenizer } from '../../../src/shared/genpromp/prompts';
 import { addNoise, alphasCumprod } from '../../../src/shared/genpromp/scheduler';
-import { resizeForModel, softmax, toNormalizedNCHW, toRangeNCHW, topK } from '../../../src/shared/image/preprocess';
-import type { CoreRole, Manifest } from '../../../src/shared/manifest';
+import { toRangeNCHW } from '../../../src/shared/image/preprocess';
+import type { Manifest } from '../../../src/shared/manifest';
 import type { ModelSession } from '../../runtime/backend';
-import { LruCache } from './lru';
+import { LruCache } from '../../../src/shared/lru';
+import type { ImageInput, MethodWorker, PackContext, PerImageResult } from '../types';
+import { loadTokenizer } from './tokenizer';
 
-export interface PipelineModels {
-  /** Core sessions always; `sat` when the pack has it. */
-  sessions: Record<CoreRole, ModelSession> & { sat?: ModelSession };
+export interface GenprompModels {
+  vae: ModelSession;
+  textEncoder: ModelSession;
+  unet: ModelSession;
   tokenizer: WordTokenizer;
   /** [classes, embedDim] learned concept rows. */
   conceptRows: Float32Array;
 }
 
-interface ImageState {
-  analysis: ImageAnalysis;
-  /** Scaled latent [1, C, h, w]. */
+/** GenPromp's per-image state in the worker: the scaled latent [1, C, h, w]. */
+interface ImageLatent {
   z: Float32Array;
 }
 
 const now = () => performance.now();
 
-/** Cache key of an image: its size and a hash of its pixels (hashed in place, no copy). */
-export async function imageKeyOf(px: ImagePixels): Promise<string> {
-  const pixels = new Uint8Array(px.rgba.buffer, px.rgba.byteOffset, px.rgba.byteLength);
-  const digest = await crypto.subtle.digest('SHA-256', pixels as Uint8Array<ArrayBuffer>);
-  const hex = Array.from(new Uint8Array(digest).slice(0, 12), (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${px.width}x${px.height}-${hex}`;
+/** Build GenPromp's worker side from a loaded pack: its three models, tokenizer and concept rows. */
+export function createGenpromp(ctx: PackContext): GenprompPipeline {
+  const m = ctx.manifest;
+  const { vae_encoder: vae, text_encoder: textEncoder, unet } = ctx.sessions;
+  if (!vae || !textEncoder || !unet) throw new EngineError('ManifestInvalid', 'GenPromp needs the vae_encoder, text_encoder and unet models');
+  const tokenizer = loadTokenizer(parseJsonFile(ctx.files, m.tokenizer.file.path), m.tokenizer.file.path);
+  checkTokenPosition(tokenizer, m);
+  const rows = ctx.files.get(m.representativeEmbeddings.path)!;
+  const conceptRows = new Float32Array(rows.slice().buffer);
+  return new GenprompPipeline(m, { vae, textEncoder, unet, tokenizer, conceptRows });
 }
 
-export class GenprompPipeline {
+function parseJsonFile(files: Map<string, Uint8Array>, path: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(files.get(path)!));
+  } catch {
+    throw new EngineError('ManifestInvalid', `${path} in the pack is not valid JSON; re-export the pack`);
+  }
+}
+
+export class GenprompPipeline implements MethodWorker {
   private readonly acp: Float64Array;
-  private readonly images = new LruCache<string, ImageState>(8);
   private readonly text = new LruCache<number, { fd: Float32Array; fr: Float32Array }>(64);
-  private readonly maps = new LruCache<string, Record<string, Float32Array>>(512);
+  private readonly attention = new LruCache<string, Record<string, Float32Array>>(512);
   private readonly diffusionNoise: Float32Array;
 
   constructor(
     readonly manifest: Manifest,
-    private readonly models: PipelineModels,
+    private readonly models: GenprompModels,
   ) {
     this.acp = alphasCumprod(manifest.scheduler);
     const [h, w] = manifest.vae.latentSize;
@@ -60,80 +77,29 @@ export class GenprompPipeline {
   }
 
   /** Take over another pipeline's caches (same pack, e.g. after a backend switch). */
-  adoptCaches(from: GenprompPipeline): void {
-    if (from.manifest.id !== this.manifest.id) return;
-    this.images.copyFrom(from.images);
+  adoptCaches(from: MethodWorker): void {
+    if (!(from instanceof GenprompPipeline) || from.manifest.id !== this.manifest.id) return;
     this.text.copyFrom(from.text);
-    this.maps.copyFrom(from.maps);
+    this.attention.copyFrom(from.attention);
   }
 
-  /** Preprocess, classify and VAE-encode; cached by content. */
-  async analyze(px: ImagePixels): Promise<ImageAnalysis> {
+  /** Per image: VAE-encode the image at the diffusion input size; the latent stays in the worker. */
+  async analyze(image: ImageInput, timings: StageTimings): Promise<PerImageResult> {
     const m = this.manifest;
-    if (px.width < 1 || px.height < 1 || px.rgba.length !== px.width * px.height * 4) {
-      throw new EngineError('InvalidInput', `Image buffer of ${px.rgba.length} bytes does not match ${px.width}×${px.height} RGBA`);
-    }
-    const t0 = now();
-    const imageKey = await imageKeyOf(px);
-    const hit = this.images.get(imageKey);
-    if (hit) return { ...hit.analysis, timings: { total: now() - t0 } };
-
-    const timings: StageTimings = {};
-    let t = now();
     const [S0, S1] = m.preprocess.size;
-    const rgb = resizeForModel(px.rgba, px.width, px.height, m.preprocess.alphaBackground, m.preprocess.size);
-    const x = toRangeNCHW(rgb, S0, S1, m.preprocess.range);
-    const cp = m.classifierPreprocess;
-    const crgb =
-      cp.size[0] === S0 && cp.size[1] === S1 ? rgb : resizeForModel(px.rgba, px.width, px.height, m.preprocess.alphaBackground, cp.size);
-    const cx = toNormalizedNCHW(crgb, cp.size[0], cp.size[1], cp.mean, cp.std);
-    timings.preprocess = now() - t;
-
+    let t = now();
+    const x = toRangeNCHW(image.rgb(m.preprocess.size), S0, S1, m.preprocess.range);
+    timings.preprocess = (timings.preprocess ?? 0) + (now() - t);
     t = now();
-    const image = { dtype: 'float32' as const, dims: [1, 3, cp.size[0], cp.size[1]], data: cx };
-    const featureOutput = m.baselines?.cam.featureOutput;
-    const out = await this.models.sessions.classifier.run({ image }, featureOutput ? ['logits', featureOutput] : ['logits']);
-    const topk = this.topK(out.logits!.data as Float32Array);
-    timings.classifier = now() - t;
-
-    let baselines: BaselineInputs | null = null;
-    if (featureOutput) {
-      const f = out[featureOutput]!;
-      baselines = { features: { data: f.data as Float32Array, dims: [f.dims[1]!, f.dims[2]!, f.dims[3]!] }, sat: null };
-      const sat = m.baselines?.sat;
-      if (sat && this.models.sessions.sat) {
-        t = now();
-        const s = await this.models.sessions.sat.run({ image }, ['logits', sat.mapOutput]);
-        const bm = s[sat.mapOutput]!;
-        baselines.sat = { blockMaps: { data: bm.data as Float32Array, dims: [bm.dims[1]!, bm.dims[2]!, bm.dims[3]!] }, topK: this.topK(s.logits!.data as Float32Array) };
-        timings.sat = now() - t;
-      }
-    }
-
-    t = now();
-    const z = await this.encodeLatent(x);
+    const state: ImageLatent = { z: await this.encodeLatent(x) };
     timings.vae = now() - t;
-    timings.total = now() - t0;
-
-    const analysis: ImageAnalysis = { imageKey, topK: topk, frame: [S0, S1], timings, baselines };
-    this.images.set(imageKey, { analysis, z });
-    return analysis;
-  }
-
-  private topK(logits: Float32Array): ClassScore[] {
-    const p = softmax(logits);
-    return topK(p, Math.min(5, p.length)).map((i) => ({
-      index: i,
-      name: this.manifest.classes[i]!.name,
-      displayName: this.manifest.classes[i]!.displayName,
-      probability: p[i]!,
-    }));
+    return { state };
   }
 
   private async encodeLatent(x: Float32Array): Promise<Float32Array> {
     const m = this.manifest;
     const [S0, S1] = m.preprocess.size;
-    const out = await this.models.sessions.vae_encoder.run({ image: { dtype: 'float32', dims: [1, 3, S0, S1], data: x } });
+    const out = await this.models.vae.run({ image: { dtype: 'float32', dims: [1, 3, S0, S1], data: x } });
     const mean = out.latent_mean!.data as Float32Array;
     const logvar = out.latent_logvar!.data as Float32Array;
     const scale = Math.fround(m.vae.scalingFactor);
@@ -187,7 +153,7 @@ export class GenprompPipeline {
     });
     const zeros = new Float32Array(T * L * E);
     const run = async (ids: Int32Array, embeds: Float32Array, mask: Float32Array) => {
-      const out = await this.models.sessions.text_encoder.run({
+      const out = await this.models.textEncoder.run({
         input_ids: { dtype: 'int32', dims: [T, L], data: ids },
         override_embeds: { dtype: 'float32', dims: [T, L, E], data: embeds },
         override_mask: { dtype: 'float32', dims: [T, L], data: mask },
@@ -205,28 +171,22 @@ export class GenprompPipeline {
    * this (image, class, λ) come from cache, the rest run as one UNet batch.
    * `superseded()` is polled before the UNet so a newer request can take over.
    */
-  async genpromp(req: GenprompRequest, superseded: () => boolean = () => false): Promise<GenprompMaps> {
+  async maps(request: MapsRequest, imageState: unknown, superseded: () => boolean = () => false): Promise<MapsResult> {
     const t0 = now();
     const m = this.manifest;
-    const image = this.images.get(req.imageKey);
-    if (!image) throw new EngineError('InvalidInput', 'The image is no longer cached in the engine; analyse it again');
-    for (const t of req.timesteps) {
-      if (!Number.isInteger(t) || t < 0 || t >= m.scheduler.numTrainTimesteps) {
-        throw new EngineError('InvalidInput', `Timestep ${t} is outside 0…${m.scheduler.numTrainTimesteps - 1}`);
-      }
+    const image = imageState as ImageLatent | undefined;
+    if (!image) throw new EngineError('InvalidInput', 'The image was analysed without a GenPromp latent; analyse it again');
+    const req = { classIndex: request.classIndex, imageKey: request.imageKey, ...checkParams(request.params, m) };
+    if (!m.classes[req.classIndex]) {
+      throw new EngineError('InvalidInput', `Class ${req.classIndex} does not exist in pack ${m.id} (it has ${m.classes.length} classes)`);
     }
-    if (!(req.lambda >= 0 && req.lambda <= 1)) throw new EngineError('InvalidInput', `λ must be within [0, 1], got ${req.lambda}`);
 
     const timings: StageTimings = { unetPerTimestep: {} };
-    const maps: GenprompMaps['maps'] = {};
-    const cachedTimesteps: number[] = [];
+    const maps: AttentionMaps = {};
     const key = (t: number) => `${req.imageKey}|${req.classIndex}|${req.lambda}|${t}`;
     const missing = req.timesteps.filter((t) => {
-      const hit = this.maps.get(key(t));
-      if (hit) {
-        maps[t] = hit;
-        cachedTimesteps.push(t);
-      }
+      const hit = this.attention.get(key(t));
+      if (hit) maps[t] = hit;
       return !hit;
     });
     if (missing.length > 0) {
@@ -252,7 +212,7 @@ export class GenprompPipeline {
         hidden.set(f, b * f.length);
         weights.set(tokenWeights, b * L);
       });
-      const out = await this.models.sessions.unet.run({
+      const out = await this.models.unet.run({
         sample: { dtype: 'float32', dims: [n, C, h, w], data: sample },
         timestep: { dtype: 'float32', dims: [n], data: Float32Array.from(missing) },
         encoder_hidden_states: { dtype: 'float32', dims: [n, L, m.textEncoder.hiddenSize], data: hidden },
@@ -266,7 +226,7 @@ export class GenprompPipeline {
           // [n, r·r] → row b; slice() copies so each cached map owns its buffer.
           perLayer[a.output] = (out[a.output]!.data as Float32Array).slice(b * size, (b + 1) * size);
         }
-        this.maps.set(key(t), perLayer);
+        this.attention.set(key(t), perLayer);
         maps[t] = perLayer;
         timings.unetPerTimestep![t] = perTimestepMs;
       });
@@ -274,8 +234,22 @@ export class GenprompPipeline {
       timings.unet = now() - unetStart;
     }
     timings.total = now() - t0;
-    return { request: req, maps, timings, cachedTimesteps };
+    return { request, raw: maps, timings };
   }
+}
+
+/** The request's own parameters, checked: they cross the worker boundary. */
+function checkParams(p: unknown, m: Manifest): GenprompMapsParams {
+  const o = (typeof p === 'object' && p !== null ? p : {}) as Partial<GenprompMapsParams>;
+  const { lambda, timesteps } = o;
+  if (typeof lambda !== 'number' || !(lambda >= 0 && lambda <= 1)) throw new EngineError('InvalidInput', `λ must be within [0, 1], got ${String(lambda)}`);
+  if (!Array.isArray(timesteps) || timesteps.length === 0) throw new EngineError('InvalidInput', 'GenPromp needs at least one timestep');
+  for (const t of timesteps) {
+    if (!Number.isInteger(t) || t < 0 || t >= m.scheduler.numTrainTimesteps) {
+      throw new EngineError('InvalidInput', `Timestep ${String(t)} is outside 0…${m.scheduler.numTrainTimesteps - 1}`);
+    }
+  }
+  return { lambda, timesteps: timesteps as number[] };
 }
 
 /** Mean over the leading batch axis: [B, N] → [N], float32 sequential sums. */

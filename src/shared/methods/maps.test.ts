@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { camMap, lpcamMap, meanCosine, satMap, type FeatureMap } from './maps';
+import { camMap } from '../cam/map';
+import { lpcamMap, meanCosine } from '../lpcam/map';
+import { satMap } from '../sat/map';
+import type { FeatureMap } from '../tensor';
 
 /** 2 channels on a 1×3 grid: position i has features (a[i], b[i]). */
 const fm = (a: number[], b: number[]): FeatureMap => ({ data: Float32Array.from([...a, ...b]), dims: [2, 1, a.length] });

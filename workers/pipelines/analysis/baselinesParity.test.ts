@@ -1,12 +1,15 @@
 /**
- * Parity: CAM, LPCAM and SAT in TypeScript (features and SAT masks from real ORT
- * wasm sessions of the toy-world pack, fp32; maps from src/shared/baselines) against
+ * Parity: CAM, LPCAM and SAT in TypeScript (features and SAT masks from the shared
+ * analysis on real ORT wasm sessions of the toy-world pack, fp32; maps through the
+ * methods' registry entries, as the app derives them) against
  * the Python reference (python/scripts/write_baselines_golden.py). Tolerance 1e-4.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PackSummary } from '../../../src/shared/api';
-import { camMap, lpcamMap, satMap } from '../../../src/shared/baselines/maps';
+import { cam as camMethod } from '../../../src/shared/cam/method';
+import { lpcam as lpcamMethod } from '../../../src/shared/lpcam/method';
+import { sat as satMethod, type SatImageData } from '../../../src/shared/sat/method';
 import { localize } from '../../../src/shared/genpromp/aggregate';
 import { nodeEngine, packUrl, readPng, repoRoot } from '../../testing/nodeEngine';
 
@@ -49,35 +52,32 @@ describe(`baselines parity with the Python reference (${golden.pack} pack, fp32,
     const b = pack.manifest.baselines;
     expect(b?.lpcam).toBeTruthy();
     expect(b?.sat).toBeTruthy();
-    expect(pack.baselines?.camHead.length).toBe(b!.cam.head.shape[0]! * b!.cam.head.shape[1]!);
-    expect(pack.baselines?.lpcamPrototypes?.length).toBe(b!.lpcam!.prototypes.shape[0]! * b!.lpcam!.prototypes.shape[1]!);
+    expect(pack.arrays[b!.cam.head.path]?.length).toBe(b!.cam.head.shape[0]! * b!.cam.head.shape[1]!);
+    expect(pack.arrays[b!.lpcam!.prototypes.path]?.length).toBe(b!.lpcam!.prototypes.shape[0]! * b!.lpcam!.prototypes.shape[1]!);
   });
 
   for (const c of golden.cases) {
     it(`${c.image}: CAM, LPCAM (with and without context) and SAT maps and boxes match`, async () => {
       const px = await readPng(`${repoRoot}${c.image}`);
       const a = await engine.analyzeImage(px);
-      const inputs = a.baselines!;
-      const f = inputs.features;
-      const size: [number, number] = [f.dims[1], f.dims[2]];
       const frame = pack.manifest.preprocess.size;
-      const ranges = pack.manifest.baselines!.lpcam!.ranges;
       for (const k of c.classes) {
         const label = `class ${k.classIndex}`;
-        const cam = camMap(f, pack.baselines!.camHead, k.classIndex);
-        expect(maxAbsDiff(cam, k.cam, 'cam'), `CAM ${label}`).toBeLessThan(TOL);
-        const lp = lpcamMap(f, pack.baselines!.lpcamPrototypes!, ranges[k.classIndex]!, true);
-        expect(maxAbsDiff(lp, k.lpcam, 'lpcam'), `LPCAM ${label}`).toBeLessThan(TOL);
-        const lp0 = lpcamMap(f, pack.baselines!.lpcamPrototypes!, ranges[k.classIndex]!, false);
-        expect(maxAbsDiff(lp0, k.lpcamNoContext, 'lpcamNoContext'), `LPCAM no context ${label}`).toBeLessThan(TOL);
-        expect(localize(cam, size, frame, golden.threshold, 'largest').boxes, `CAM box ${label}`).toEqual(k.boxes.cam);
-        expect(localize(lp, size, frame, golden.threshold, 'largest').boxes, `LPCAM box ${label}`).toEqual(k.boxes.lpcam);
+        const at = { pack, analysis: a, classIndex: k.classIndex };
+        const cam = camMethod.raw({ ...at, own: {} });
+        expect(maxAbsDiff(cam.map, k.cam, 'cam'), `CAM ${label}`).toBeLessThan(TOL);
+        const lp = lpcamMethod.raw({ ...at, own: { context: true } });
+        expect(maxAbsDiff(lp.map, k.lpcam, 'lpcam'), `LPCAM ${label}`).toBeLessThan(TOL);
+        const lp0 = lpcamMethod.raw({ ...at, own: { context: false } });
+        expect(maxAbsDiff(lp0.map, k.lpcamNoContext, 'lpcamNoContext'), `LPCAM no context ${label}`).toBeLessThan(TOL);
+        expect(localize(cam.map, cam.size, frame, golden.threshold, 'largest').boxes, `CAM box ${label}`).toEqual(k.boxes.cam);
+        expect(localize(lp.map, lp.size, frame, golden.threshold, 'largest').boxes, `LPCAM box ${label}`).toEqual(k.boxes.lpcam);
       }
-      const sat = inputs.sat!;
+      const sat = a.methodData.sat as SatImageData;
       expect(maxAbsDiff(sat.blockMaps.data, c.sat.blockMaps, 'sat')).toBeLessThan(TOL);
-      const mean = satMap(sat.blockMaps, 'mean');
-      expect(maxAbsDiff(mean, c.sat.mean, 'sat')).toBeLessThan(TOL);
-      expect(localize(mean, [sat.blockMaps.dims[1], sat.blockMaps.dims[2]], frame, golden.threshold, 'largest').boxes).toEqual(c.sat.box);
+      const mean = satMethod.aggregate(satMethod.raw({ pack, analysis: a, classIndex: 0, own: { block: 'mean' } }), { block: 'mean' }, pack.manifest);
+      expect(maxAbsDiff(mean.map, c.sat.mean, 'sat')).toBeLessThan(TOL);
+      expect(localize(mean.map, mean.size, frame, golden.threshold, 'largest').boxes).toEqual(c.sat.box);
       expect(sat.topK.map((x) => x.index)).toEqual(c.sat.top5.map((x) => x.index));
     });
   }

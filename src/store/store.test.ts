@@ -1,12 +1,17 @@
 /**
- * Store + actions against a fake engine: the staleness rules (a moved slider
+ * The store against a fake engine (reset with resetStore(), no module reloads): the staleness rules (a moved slider
  * never shows an old map as current; late responses are dropped), UI-thread
  * recomputes without worker calls, and recovery after a worker crash.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrashInfo, EngineClient } from '../engine-client';
 import { setEngineForTests } from '../engine-client';
-import type { DeviceInfo, GenprompMaps, GenprompRequest, ImageAnalysis, PackSummary } from '../shared/api';
+import type { DeviceInfo, ImageAnalysis, MapsRequest, MapsResult, PackSummary } from '../shared/api';
+import type { AttentionMaps } from '../shared/genpromp/aggregate';
+import type { GenprompMapsParams } from '../shared/genpromp/method';
+import { actions as act } from './actions';
+import { resetStore, useAppStore } from './index';
+import * as selectors from './selectors';
 import { abortError } from '../shared/errors';
 import type { Manifest } from '../shared/manifest';
 
@@ -36,6 +41,12 @@ const device: DeviceInfo = {
   fallbackReason: null,
 };
 
+/** A GenPromp request as the fake engine records it. */
+interface GenprompRequest extends GenprompMapsParams {
+  imageKey: string;
+  classIndex: number;
+}
+
 /** A blob whose peak position depends on (class, λ, t): different params → different maps. */
 function fakeMap(r: number, req: GenprompRequest, t: number): Float32Array {
   const m = new Float32Array(r * r);
@@ -56,7 +67,7 @@ class FakeEngine implements EngineClient {
   mapsCalls: GenprompRequest[] = [];
   /** When true, genprompMaps waits for `release()`. */
   hold = false;
-  held: Deferred<GenprompMaps>[] = [];
+  held: Deferred<MapsResult>[] = [];
   crashListeners = new Set<(i: CrashInfo) => void>();
 
   async init() {
@@ -73,7 +84,7 @@ class FakeEngine implements EngineClient {
   async loadPack(baseUrl: string, onProgress?: (p: { phase: 'download'; item: string; done: number; total: number; text: string }) => void) {
     this.calls.push(`loadPack ${baseUrl}`);
     onProgress?.({ phase: 'download', item: 'unet.onnx', done: 10, total: 10, text: 'done' });
-    return { manifest, variants: { unet: 'fp32' }, baseUrl, fromCache: false, baselines: null } satisfies PackSummary;
+    return { manifest, variants: { unet: 'fp32' }, baseUrl, fromCache: false, arrays: {} } satisfies PackSummary;
   }
   async analyzeImage(): Promise<ImageAnalysis> {
     this.calls.push('analyze');
@@ -82,16 +93,18 @@ class FakeEngine implements EngineClient {
       topK: [1, 0, 2].map((i, k) => ({ index: i, name: `c${i}`, displayName: `c${i}`, probability: 0.5 - k * 0.1 })),
       frame: [32, 32],
       timings: { classifier: 1 },
-      baselines: null,
+      features: null,
+      methodData: {},
     };
   }
-  genprompMaps(req: GenprompRequest): Promise<GenprompMaps> {
+  maps(request: MapsRequest): Promise<MapsResult> {
     this.calls.push('maps');
+    const req: GenprompRequest = { imageKey: request.imageKey, classIndex: request.classIndex, ...(request.params as GenprompMapsParams) };
     this.mapsCalls.push(req);
-    const answer = (): GenprompMaps => {
-      const maps: GenprompMaps['maps'] = {};
-      for (const t of req.timesteps) maps[t] = Object.fromEntries(outputs.map((o) => [o.output, fakeMap(o.resolution, req, t)]));
-      return { request: req, maps, timings: { unet: 5 }, cachedTimesteps: [] };
+    const answer = (): MapsResult => {
+      const raw: AttentionMaps = {};
+      for (const t of req.timesteps) raw[t] = Object.fromEntries(outputs.map((o) => [o.output, fakeMap(o.resolution, req, t)]));
+      return { request, raw, timings: { unet: 5 } };
     };
     if (!this.hold) return Promise.resolve(answer());
     return new Promise((resolve, reject) => this.held.push({ req, resolve: () => resolve(answer()), reject }));
@@ -116,21 +129,14 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 }
 
 let fake: FakeEngine;
-let store: typeof import('./index');
-let actions: typeof import('./actions');
-let selectors: typeof import('./selectors');
 
 beforeEach(async () => {
-  vi.resetModules();
+  resetStore();
   fake = new FakeEngine();
-  const client = await import('../engine-client');
-  client.setEngineForTests(fake);
-  store = await import('./index');
-  actions = await import('./actions');
-  selectors = await import('./selectors');
+  setEngineForTests(fake);
   vi.stubGlobal('fetch', async () => new Response('not found', { status: 404 }));
-  actions.boot();
-  await until(() => store.useAppStore.getState().packStatus === 'ready', 'pack');
+  act().boot();
+  await until(() => useAppStore.getState().packStatus === 'ready', 'pack');
 });
 
 afterEach(() => {
@@ -138,11 +144,11 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const state = () => store.useAppStore.getState();
+const state = () => useAppStore.getState();
 const canvas = () => selectors.selectCanvasState(state());
 
 function giveImage(sample: { boxes?: [number, number, number, number][] } | null = null) {
-  actions.acceptImage(
+  act().acceptImage(
     {
       name: 'x.png',
       pixels: { width: 64, height: 64, rgba: new Uint8ClampedArray(64 * 64 * 4) },
@@ -158,7 +164,8 @@ describe('store', () => {
   it('boots: init, pack list, default pack with manifest defaults', () => {
     expect(fake.calls.slice(0, 3)).toEqual(['init', 'listPacks', expect.stringMatching(/^loadPack .*\/models\/fake\/$/)]);
     const s = state();
-    expect(s.params).toMatchObject({ lambda: 0.6, timesteps: [0, 99], resolutions: [4, 8], threshold: 0.25, boxMode: 'largest', classIndex: null });
+    expect(s.params).toEqual({ threshold: 0.25, boxMode: 'largest', classIndex: null });
+    expect(s.own.genpromp).toEqual({ lambda: 0.6, timesteps: [0, 99], resolutions: [4, 8] });
     expect(s.device?.backend).toBe('wasm');
     expect(canvas()).toBe('empty');
   });
@@ -170,30 +177,30 @@ describe('store', () => {
     const s = state();
     expect(s.params.classIndex).toBe(1); // top-1 of the fake classifier
     expect(fake.mapsCalls).toEqual([{ imageKey: 'img-1', classIndex: 1, lambda: 0.6, timesteps: [0, 99] }]);
-    expect(s.display?.mapHash).toMatch(/^[0-9a-f]{8}-/);
-    expect(s.display?.boxes.length).toBeGreaterThan(0);
-    expect(s.display?.iou).not.toBeNull();
-    expect(s.computedTimesteps).toEqual([0, 99]);
+    expect(s.results.genpromp?.mapHash).toMatch(/^[0-9a-f]{8}-/);
+    expect(s.results.genpromp?.boxes.length).toBeGreaterThan(0);
+    expect(s.results.genpromp?.iou).not.toBeNull();
+    expect(selectors.selectComputedTimesteps(s)).toEqual([0, 99]);
   });
 
   it('threshold, box mode, resolutions and computed timesteps never call the worker', async () => {
     giveImage();
     await until(() => canvas() === 'ready', 'ready');
     const n = fake.mapsCalls.length;
-    const hash = state().display!.mapHash;
-    actions.setThreshold(0.9);
+    const hash = state().results.genpromp!.mapHash;
+    act().setThreshold(0.9);
     expect(canvas()).toBe('updating'); // never the old boxes presented as current
     await until(() => canvas() === 'ready', 'threshold');
-    expect(state().display!.mapHash).toBe(hash); // same map, new boxes
-    actions.toggleResolution(4);
+    expect(state().results.genpromp!.mapHash).toBe(hash); // same map, new boxes
+    act().toggleResolution(4);
     await until(() => canvas() === 'ready', 'resolution');
-    expect(state().display!.mapHash).not.toBe(hash);
-    actions.toggleTimestep(99); // deselect: still cached
+    expect(state().results.genpromp!.mapHash).not.toBe(hash);
+    act().toggleTimestep(99); // deselect: still cached
     await until(() => canvas() === 'ready', 'timestep off');
-    actions.toggleTimestep(99);
+    act().toggleTimestep(99);
     await until(() => canvas() === 'ready', 'timestep on');
     expect(fake.mapsCalls.length).toBe(n);
-    actions.toggleTimestep(499); // new timestep → worker, with the full selection
+    act().toggleTimestep(499); // new timestep → worker, with the full selection
     await until(() => canvas() === 'ready', 'new timestep');
     expect(fake.mapsCalls.at(-1)?.timesteps).toEqual([0, 99, 499]);
   });
@@ -201,26 +208,26 @@ describe('store', () => {
   it('a moved λ shows "updating" until its own answer; a late answer for an old λ is dropped', async () => {
     giveImage();
     await until(() => canvas() === 'ready', 'ready');
-    const first = state().display!.mapHash;
+    const first = state().results.genpromp!.mapHash;
     fake.hold = true;
-    actions.setLambda(0.2);
+    act().setLambda(0.2);
     expect(canvas()).toBe('updating');
-    actions.setLambda(0.8);
+    act().setLambda(0.8);
     await tick();
     expect(fake.held.map((h) => h.req.lambda)).toEqual([0.2, 0.8]);
     // The newer request answers first; then the old one arrives late.
     fake.held[1]!.resolve(undefined as never);
     await until(() => canvas() === 'ready', 'λ 0.8');
-    const at08 = state().display!.mapHash;
+    const at08 = state().results.genpromp!.mapHash;
     expect(at08).not.toBe(first);
     fake.held[0]!.resolve(undefined as never);
     await tick();
     expect(canvas()).toBe('ready');
-    expect(state().display!.mapHash).toBe(at08);
-    expect(state().display!.key).toContain('l0.80');
+    expect(state().results.genpromp!.mapHash).toBe(at08);
+    expect(state().results.genpromp!.key).toContain('l0.80');
     // Going back to λ 0.2 uses the late answer from the cache: no new call.
     const calls = fake.mapsCalls.length;
-    actions.setLambda(0.2);
+    act().setLambda(0.2);
     await until(() => canvas() === 'ready', 'λ 0.2 from cache');
     expect(fake.mapsCalls.length).toBe(calls);
   });
@@ -229,8 +236,8 @@ describe('store', () => {
     giveImage();
     await until(() => canvas() === 'ready', 'ready');
     fake.hold = true;
-    actions.setLambda(0.3);
-    actions.setClass(2);
+    act().setLambda(0.3);
+    act().setClass(2);
     await tick();
     fake.held[0]!.reject(abortError('GenPromp request'));
     fake.held[1]!.resolve(undefined as never);
@@ -243,7 +250,7 @@ describe('store', () => {
     giveImage();
     await until(() => canvas() === 'ready', 'ready');
     fake.hold = true;
-    actions.setLambda(0.4);
+    act().setLambda(0.4);
     await tick();
     fake.held[0]!.reject(Object.assign(new Error('boom'), { name: 'ModelCreateFailed' }));
     await tick();

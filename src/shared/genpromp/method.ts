@@ -1,0 +1,71 @@
+/**
+ * GenPromp as a method of the app. Its raw maps are the UNet's class-token
+ * cross-attention per (timestep, attention output), computed in the worker
+ * (workers/pipelines/genpromp/) for one (class, λ); timesteps and resolutions only
+ * change how they are averaged, which ./aggregate does exactly from cached maps.
+ */
+import type { MapsRequest } from '../api';
+import { EngineError } from '../errors';
+import type { EngineMethod } from '../methods/types';
+import { aggregateAttention, type AttentionMaps } from './aggregate';
+
+export interface GenprompParams {
+  /** f = λ·f_r + (1 − λ)·f_d: the learned concept row's weight. */
+  lambda: number;
+  timesteps: number[];
+  resolutions: number[];
+}
+
+/** What the worker is asked for: every selected timestep at one λ (it caches per timestep). */
+export interface GenprompMapsParams {
+  lambda: number;
+  timesteps: number[];
+}
+
+/** Slider values are kept on a 0.01 grid so keys and requests agree exactly. */
+export const round2 = (v: number): number => Math.round(v * 100) / 100;
+export const sortedNums = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
+const clamp01 = (v: number): number => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0);
+
+export const genpromp: EngineMethod<'genpromp', GenprompParams, AttentionMaps> = {
+  id: 'genpromp',
+  label: 'GenPromp',
+  blurb: 'diffusion cross-attention to the class token',
+  source: 'engine',
+  models: ['vae_encoder', 'text_encoder', 'unet'],
+  classAgnostic: false,
+  unavailable: () => null,
+  packArrays: () => [],
+  // Every pack load starts from the pack's own (validated) defaults.
+  defaults: (m) => ({
+    lambda: round2(clamp01(m.genpromp.lambda)),
+    timesteps: sortedNums(m.genpromp.timesteps),
+    resolutions: sortedNums(m.genpromp.resolutions),
+  }),
+  // λ, timesteps and resolutions have their own controls (src/components/Controls.tsx).
+  controls: [],
+  rawKey: (own) => `l${own.lambda.toFixed(2)}`,
+  aggKey: (own) => `t${sortedNums(own.timesteps).join(',')}|r${sortedNums(own.resolutions).join(',')}`,
+  request(have, own): GenprompMapsParams | null {
+    if (own.timesteps.every((t) => have?.[t])) return null;
+    return { lambda: own.lambda, timesteps: sortedNums(own.timesteps) };
+  },
+  merge: (have, got) => ({ ...have, ...got }),
+  aggregate(raw, own, m) {
+    const map = aggregateAttention(raw, { timesteps: own.timesteps, resolutions: own.resolutions, outputs: m.unetAttention, latentSize: m.vae.latentSize });
+    if (!map) {
+      throw new EngineError(
+        'ModelIOMismatch',
+        `No attention maps for timesteps [${own.timesteps.join(', ')}] at resolutions [${own.resolutions.join(', ')}]: ` +
+          'the engine returned fewer maps than the pack manifest lists.',
+      );
+    }
+    return { map, size: m.vae.latentSize };
+  },
+  note: ({ own }) => `λ = ${own.lambda.toFixed(2)}`,
+};
+
+/** A worker request for GenPromp's attention maps (tests and the benchmark call the engine directly). */
+export function genprompMapsRequest(imageKey: string, classIndex: number, params: GenprompMapsParams): MapsRequest {
+  return { method: 'genpromp', imageKey, classIndex, params };
+}

@@ -1,0 +1,155 @@
+/**
+ * The one derive path (./derive) for the UI-thread methods: raw maps through each
+ * method's registry entry, one LRU, boxes and IoU; plus the registry's defaults and
+ * the method choice across packs.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { PackSummary } from '../shared/api';
+import type { Manifest } from '../shared/manifest';
+import { methodById, ownParamsFor, type MethodId, type OwnParams } from '../shared/methods/registry';
+import { deriveResult } from './derive';
+import { methodKeys } from './keys';
+import { runtime } from './runtime';
+import { methodsForPack } from './slices/pack';
+import { INITIAL_OWN } from './slices/params';
+import type { Analysis, AppState, LoadedImage, MethodResult } from './types';
+
+// 2 channels on a 4×4 grid: channel 0 lights the top-left 2×2 block, channel 1 the bottom-right one.
+const features = new Float32Array(2 * 16);
+for (const i of [0, 1, 4, 5]) features[i] = 1;
+for (const i of [10, 11, 14, 15]) features[16 + i] = 1;
+features[16 + 5] = 1; // one mixed position: as similar to class 0's prototype as to its context
+// SAT: block 0 lights the top-left block, blocks 1 and 2 the bottom-right one.
+const blockMaps = new Float32Array(3 * 16);
+for (const i of [0, 1, 4, 5]) blockMaps[i] = 0.9;
+for (const b of [1, 2]) for (const i of [10, 11, 14, 15]) blockMaps[b * 16 + i] = 0.9;
+
+const baselines = {
+  cam: { featureOutput: 'features', head: { path: 'cam_head.f32', bytes: 16, sha256: '0'.repeat(64), dtype: 'float32', shape: [2, 2] } },
+  lpcam: {
+    prototypes: { path: 'p.f32', bytes: 16, sha256: '0'.repeat(64), dtype: 'float32', shape: [2, 2] },
+    // class 0: prototype (1, 0), context (0, 1); class 1: prototype (0, 1), no context.
+    ranges: [{ class: [0, 1], context: [1, 1] }, { class: [1, 1], context: [2, 0] }],
+    settings: { k: 12, fgThreshold: 0.1, classThreshold: 0.9, contextLow: 0.05, imagesPerClass: 100, scales: [1], flip: false },
+  },
+  sat: { mapOutput: 'block_maps', blocks: [3, 4, 5], grid: 4 },
+} as Manifest['baselines'];
+
+const manifest = {
+  id: 'toy',
+  classes: ['a', 'b'].map((n, i) => ({ index: i, name: n, displayName: n.toUpperCase(), metaToken: n, conceptToken: `<${n}>` })),
+  genpromp: { lambda: 0.5, timesteps: [0], resolutions: [4], threshold: 0.5 },
+  baselines,
+} as unknown as Manifest;
+
+const pack: PackSummary = {
+  manifest,
+  variants: {},
+  baseUrl: 'x/',
+  fromCache: false,
+  arrays: { 'cam_head.f32': Float32Array.from([1, 0, 0, 1]), 'p.f32': Float32Array.from([1, 0, 0, 1]) },
+};
+
+const analysis: Analysis = {
+  imageKey: 'k',
+  topK: [],
+  frame: [32, 32],
+  timings: {},
+  features: { data: features, dims: [2, 4, 4] },
+  methodData: { sat: { blockMaps: { data: blockMaps, dims: [3, 4, 4] }, topK: [] } },
+  imageId: 1,
+  packGen: 1,
+};
+
+const image = { id: 1, pixels: { width: 64, height: 64 }, sample: { file: 'a.png', label: 'a', boxes: [[0, 0, 31, 31]] } } as unknown as LoadedImage;
+
+
+
+interface Case {
+  classIndex?: number;
+  threshold?: number;
+  own?: Partial<OwnParams>;
+  manifest?: Manifest;
+}
+
+/** Derive `method` as the store would for these parameters. */
+function derive(method: MethodId, c: Case = {}, prev?: MethodResult): MethodResult {
+  const m = c.manifest ?? manifest;
+  const own = { ...INITIAL_OWN, ...c.own };
+  const s = { image, analysis, packGen: 1, own, params: { classIndex: c.classIndex ?? 0, threshold: c.threshold ?? 0.5, boxMode: 'largest' } } as unknown as AppState;
+  const def = methodById(method);
+  const keys = methodKeys(s, def)!;
+  const input = { pack: { ...pack, manifest: m }, analysis, image, own: own[method], classIndex: keys.classIndex, threshold: c.threshold ?? 0.5, boxMode: 'largest' as const };
+  return deriveResult(def, keys, input, prev)!;
+}
+
+const centre = (box: number[]) => [(box[0]! + box[2]!) / 2, (box[1]! + box[3]!) / 2];
+
+beforeEach(() => runtime.reset());
+
+describe('deriveResult for the UI-thread methods', () => {
+  it('CAM and LPCAM follow the class; the box lands on the class channel and IoU is against the scaled GT', () => {
+    const cam0 = derive('cam', { classIndex: 0 });
+    const cam1 = derive('cam', { classIndex: 1 });
+    expect(centre(cam0.boxes[0]!)[0]).toBeLessThan(16);
+    expect(centre(cam1.boxes[0]!)[0]).toBeGreaterThan(16);
+    expect(cam0.gtBoxes).toEqual([[0, 0, 15, 15]]);
+    expect(cam0.iou!).toBeGreaterThan(cam1.iou!);
+    const lp0 = derive('lpcam', { classIndex: 0 });
+    expect(centre(lp0.boxes[0]!)[0]).toBeLessThan(16);
+    expect(lp0.frameMap.length).toBe(32 * 32);
+  });
+
+  it('SAT ignores the class (one raw entry for all classes) but follows its block; LPCAM follows its context switch', () => {
+    const a = derive('sat', { classIndex: 0 });
+    expect(derive('sat', { classIndex: 1 }).key).toBe(a.key); // no class in SAT's keys
+    const block0 = derive('sat', { own: { sat: { block: 0 } } });
+    expect(block0.mapHash).not.toBe(a.mapHash);
+    expect(centre(block0.boxes[0]!)[0]).toBeLessThan(16);
+    expect(centre(a.boxes[0]!)[0]).toBeGreaterThan(16); // two of three blocks point bottom-right
+    const ctxOff = derive('lpcam', { own: { lpcam: { context: false } } });
+    const ctxOn = derive('lpcam');
+    expect(ctxOn.mapHash).not.toBe(ctxOff.mapHash);
+  });
+
+  it('a threshold change re-draws the boxes from the cached map and keeps the frame map', () => {
+    const low = derive('lpcam', { threshold: 0.05 });
+    const high = derive('lpcam', { threshold: 0.9 }, low);
+    expect(high.frameMap).toBe(low.frameMap);
+    expect(high.mapHash).toBe(low.mapHash);
+    expect(high.aggKey).toBe(low.aggKey);
+    expect(high.key).not.toBe(low.key);
+    const area = (b: number[]) => (b[2]! - b[0]!) * (b[3]! - b[1]!);
+    expect(area(high.boxes[0]!)).toBeLessThan(area(low.boxes[0]!));
+  });
+
+  it('says why a method is missing, and a missing SAT run is a named error', () => {
+    const plain = { ...manifest, baselines: null } as Manifest;
+    expect(methodById('cam').unavailable(plain)).toMatch(/no baselines/);
+    const noSat = { ...manifest, baselines: { ...baselines!, sat: null } } as Manifest;
+    expect(methodById('sat').unavailable(noSat)).toMatch(/no SAT model/);
+    expect(methodById('lpcam').unavailable(noSat)).toBeNull();
+    const noRun = { ...analysis, methodData: {} };
+    expect(() => methodById('sat').source === 'local' && (methodById('sat') as { raw: (i: unknown) => unknown }).raw({ pack, analysis: noRun, classIndex: 0, own: { block: 'mean' } })).toThrow(/no SAT maps/);
+  });
+});
+
+describe('own parameters and the method choice across packs', () => {
+  it('keeps the choice where the new pack has the method, else falls back to GenPromp and one view', () => {
+    const withSat = { ...manifest, models: { sat: {} } } as unknown as Manifest;
+    const chosen = { method: 'sat' as const, layout: 'compare' as const };
+    expect(methodsForPack(chosen, { ...pack, manifest: withSat })).toEqual(chosen);
+    const plain = { ...manifest, baselines: null } as Manifest;
+    expect(methodsForPack(chosen, { ...pack, manifest: plain })).toEqual({ method: 'genpromp', layout: 'single' });
+  });
+
+  it('resets GenPromp to the pack defaults and keeps a SAT block only where the pack has it', () => {
+    const prev = { ...INITIAL_OWN, sat: { block: 2 as const }, lpcam: { context: false } } as OwnParams;
+    const own = ownParamsFor(manifest, prev);
+    expect(own.genpromp).toEqual({ lambda: 0.5, timesteps: [0], resolutions: [4] });
+    expect(own.sat.block).toBe(2);
+    expect(own.lpcam.context).toBe(false);
+    const twoBlocks = { ...manifest, baselines: { ...baselines!, sat: { ...baselines!.sat!, blocks: [4, 5] } } } as Manifest;
+    expect(ownParamsFor(twoBlocks, prev).sat.block).toBe('mean');
+  });
+});

@@ -1,0 +1,116 @@
+/** The engine's lifecycle: start, crash recovery, restart, device info. */
+import { getEngine, MAX_CRASHES_PER_MINUTE, type CrashInfo } from '../../engine-client';
+import type { BackendPreference, DeviceInfo, EngineOptions } from '../../shared/api';
+import { EngineError } from '../../shared/errors';
+import { resolvePackPath } from '../../shared/packUrl';
+import { runtime } from '../runtime';
+import type { EngineStatus, Slice } from '../types';
+
+export interface EngineSlice {
+  device: DeviceInfo | null;
+  engineStatus: EngineStatus;
+  /** Start the engine, read the pack list, load the default pack, read the samples. Idempotent. */
+  boot(): void;
+  /** The user's "restart the engine" button: a fresh Worker, then the current pack again. */
+  restartEngine(): void;
+  /** Drop the downloaded packs from the browser cache (the loaded pack keeps working). */
+  clearModelCache(): Promise<void>;
+  refreshDevice(): Promise<void>;
+}
+
+/** `?name=` of the page URL, if it is one of `options`. */
+function queryOption<T extends string>(name: string, options: readonly T[]): T | undefined {
+  const v = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get(name);
+  return (options as readonly (string | null)[]).includes(v) ? (v as T) : undefined;
+}
+
+export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
+  /** After a crash or a restart: forget the dead worker's work, keep the pack on screen until it reloads. */
+  const forgetEngineWork = (): void => {
+    runtime.forgetEngineWork();
+    set((s) => ({ analysis: null, currentRaw: {}, loadingUrl: null, packStatus: s.pack ? 'idle' : s.packStatus }));
+  };
+
+  const onCrash = (info: CrashInfo): void => {
+    forgetEngineWork();
+    set({ engineStatus: 'starting' });
+    if (info.recentCrashes > MAX_CRASHES_PER_MINUTE) {
+      set({ engineStatus: 'failed' });
+      get().reportError(
+        new EngineError(
+          'EngineNotReady',
+          `The engine worker crashed ${info.recentCrashes} times in a minute (last: ${info.message}). Reload the page; if it keeps happening, try another browser or a smaller model pack.`,
+        ),
+      );
+      return;
+    }
+    get().reportError(new EngineError('EngineNotReady', `The engine worker stopped unexpectedly (${info.message}). It was restarted and the model pack is being reloaded.`));
+    void startEngine();
+  };
+
+  const startEngine = async (): Promise<void> => {
+    const gen = runtime.engineGen;
+    set({ engineStatus: 'starting' });
+    try {
+      const precision = queryOption('precision', ['fp32', 'fp16', 'int8', 'q4f16'] as const) satisfies EngineOptions['precision'];
+      const preference: BackendPreference = queryOption('backend', ['webgpu', 'wasm'] as const) ?? 'auto';
+      const device = await getEngine().init(preference, { precision });
+      if (gen !== runtime.engineGen) return;
+      set({ device, engineStatus: 'ready' });
+    } catch (err) {
+      if (gen !== runtime.engineGen) return;
+      set({ engineStatus: 'failed' });
+      get().reportError(err, 'Starting the engine');
+      return;
+    }
+    let packs = get().packIndex;
+    if (packs.length === 0) {
+      const indexUrl = get().indexUrl;
+      try {
+        packs = (await getEngine().listPacks(indexUrl)).map((p) => ({ ...p, path: resolvePackPath(p.path, indexUrl) }));
+        if (gen !== runtime.engineGen) return;
+        set({ packIndex: packs });
+      } catch (err) {
+        if (gen !== runtime.engineGen) return;
+        get().reportError(err, `Reading the list of model packs (${indexUrl})`);
+      }
+    }
+    const target = runtime.lastPackUrl ?? (packs.find((p) => p.default) ?? packs[0])?.path ?? null;
+    if (target) await get().loadPack(target);
+  };
+
+  return {
+    device: null,
+    engineStatus: 'starting',
+    boot() {
+      if (runtime.booted) return;
+      runtime.booted = true;
+      getEngine().onCrash(onCrash);
+      void get().loadSamples();
+      void startEngine();
+    },
+    restartEngine() {
+      forgetEngineWork();
+      set({ error: null });
+      getEngine().restart('restarted from the page');
+      void startEngine();
+    },
+    async clearModelCache() {
+      try {
+        await getEngine().clearCache();
+        get().addNotice('Cached model files were deleted; the next load downloads them again.');
+      } catch (err) {
+        get().reportError(err, 'Clearing the model cache');
+      }
+    },
+    async refreshDevice() {
+      const gen = runtime.engineGen;
+      try {
+        const device = await getEngine().device();
+        if (gen === runtime.engineGen) set({ device });
+      } catch {
+        // Not worth a banner: the badge keeps its last value.
+      }
+    },
+  };
+};

@@ -1,0 +1,45 @@
+/**
+ * The worker side of a method (workers/pipelines/<id>/): what it does once per
+ * image inside the shared analysis, and what it computes per request. Methods whose
+ * maps come entirely from the shared classifier run (CAM, LPCAM) need neither.
+ */
+import type { ImagePixels, MapsRequest, MapsResult, StageTimings } from '../../src/shared/api';
+import type { Manifest, ModelRole } from '../../src/shared/manifest';
+import type { ModelSession, TensorData } from '../runtime/backend';
+
+/** What a method's worker side is built from when a pack loads. */
+export interface PackContext {
+  manifest: Manifest;
+  /** Sessions of every model role the pack has. */
+  sessions: Partial<Record<ModelRole, ModelSession>>;
+  /** The pack's downloaded (and verified) files by path. */
+  files: Map<string, Uint8Array>;
+}
+
+/** One image as the shared analysis prepared it. */
+export interface ImageInput {
+  imageKey: string;
+  pixels: ImagePixels;
+  /** RGB at `size` ([height, width]), PIL-bicubic, alpha composited; memoised per size. */
+  rgb(size: [number, number]): Uint8Array;
+  /** The classifier's normalised input [1, 3, h, w]. */
+  classifierImage: TensorData;
+}
+
+export interface PerImageResult {
+  /** Sent to the UI thread as ImageAnalysis.methodData[id]. */
+  data?: unknown;
+  /** Kept in the worker with the image (e.g. GenPromp's latent) and handed back to `maps`. */
+  state?: unknown;
+}
+
+export interface MethodWorker {
+  /** Once per image, after the classifier; adds its stage times to `timings`. */
+  analyze?(image: ImageInput, timings: StageTimings): Promise<PerImageResult>;
+  /** Raw maps for a request; `imageState` is what `analyze` kept for the image. `superseded()` is polled before long runs. */
+  maps?(req: MapsRequest, imageState: unknown, superseded: () => boolean): Promise<MapsResult>;
+  /** Take over the caches of the same method's previous instance (same pack, new backend). */
+  adoptCaches?(from: MethodWorker): void;
+}
+
+export type MethodWorkerFactory = (ctx: PackContext) => MethodWorker;
