@@ -64,7 +64,7 @@ export function MethodPicker(p: MethodPickerProps) {
       {m &&
         available
           .filter((d) => compare || d.id === p.choice.method)
-          .flatMap((d) => d.controls.map((c, i) => <Control key={`${d.id}-${i}`} control={c} manifest={m} own={p.own[d.id]} onChange={(patch) => p.onOwn(d.id, patch)} />))}
+          .flatMap((d) => d.controls.map((c) => <Control key={`${d.id}-${c.testId}`} control={c} manifest={m} own={p.own[d.id]} onChange={(patch) => p.onOwn(d.id, patch)} />))}
     </section>
   );
 }

@@ -17,7 +17,7 @@ import { METHOD_MODEL_ROLES } from './methods/registry';
 export const MANIFEST_SCHEMA_VERSION = 1;
 
 /**
- * One file must fit one ArrayBuffer/Response (~2 GB in browsers, browser-runtime.md §7).
+ * One file must fit one ArrayBuffer/Response (browsers cap one buffer near 2 GB).
  * An SD 1.x fp32 UNet (3.4 GB) therefore ships as a small graph plus several
  * external-data shards, each under this size.
  */
@@ -156,7 +156,7 @@ export type RowRange = [number, number];
 export interface BaselinesSpec {
   /** CAM from the classifier: `featureOutput` [1, K, h, w] and the head's weights [classes, K]. */
   cam: { featureOutput: string; head: Float32FileRef };
-  /** LPCAM (baselines.md §2): prototypes [N, K] and, per class, its class and context rows. */
+  /** LPCAM: prototypes [N, K] and, per class, its class and context rows. */
   lpcam: {
     prototypes: Float32FileRef;
     ranges: Array<{ class: RowRange; context: RowRange }>;

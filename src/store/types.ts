@@ -5,13 +5,9 @@
  * never mutated, so equality checks in selectors stay cheap and correct.
  */
 import type {
-  DeviceInfo,
   ImageAnalysis,
   ImagePixels,
-  PackIndexEntry,
-  PackSummary,
   ProgressPhase,
-  ProgressReport,
   StageTimings,
 } from '../shared/api';
 import type { ImageInfo } from '../shared/image/sniff';

@@ -1,5 +1,5 @@
 /**
- * Probe WebGPU once and decide the backend (browser-runtime.md §4–5, §8).
+ * Probe WebGPU once and decide the backend .
  *
  * WebGPU is used when an adapter exists and is not a software fallback
  * (SwiftShader is ~80× slower than wasm); `?backend=webgpu|wasm` overrides.

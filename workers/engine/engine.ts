@@ -81,7 +81,8 @@ export class Engine implements EngineApi {
   }
 
   async device(): Promise<DeviceInfo> {
-    return (await this.init(), this.probeResult!.info);
+    await this.init();
+    return this.probeResult!.info;
   }
 
   private watchDeviceLoss(): void {

@@ -89,7 +89,10 @@ describe('pack loading errors', () => {
     const cache = new MemoryCache();
     const seen: number[] = [];
     let fetches = 0;
-    const counting = async (url: string) => (fetches++, fileFetch(url));
+    const counting = async (url: string) => {
+      fetches++;
+      return fileFetch(url);
+    };
     const first = await loadFiles({ fetch: counting, cache }, base, files, (p) => p.phase === 'download' && seen.push(p.done));
     expect(first.fromCache).toBe(false);
     expect(seen.at(-1)).toBe(total);

@@ -1,5 +1,5 @@
 /**
- * Pick one variant per model from the device probe (browser-runtime.md §5–6):
+ * Pick one variant per model from the device probe :
  * fp16/q4f16 on WebGPU with shader-f16, fp32 on other WebGPU (no f16 → fp32 is
  * mandatory), int8 or fp32 on wasm (int8 QDQ only adds copies on WebGPU).
  */

@@ -2,8 +2,8 @@
  * onnxruntime-web behind the InferenceBackend interface — the only import of ORT.
  *
  * Two builds, loaded lazily so a page downloads one:
- * - WebGPU: `onnxruntime-web/webgpu`, the native WebGPU EP (JSEP is being
- *   retired, browser-runtime.md §1). Its wasm is asyncify-instrumented.
+ * - WebGPU: `onnxruntime-web/webgpu`, the native WebGPU EP (the older JSEP
+ *   path is being retired). Its wasm is asyncify-instrumented.
  * - wasm EP: `onnxruntime-web/wasm`, the plain build. Measured with
  *   `npm run bench` on the fixture pack (2 threads): a λ change took 113 ms median
  *   on the asyncify build and 56 ms on the plain one.

@@ -1,5 +1,5 @@
 /**
- * GenPromp's attention aggregation and box (genpromp.md §5–6; GenPromp
+ * GenPromp's attention aggregation and box (GenPromp's
  * `models/attn.py` and `datasets/evaluation/cam.py`).
  *
  * Everything before the final max division is linear, so per-(timestep, layer)

@@ -1,4 +1,4 @@
-/** Prompt tokenisation for GenPromp's templates (genpromp.md §3). */
+/** Prompt tokenisation for GenPromp's templates (class word in each of the 7 templates). */
 import { EngineError } from '../errors';
 import type { Manifest } from '../manifest';
 
@@ -21,8 +21,8 @@ export function encodePrompt(tok: WordTokenizer, spec: Manifest['tokenizer'], te
 /**
  * GenPromp reads the map at a fixed token index (5 for SD 1.x). That only holds
  * if, in every template, the slot word is one token at that index — check it for
- * each class's meta and concept token instead of trusting it (genpromp.md §3 marks
- * it unverified for "rendering"/"rendition").
+ * each class's meta and concept token instead of trusting it (a template word such
+ * as "rendering" may split into several tokens).
  */
 export function checkTokenPosition(tok: WordTokenizer, m: Manifest): void {
   for (const template of m.promptTemplates) {

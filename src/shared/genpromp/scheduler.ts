@@ -1,4 +1,4 @@
-/** DDPM forward process; GenPromp uses only add_noise (genpromp.md §2.5). */
+/** DDPM forward process; GenPromp uses only add_noise (noise at a timestep, no denoising). */
 import type { Manifest } from '../manifest';
 
 /** ᾱ_t in float64, as python/wsolkit/scheduler.py. */

@@ -23,7 +23,7 @@ describe('BoxAccumulator vs wsolevaluation BoxEvaluator', () => {
   for (const cfg of golden.configs) {
     it(`step ${cfg.step}, δ ${cfg.deltas.join('/')}, ${cfg.region} contours`, () => {
       const acc = new BoxAccumulator({ step: cfg.step, iouThresholds: cfg.deltas.map((d) => d / 100), region: cfg.region });
-      images.forEach((m, n) => acc.add(m.map01, m.h, m.w, golden.gtBoxes[n]));
+      for (const [n, m] of images.entries()) acc.add(m.map01, m.h, m.w, golden.gtBoxes[n]);
       const r = acc.result();
       expect(r.count).toBe(images.length);
       expect(r.curves.map((c) => Array.from(c))).toEqual(cfg.numCorrect.map((k) => k.map((v) => (v * 100) / images.length)));

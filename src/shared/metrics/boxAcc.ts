@@ -1,5 +1,5 @@
 /**
- * MaxBoxAcc (V1) and MaxBoxAccV2, following wsolevaluation's `BoxEvaluator` (metrics.md §4):
+ * MaxBoxAcc (V1) and MaxBoxAccV2, following wsolevaluation's `BoxEvaluator`:
  * BoxAcc(τ, δ) = share of images whose best (box, GT) IoU at map threshold τ is ≥ δ;
  * MaxBoxAcc(δ) = max over τ; MaxBoxAccV2 = mean over δ ∈ {0.3, 0.5, 0.7} with all contours.
  */
@@ -104,7 +104,7 @@ export class BoxAccumulator {
 
 function hitsOf(perImageBoxesByTau: readonly BoxesByTau[], gtBoxes: readonly (readonly Readonly<Box>[])[], deltas: readonly number[]) {
   const hits = deltas.map(() => new Float64Array(perImageBoxesByTau[0]?.length ?? 0));
-  perImageBoxesByTau.forEach((boxes, n) => countHits(hits, deltas, boxIouCurve(boxes, gtBoxes[n] ?? [])));
+  for (const [n, boxes] of perImageBoxesByTau.entries()) countHits(hits, deltas, boxIouCurve(boxes, gtBoxes[n] ?? []));
   return summarize(hits, perImageBoxesByTau.length);
 }
 

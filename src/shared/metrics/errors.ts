@@ -1,4 +1,4 @@
-/** TS-CAM's top-1 error analysis, verbatim in GenPromp (`get_badcase_detail`; metrics.md §6). */
+/** TS-CAM's top-1 error analysis, verbatim in GenPromp (`get_badcase_detail`). */
 import type { Box } from '../postprocess/types';
 import { bestMatch, iog, iop } from './iou';
 

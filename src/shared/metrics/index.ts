@@ -1,4 +1,4 @@
-/** WSOL metrics with the reference codebases' exact conventions (metrics.md). */
+/** WSOL metrics with the reference codebases' exact conventions (TS-CAM/GenPromp and wsolevaluation; see docs/results-toyworld.md for the definitions). */
 export type { Box } from '../postprocess/types';
 export { bestMatch, iog, iop, iou, maxIou } from './iou';
 export { ERROR_CATEGORIES, errorCategory, type ErrorCase, type ErrorCategory } from './errors';

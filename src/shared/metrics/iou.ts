@@ -1,6 +1,6 @@
 /**
  * Box overlaps with inclusive pixel areas, (x1−x0+1)(y1−y0+1), as every reference evaluator
- * computes them (metrics.md §1). Values are exact doubles of integer ratios, so they compare
+ * computes them (TS-CAM, GenPromp, wsolevaluation). Values are exact doubles of integer ratios, so they compare
  * equal to the Python ones.
  */
 import type { Box } from '../postprocess/types';

@@ -1,4 +1,4 @@
-/** Classic CAM-lineage dataset metrics (metrics.md §2): Top-1/Top-5 Cls and Loc, GT-known Loc. */
+/** Classic CAM-lineage dataset metrics (IoU ≥ 0.5 with the GT box): Top-1/Top-5 Cls and Loc, GT-known Loc. */
 import type { Box } from '../postprocess/types';
 import { ERROR_CATEGORIES, errorCategory, type ErrorCategory } from './errors';
 import { maxIou } from './iou';
@@ -31,7 +31,7 @@ export interface LocMetrics {
   gtKnownLoc: number;
   top1Loc: number;
   top5Loc: number;
-  /** Share of each top-1 error category (metrics.md §6). */
+  /** Share of each top-1 error category (TS-CAM's Correct/Part/More/Wrong/Multi-instance analysis). */
   errors: Record<ErrorCategory, number>;
 }
 

@@ -42,6 +42,6 @@ describe('box rules', () => {
     const map01 = normalizeMinMax(Float32Array.from(u16(m.map)));
     const taus = Array.from({ length: 100 }, (_, i) => i * 0.01);
     const all = boxesAtThresholds(map01, m.h, m.w, taus, WSOL_V2_BOX_RULE, 'float32');
-    taus.forEach((t, i) => expect(all[i]).toEqual(boxesFromMap(Float32Array.from(u16(m.map)), m.h, m.w, t, 'all')));
+    for (const [i, t] of taus.entries()) expect(all[i]).toEqual(boxesFromMap(Float32Array.from(u16(m.map)), m.h, m.w, t, 'all'));
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Score map → boxes, as the TS-CAM evaluator (GenPromp) and wsolevaluation draw them
- * (genpromp.md §6, metrics.md §3).
+ * Score map → boxes, as the TS-CAM evaluator (GenPromp) and wsolevaluation draw them: OpenCV-style contours
+ * of the thresholded map, then the largest one's bounding box (or every contour's).
  */
 import { findContours, type Contour } from './contours';
 import { normalizeMinMax } from './normalize';

@@ -159,7 +159,7 @@ interface Border {
 function inOpenCvOrder(found: Border[]): Contour[] {
   const children: number[][] = found.map(() => []);
   const roots: number[] = [];
-  found.forEach((b, k) => (b.parent < 0 ? roots : children[b.parent]).push(k));
+  for (const [k, b] of found.entries()) (b.parent < 0 ? roots : children[b.parent])!.push(k);
   const out: Contour[] = [];
   const visit = (k: number, parent: number) => {
     const b = found[k];

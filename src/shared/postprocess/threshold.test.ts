@@ -24,7 +24,7 @@ describe('numpy semantics', () => {
   it('thresholdLevel = int(τ·255) over np.arange(0, 1, 0.001)', () => {
     const taus = f64(golden.grid.taus);
     expect(Array.from(taus, (t) => thresholdLevel(t))).toEqual(golden.grid.levels);
-    expect([0.23, 0.25].map((t) => thresholdLevel(t))).toEqual([58, 63]); // genpromp.md §6
+    expect([0.23, 0.25].map((t) => thresholdLevel(t))).toEqual([58, 63]); // GenPromp's cam.py: floor(τ·255) after the float32 product
   });
 
   it('normalizeMinMax / normalizeMax match numpy float32 bit for bit', () => {

@@ -102,7 +102,10 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
     runtime.localScheduled = false;
     const s = get();
     const { image, analysis, pack, params } = s;
-    if (!image || !analysis || !pack || params.classIndex === null) return get().ensureResult();
+    if (!image || !analysis || !pack || params.classIndex === null) {
+      get().ensureResult();
+      return;
+    }
     const results = { ...s.results };
     const failed: Record<string, true> = { ...s.failed };
     let changed = false;

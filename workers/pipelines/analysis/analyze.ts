@@ -77,7 +77,10 @@ export class ImageAnalyzer {
     const rgb = (size: [number, number]): Uint8Array => {
       const key = size.join('x');
       let out = resized.get(key);
-      if (!out) resized.set(key, (out = resizeForModel(px.rgba, px.width, px.height, m.preprocess.alphaBackground, size)));
+      if (!out) {
+        out = resizeForModel(px.rgba, px.width, px.height, m.preprocess.alphaBackground, size);
+        resized.set(key, out);
+      }
       return out;
     };
     const cp = m.classifierPreprocess;
