@@ -16,8 +16,9 @@ from dataclasses import asdict
 import torch
 import torch.nn.functional as F
 
+from .. import paths
 from ..models import Classifier, ClassifierConfig
-from .data import ROOT, augment, eval_set, train_cache
+from .data import augment, eval_set, train_cache
 from .harness import optimise, run_stage, stage_args, stage_config
 
 MEAN, STD = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)
@@ -44,7 +45,7 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=5e-4, help="peak AdamW learning rate (cosine decay); 2e-3 stalled at ln(30) for 600 steps")
     ap.add_argument("--channels", type=str, default="32,64,128,256", help="stage channels")
     ap.add_argument("--style-aug", action="store_true", help="cartoon/line-art augmentation for drawn styles (data.stylise)")
-    stage_args(ap, "classifier", ROOT / "python/checkpoints/toyworld/classifier.pt")
+    stage_args(ap, "classifier", paths.STAGES / "classifier.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
