@@ -5,9 +5,8 @@ so the export keeps `features` as an output next to `logits`.
 """
 from dataclasses import asdict, dataclass
 
-import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 
 @dataclass

@@ -12,8 +12,8 @@ The export returns every SQA block's map, so the app can show one block or the m
 from dataclasses import asdict, dataclass
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 
 @dataclass

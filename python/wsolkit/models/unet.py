@@ -12,11 +12,11 @@ GenPromp), so the exported graph outputs small [B, H·W] maps instead of the who
 [B, heads, H·W, L] tensor.
 """
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 from .layers import Downsample, ResnetBlock, Upsample
 
@@ -139,7 +139,7 @@ class UNet(nn.Module):
             blk = nn.Module()
             n = cfg.layers_per_block + 1
             res = []
-            for j in range(n):
+            for _j in range(n):
                 res.append(ResnetBlock(cin + skips.pop(), cout, g, temb))
                 cin = cout
             blk.resnets = nn.ModuleList(res)
