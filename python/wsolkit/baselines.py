@@ -70,6 +70,8 @@ def kmeans_cosine(x: np.ndarray, k: int, rng: np.random.Generator, max_iters: in
     similar to its centre from a cluster that can spare one. Stops when no assignment changes.
     """
     k = min(k, len(x))
+    if k == 0:  # no points (e.g. an untrained classifier's CAM is zero everywhere for a class): no centres
+        return np.zeros((0, x.shape[1]), np.float64)
     centres = x[rng.choice(len(x), k, replace=False)].astype(np.float64)
     xn = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), COS_EPS)
     assign = None
@@ -114,7 +116,7 @@ def build_prototypes(features: np.ndarray, labels: np.ndarray, head_w: np.ndarra
         bg_c = kmeans_cosine(bg, s.k, rng, s.max_iters)
         p_fg, p_bg = softmax(fg_c @ head_w.T)[:, c], softmax(bg_c @ head_w.T)[:, c]
         keep = p_fg > s.class_threshold
-        fallback = not keep.any()
+        fallback = not keep.any() and len(p_fg) > 0
         if fallback:  # the COCO code's rule: keep the centre scored highest for the class
             keep = p_fg == p_fg.max()
         context = (p_bg > s.context_low) & (p_bg < s.class_threshold)

@@ -74,7 +74,7 @@ def main(argv=None):
         g = torch.Generator().manual_seed(1)
         idx = torch.randperm(len(x_all), generator=g)[:512]
         zs = []
-        for i in range(0, 512, 64):
+        for i in range(0, len(idx), 64):  # 512 images, fewer in the tiny smoke test
             mean, logvar = vae.encode(to_pm1(x_all[idx[i : i + 64]]))
             zs.append(mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=g))
         cfg.scaling_factor = round(1.0 / torch.cat(zs).std().item(), 5)
