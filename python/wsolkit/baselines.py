@@ -1,4 +1,4 @@
-"""The baselines' maps (baselines.md), the reference for src/shared/baselines/*.ts.
+"""The baselines' maps (CAM, LPCAM, SAT), the reference for src/shared/baselines/*.ts.
 
 - CAM: ReLU(mean_k w_ck · f_k) over the classifier's last feature map.
 - LPCAM: prototypes from k-means on training features (`build_prototypes`, offline),
@@ -50,7 +50,7 @@ def sat_map(block_maps: np.ndarray, block: int | None = None) -> np.ndarray:
 # ---------------------------------------------------------------- LPCAM prototypes (offline)
 @dataclass
 class LPCAMSettings:
-    """VOC defaults of the official code (baselines.md §2), adapted to WSOL: one label per image."""
+    """LPCAM's official code's VOC defaults, adapted to WSOL: one label per image."""
     k: int = 12
     fg_threshold: float = 0.1  # select_thres on the max-normalised CAM
     class_threshold: float = 0.9  # keep FG centres the classifier scores as the class above this

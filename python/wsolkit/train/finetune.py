@@ -2,7 +2,7 @@
 
     cd python && ../.venv/bin/python -m wsolkit.train.finetune [--steps 300 --batch 16]
 
-As the official code (genpromp.md §8): all UNet parameters train; VAE, text
+As GenPromp's official training code: all UNet parameters train; VAE, text
 encoder and the stage-1 concept rows are frozen; f_r and f_d come from one random
 template shared by the pair (no template averaging); batches mix all classes;
 constant learning rate. Writes unet_finetuned.pt; unet.pt stays for the ablation.

@@ -2,7 +2,7 @@
 
     cd python && ../.venv/bin/python -m wsolkit.train.inversion [--steps-per-class 40 --batch 8]
 
-As the official code (genpromp.md §8): classes are trained one at a time on their
+As GenPromp's official training code: classes are trained one at a time on their
 own images with a fresh optimiser; only the concept token's input-embedding row
 learns (VAE, UNet, encoder layers and every other row are frozen — the row is one
 parameter, the single-row gradient mask in its simplest form); it starts as a copy

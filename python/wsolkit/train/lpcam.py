@@ -6,7 +6,7 @@ Run from python/. For each class, the first `images-per-class` training composit
 of that class (the classifier's training cache, no augmentation) give the
 classifier's last feature map; positions whose max-normalised CAM is above
 `fg-threshold` are foreground, the rest background. k-means (cosine assignment,
-seeded, empty-cluster guard) on each; prototypes are kept as baselines.md §2:
+seeded, empty-cluster guard) on each; prototypes are kept as LPCAM's official code does:
 class = FG centres with softmax(μ·Wᵀ)[c] > 0.9 (if none, the best-scored one,
 the COCO code's fallback), context = BG centres with 0.05 < p[c] < 0.9.
 Writes python/checkpoints/toyworld/lpcam.pt and lpcam.json.

@@ -4,7 +4,7 @@
 
 Run from python/. Resumable like every stage (python/runs/sat/last.pt). Loss as
 SAT's code: CE + |batch-mean area − λ_area| + normalisation loss, weights 1/1/1,
-λ_area 0.25 (SAT's CUB value; baselines.md §3). The input is the classifier's
+λ_area 0.25 (the value SAT's code uses for CUB). The input is the classifier's
 (same size, mean and std), so the app feeds both models one tensor.
 
 SAT starts from ImageNet DeiT weights in its paper; nothing pretrained exists here,
