@@ -2,7 +2,7 @@
 
     .venv/bin/python -m wsolkit.train.classifier [--steps 3000 --batch 64 --size 128]
 
-Run from python/ (or with PYTHONPATH=python). Resumable: rerunning the same
+Runs from any folder (wsolkit is installed editable into .venv). Resumable: rerunning the same
 command continues from python/runs/classifier/last.pt. Model selection uses the
 validation styles only; test top-1/top-5 are reported, never used.
 """
