@@ -33,7 +33,7 @@ from .report import markdown_tables, run_custom, run_toyworld, select_on_validat
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m wsolkit.evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--checkpoint", type=Path, default=paths.CHECKPOINT)
     ap.add_argument("--pack", type=Path, default=paths.PACK_DIR, help="pack folder (manifest, tokenizer)")
     ap.add_argument("--ablations", action="store_true", help="λ, finetuning, timesteps, resolutions and template tables")
