@@ -1,4 +1,4 @@
-"""What the diffusion stages share: stage checkpoints, the latent cache, the ε-prediction loss.
+"""What the diffusion stages share: the latent cache and the ε-prediction loss (stage checkpoints load with wsolkit.checkpoint.load_stage).
 
 UNet training, textual inversion and finetuning all read VAE latents of the same
 cached training composites; encoding them once (posterior mean and log-variance,
