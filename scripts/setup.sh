@@ -37,10 +37,16 @@ if [ "$what" = test ]; then
     echo "setup: creating .venv"
     /usr/bin/python3 -m venv --system-site-packages .venv
   fi
-  req=$(cat python/requirements.txt python/requirements-nodeps.txt | sha256sum | cut -d' ' -f1)
+  # pyproject.toml is hashed too: a change to the package's metadata reinstalls it.
+  req=$(cat python/requirements.txt python/requirements-nodeps.txt python/pyproject.toml | sha256sum | cut -d' ' -f1)
   if [ "$(cat .venv/.requirements.sha 2>/dev/null)" != "$req" ]; then
     .venv/bin/pip install -q --disable-pip-version-check -r python/requirements.txt
     .venv/bin/pip install -q --disable-pip-version-check --no-deps -r python/requirements-nodeps.txt
+    # wsolkit itself, editable: scripts and tests import it from python/wsolkit without path set-up.
+    # The venv's setuptools builds it (with Debian's wheel when python3-wheel is there, so nothing is
+    # downloaded); without it, pip fetches setuptools and wheel into an isolated build environment.
+    .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e python 2>/dev/null \
+      || .venv/bin/pip install -q --disable-pip-version-check --no-deps -e python
     echo "$req" > .venv/.requirements.sha
   fi
 fi

@@ -10,19 +10,17 @@ The weights are random: maps are meaningless but every code path is real.
 """
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "python"))
-
-from wsolkit import pack  # noqa: E402
-from wsolkit.models import Classifier, ClassifierConfig, TextEncoder, TextEncoderConfig, UNet, UNetConfig, VAE, VAEConfig  # noqa: E402
-from wsolkit.tokenizer import BOS, EOS, build_tokenizer  # noqa: E402
+from wsolkit import pack
+from wsolkit.genpromp import TokenizerSpec
+from wsolkit.models import VAE, Classifier, ClassifierConfig, TextEncoder, TextEncoderConfig, UNet, UNetConfig, VAEConfig
+from wsolkit.paths import ROOT
+from wsolkit.tokenizer import BOS, EOS, build_tokenizer
 
 PACK_ID = "fixture-tiny"
 CLASSES = [("dog", "Dog"), ("cat", "Cat"), ("bird", "Bird"), ("fish", "Fish"), ("car", "Car"), ("bus", "Bus")]
@@ -65,13 +63,13 @@ def sample_images(out_dir: Path, seed: int) -> list[dict]:
     return samples
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=0, help="RNG seed for weights, concept rows and samples")
     ap.add_argument("--out", type=Path, default=ROOT / "public/models", help="models folder holding index.json")
     ap.add_argument("--samples", type=Path, default=ROOT / "public/samples-fixture", help="where its synthetic sample images go")
     ap.add_argument("--checkpoint", type=Path, default=ROOT / "python/checkpoints" / f"{PACK_ID}.pt", help="torch checkpoint path")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
 
     out = args.out / PACK_ID
     out.mkdir(parents=True, exist_ok=True)
@@ -96,37 +94,16 @@ def main():
         args.checkpoint,
     )
 
-    manifest = {
-        "schemaVersion": 1,
-        "id": PACK_ID,
-        "label": "Fixture (random weights)",
-        "description": "Random-weight miniature of GenPromp's stack for tests: the maps are meaningless, every code path is real.",
-        "license": {"spdx": "MIT", "attribution": None, "notes": "Generated weights and synthetic images; no third-party art."},
-        "producer": pack.producer("python/scripts/build_fixture_pack.py"),
-        "preprocess": {"size": [IMAGE_SIZE, IMAGE_SIZE], "resize": "pil-bicubic", "range": [-1, 1], "alphaBackground": [255, 255, 255]},
-        "classifierPreprocess": {"size": [IMAGE_SIZE, IMAGE_SIZE], "mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25]},
-        "tokenizer": {
-            "file": pack.file_ref(out, out / "tokenizer.json"),
-            "contextLength": CONTEXT,
-            "bosId": tok.token_to_id(BOS),
-            "eosId": tok.token_to_id(EOS),
-            "padId": tok.token_to_id(EOS),
-        },
-        "classes": [
-            {"index": i, "name": n, "displayName": d, "metaToken": n, "conceptToken": concept_tokens[i]} for i, (n, d) in enumerate(CLASSES)
-        ],
-        "representativeEmbeddings": {**pack.file_ref(out, out / "concepts.f32"), "dtype": "float32", "shape": [len(CLASSES), text.cfg.width]},
-        "promptTemplates": pack.PROMPT_TEMPLATES,
-        "vae": {"scalingFactor": vae.cfg.scaling_factor, "latentChannels": vae.cfg.latent_channels, "latentSize": [unet.cfg.sample_size] * 2},
-        "scheduler": {"type": "ddpm", "betaSchedule": "scaled_linear", "betaStart": 0.00085, "betaEnd": 0.012, "numTrainTimesteps": 1000},
-        "textEncoder": {"hiddenSize": text.cfg.width, "embedDim": text.cfg.width},
-        "unetAttention": exported["unetAttention"],
-        "genpromp": {
-            "lambda": 0.6, "timesteps": [0, 99], "timestepChoices": pack.TIMESTEP_CHOICES, "resolutions": [8, 16],
-            "tokenPosition": 5, "threshold": 0.25, "latentSampling": "sample", "noiseSeed": 1234,
-        },
-        "models": exported["models"],
-    }
+    manifest = pack.build_manifest(
+        out, pack_id=PACK_ID, label="Fixture (random weights)",
+        description="Random-weight miniature of GenPromp's stack for tests: the maps are meaningless, every code path is real.",
+        license={"spdx": "MIT", "attribution": None, "notes": "Generated weights and synthetic images; no third-party art."},
+        script="python/scripts/build_fixture_pack.py", vae=vae, text_encoder=text, unet=unet,
+        spec=TokenizerSpec(tok, CONTEXT, tok.token_to_id(BOS), tok.token_to_id(EOS), tok.token_to_id(EOS)),
+        classes=[{"name": n, "displayName": d, "conceptToken": concept_tokens[i]} for i, (n, d) in enumerate(CLASSES)],
+        concept_rows=concept_rows, image_size=IMAGE_SIZE, classifier_size=IMAGE_SIZE, classifier_mean=[0.5] * 3, classifier_std=[0.25] * 3,
+        exported=exported,
+    )
     pack.write_manifest(out, manifest)
     pack.update_index(args.out, PACK_ID, manifest["label"])
     sample_images(args.samples, args.seed)

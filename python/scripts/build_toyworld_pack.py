@@ -1,6 +1,10 @@
 """Assemble the trained toy-world stages into the app's default pack.
 
     .venv/bin/python python/scripts/build_toyworld_pack.py [--selection docs/results/toyworld-selection.json]
+    .venv/bin/python python/scripts/build_toyworld_pack.py --from-checkpoint --selection docs/results/toyworld-selection.json
+
+The second form rebuilds the pack from the committed python/checkpoints/toyworld.pt alone
+(a fresh clone has no stage checkpoints) and must reproduce public/models/toyworld/ byte for byte.
 
 Reads python/checkpoints/toyworld/{vae,text_encoder,unet,unet_finetuned,concepts,classifier,sat,lpcam}.pt
 (one command per stage: docs/training-toyworld.md) and writes
@@ -17,18 +21,15 @@ Deterministic: the same checkpoints give byte-identical files.
 import argparse
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "python"))
-
-from wsolkit import pack, quantize  # noqa: E402
-from wsolkit.train import text as words  # noqa: E402
-from wsolkit.train.diffusion import STAGES, load_stage  # noqa: E402
+from wsolkit import pack, quantize
+from wsolkit.checkpoint import load_model, load_stage
+from wsolkit.paths import ROOT, STAGES
+from wsolkit.train import text as words
 
 PACK_ID = "toyworld"
 DISPLAY = {"airplane": "Airplane", "sailboat": "Sailboat", "motorcycle": "Motorcycle"}
@@ -79,14 +80,41 @@ def assemble(out_ckpt: Path):
     return vae, text, unet, clf, sat, lpcam, concepts["rows"].numpy().astype(np.float32), classes, clf_ck
 
 
-def main():
+def from_combined(path: Path):
+    """The same models and data as `assemble`, read back from the combined checkpoint it wrote
+    (committed, unlike the per-stage checkpoints), so a fresh clone can rebuild the pack."""
+    ck = torch.load(path, map_location="cpu")
+    vae, text, unet, clf, sat = (load_model(k, ck) for k in ("vae", "text_encoder", "unet", "classifier", "sat"))
+    clf_ck = {"mean": tuple(ck["classifier_norm"]["mean"]), "std": tuple(ck["classifier_norm"]["std"])}
+    return vae, text, unet, clf, sat, ck["lpcam"], ck["concept_rows"].numpy().astype(np.float32), ck["classes"], clf_ck
+
+
+def toyworld_manifest(out: Path, vae, text, unet, spec, classes, rows, clf, clf_ck, exported, baselines, lam, threshold) -> dict:
+    size = clf.cfg.image_size
+    return pack.build_manifest(
+        out, pack_id=PACK_ID, label="Toy world (trained here)",
+        description="A miniature of GenPromp's whole stack (VAE, CLIP-style text encoder, UNet, GAP classifier) and the CAM, LPCAM and SAT baselines, trained on CPU "
+                    "on the toy world: 30 animals and vehicles drawn in openly licensed emoji styles. Test styles are never seen in training.",
+        license={"spdx": "MIT", "attribution": pack.file_ref(out, out / "ATTRIBUTION.md"),
+                 "notes": "Weights trained on Apache-2.0, MIT and CC BY 4.0 art; credits in ATTRIBUTION.md."},
+        script="python/scripts/build_toyworld_pack.py", vae=vae, text_encoder=text, unet=unet, spec=spec,
+        classes=[{"name": c, "displayName": DISPLAY.get(c, c.capitalize()), "conceptToken": words.concept_token(c)} for c in classes],
+        concept_rows=rows, image_size=size, classifier_size=size, classifier_mean=clf_ck["mean"], classifier_std=clf_ck["std"],
+        exported=exported, lam=lam, threshold=threshold, baselines=baselines,
+    )
+
+
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=ROOT / "public/models")
-    ap.add_argument("--checkpoint", type=Path, default=ROOT / "python/checkpoints/toyworld.pt")
+    ap.add_argument("--checkpoint", type=Path, default=ROOT / "python/checkpoints/toyworld.pt",
+                    help="combined checkpoint: written from the stage checkpoints, or read with --from-checkpoint")
+    ap.add_argument("--from-checkpoint", action="store_true",
+                    help="rebuild the pack from the committed combined --checkpoint instead of the (gitignored) stage checkpoints")
     ap.add_argument("--lambda", dest="lam", type=float, default=0.6, help="default λ (the paper's) when no --selection is given")
     ap.add_argument("--threshold", type=float, default=0.25, help="default τ (the paper's ImageNet value) when no --selection is given")
     ap.add_argument("--selection", type=Path, help="JSON from `python -m wsolkit.evaluate --select-on-val`: λ and τ chosen on validation")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     if args.selection:
         chosen = json.loads(args.selection.read_text())
         args.lam, args.threshold = chosen["lambda"], chosen["threshold"]
@@ -95,7 +123,10 @@ def main():
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    vae, text, unet, clf, sat, lpcam, rows, classes, clf_ck = assemble(args.checkpoint)
+    if args.from_checkpoint:
+        vae, text, unet, clf, sat, lpcam, rows, classes, clf_ck = from_combined(args.checkpoint)
+    else:
+        vae, text, unet, clf, sat, lpcam, rows, classes, clf_ck = assemble(args.checkpoint)
     spec = words.build_spec()
     spec.tokenizer.save(str(out / "tokenizer.json"))
     (out / "concepts.f32").write_bytes(rows.astype("<f4").tobytes())
@@ -120,32 +151,7 @@ def main():
                               pack.variant(out, h16, "fp16", backends=("webgpu",), requires=("shader-f16",))]
     (out / "variants.json").write_text(json.dumps(report, indent=2) + "\n")
 
-    manifest = {
-        "schemaVersion": 1,
-        "id": PACK_ID,
-        "label": "Toy world (trained here)",
-        "description": "A miniature of GenPromp's whole stack (VAE, CLIP-style text encoder, UNet, GAP classifier) and the CAM, LPCAM and SAT baselines, trained on CPU "
-                       "on the toy world: 30 animals and vehicles drawn in openly licensed emoji styles. Test styles are never seen in training.",
-        "license": {"spdx": "MIT", "attribution": pack.file_ref(out, out / "ATTRIBUTION.md"),
-                    "notes": "Weights trained on Apache-2.0, MIT and CC BY 4.0 art; credits in ATTRIBUTION.md."},
-        "producer": pack.producer("python/scripts/build_toyworld_pack.py"),
-        "preprocess": {"size": [size, size], "resize": "pil-bicubic", "range": [-1, 1], "alphaBackground": [255, 255, 255]},
-        "classifierPreprocess": {"size": [size, size], "mean": list(clf_ck["mean"]), "std": list(clf_ck["std"])},
-        "tokenizer": {"file": pack.file_ref(out, out / "tokenizer.json"), "contextLength": spec.context_length,
-                      "bosId": spec.bos_id, "eosId": spec.eos_id, "padId": spec.pad_id},
-        "classes": [{"index": i, "name": c, "displayName": DISPLAY.get(c, c.capitalize()), "metaToken": c, "conceptToken": words.concept_token(c)}
-                    for i, c in enumerate(classes)],
-        "representativeEmbeddings": {**pack.file_ref(out, out / "concepts.f32"), "dtype": "float32", "shape": list(rows.shape)},
-        "promptTemplates": pack.PROMPT_TEMPLATES,
-        "vae": {"scalingFactor": vae.cfg.scaling_factor, "latentChannels": vae.cfg.latent_channels, "latentSize": [unet.cfg.sample_size] * 2},
-        "scheduler": {"type": "ddpm", "betaSchedule": "scaled_linear", "betaStart": 0.00085, "betaEnd": 0.012, "numTrainTimesteps": 1000},
-        "textEncoder": {"hiddenSize": text.cfg.width, "embedDim": text.cfg.width},
-        "unetAttention": exported["unetAttention"],
-        "genpromp": {"lambda": args.lam, "timesteps": [0, 99], "timestepChoices": pack.TIMESTEP_CHOICES, "resolutions": [8, 16],
-                     "tokenPosition": 5, "threshold": args.threshold, "latentSampling": "sample", "noiseSeed": 1234},
-        "models": exported["models"],
-        "baselines": baselines,
-    }
+    manifest = toyworld_manifest(out, vae, text, unet, spec, classes, rows, clf, clf_ck, exported, baselines, args.lam, args.threshold)
     pack.write_manifest(out, manifest)
     pack.update_index(args.out, PACK_ID, manifest["label"], make_default=True)
     total = sum(p.stat().st_size for p in out.iterdir())

@@ -8,18 +8,14 @@ on validation, as the main table. Also prints the share of feature positions tha
 foreground at each threshold. Results: docs/results-toyworld.md → Baselines.
 """
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import torch
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "python"))
-from wsolkit import baselines as bl  # noqa: E402
-from wsolkit import evaluate as ev  # noqa: E402
-from wsolkit.train.classifier import normalise  # noqa: E402
-from wsolkit.train.data import train_cache  # noqa: E402
+from wsolkit import baselines as bl
+from wsolkit import evaluate as ev
+from wsolkit.train.classifier import normalise
+from wsolkit.train.data import train_cache
 
 
 def main():

@@ -117,14 +117,14 @@ def build() -> dict[str, bytes]:
     files["exif-rotated.jpg"] = to_bytes(rot, "JPEG", quality=90, exif=exif.tobytes())
 
     files["image.svg"] = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100">\n'
-        '  <script>document.title = "svg-script-ran";</script>\n'
-        '  <rect width="200" height="100" fill="#8fb8de"/>\n'
-        '  <circle cx="60" cy="50" r="30" fill="#d33"/>\n'
-        '  <rect x="110" y="25" width="60" height="50" fill="#2a2"/>\n'
-        "</svg>\n"
-    ).encode()
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100">\n'
+        b'  <script>document.title = "svg-script-ran";</script>\n'
+        b'  <rect width="200" height="100" fill="#8fb8de"/>\n'
+        b'  <circle cx="60" cy="50" r="30" fill="#d33"/>\n'
+        b'  <rect x="110" y="25" width="60" height="50" fill="#2a2"/>\n'
+        b"</svg>\n"
+    )
 
     big = Image.new("L", (4000, 3000), 110)
     ImageDraw.Draw(big).ellipse([1200, 800, 2800, 2200], fill=200)

@@ -18,15 +18,18 @@ large outputs are checked through a subset of rows or per-row FNV-1a hashes.
 import base64
 import json
 import pathlib
-import sys
 
 import cv2
 import numpy as np
 from PIL import Image
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from wsolkit.metrics import (  # noqa: E402  the references live in the package
-    badcase_detail, cal_iou, calculate_multiple_iou, tscam_get_bboxes, tscam_normalize, wsol_box_evaluator, wsol_boxes_at_thresholds,
+from wsolkit.metrics import (
+    badcase_detail,
+    cal_iou,
+    tscam_get_bboxes,
+    tscam_normalize,
+    wsol_box_evaluator,
+    wsol_boxes_at_thresholds,
 )
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "golden"

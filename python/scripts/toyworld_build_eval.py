@@ -13,17 +13,15 @@ have no EmojiOne 1 art, so no validation images); styles are never borrowed acro
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "python"))
-
-from wsolkit.toyworld import backgrounds as B, sprites as S  # noqa: E402
-from wsolkit.toyworld.backgrounds import Backgrounds  # noqa: E402
-from wsolkit.toyworld.dataset import build_eval_set  # noqa: E402
-from wsolkit.toyworld.sprites import SpriteBank  # noqa: E402
+from wsolkit.paths import ROOT
+from wsolkit.toyworld import backgrounds as B
+from wsolkit.toyworld import sprites as S
+from wsolkit.toyworld.backgrounds import Backgrounds
+from wsolkit.toyworld.dataset import build_eval_set
+from wsolkit.toyworld.sprites import SpriteBank
 
 
 def main(argv=None):

@@ -21,7 +21,6 @@ import io
 import json
 import shutil
 import subprocess
-import sys
 import tarfile
 import time
 from pathlib import Path
@@ -29,10 +28,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "python"))
-
-from wsolkit.toyworld import catalog as C  # noqa: E402
+from wsolkit.paths import ROOT
+from wsolkit.toyworld import catalog as C
 
 DATA = ROOT / "data"
 CACHE_NPM = DATA / "cache/npm"

@@ -14,19 +14,17 @@
 """
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "python"))
-from wsolkit import baselines as bl  # noqa: E402
-from wsolkit import evaluate as ev  # noqa: E402
-from wsolkit import genpromp as gp  # noqa: E402
-from wsolkit.metrics import badcase_detail  # noqa: E402
+from wsolkit import baselines as bl
+from wsolkit import evaluate as ev
+from wsolkit import genpromp as gp
+from wsolkit.metrics import badcase_detail
+from wsolkit.paths import ROOT
 
 CELL = 128
 

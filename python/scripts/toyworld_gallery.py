@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 from pathlib import Path
 
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "python"))
 
 TEST = ROOT / "data/toyworld/test"
 OUT = ROOT / "public/samples"

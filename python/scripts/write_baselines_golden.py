@@ -10,17 +10,15 @@ python/tests/test_reference.py checks the file regenerates.
 """
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "python"))
-from wsolkit import baselines as bl  # noqa: E402
-from wsolkit import genpromp as gp  # noqa: E402
-from wsolkit.evaluate import CHECKPOINT, PACK_DIR, Item, Reference  # noqa: E402
+from wsolkit import baselines as bl
+from wsolkit import genpromp as gp
+from wsolkit.evaluate import CHECKPOINT, PACK_DIR, Item, Reference
+from wsolkit.paths import ROOT
 
 IMAGES = ["dog", "penguin", "airplane"]
 

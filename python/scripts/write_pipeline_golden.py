@@ -14,18 +14,16 @@ maps for several slider settings, and boxes.
 import argparse
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 from tokenizers import Tokenizer
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "python"))
-from wsolkit import genpromp as gp  # noqa: E402
-from wsolkit.checkpoint import load_models  # noqa: E402
-from wsolkit.scheduler import alphas_cumprod  # noqa: E402
+from wsolkit import genpromp as gp
+from wsolkit.checkpoint import load_models
+from wsolkit.paths import ROOT
+from wsolkit.scheduler import alphas_cumprod
 
 
 def r(a) -> list:

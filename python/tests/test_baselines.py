@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import ROOT
+from conftest import ROOT, assert_golden_close
 from wsolkit import baselines as bl
 from wsolkit.models.sat import SAT, SATConfig, gaussian_kernel, sat_losses
 
@@ -93,7 +93,7 @@ def test_sat_onnx_export_matches_torch(tmp_path):
     np.testing.assert_allclose(got[1], maps.numpy(), atol=1e-5)
 
 
-def test_baselines_golden_regenerates_identically_from_the_committed_checkpoint(tmp_path):
+def test_baselines_golden_regenerates_within_float_tolerance_from_the_committed_checkpoint(tmp_path):
     out = tmp_path / "golden.json"
     subprocess.run([sys.executable, str(ROOT / "python/scripts/write_baselines_golden.py"), "--out", str(out)], check=True, capture_output=True)
-    assert json.loads(out.read_text()) == json.loads((ROOT / "fixtures/golden/baselines-toyworld.json").read_text())
+    assert_golden_close(json.loads(out.read_text()), json.loads((ROOT / "fixtures/golden/baselines-toyworld.json").read_text()))

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from wsolkit import pack
-from wsolkit.models import Classifier, ClassifierConfig, TextEncoder, TextEncoderConfig, UNet, UNetConfig, VAE, VAEConfig
+from wsolkit.models import VAE, Classifier, ClassifierConfig, TextEncoder, TextEncoderConfig, UNet, UNetConfig, VAEConfig
 
 
 def tiny():

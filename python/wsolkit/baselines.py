@@ -1,4 +1,4 @@
-"""The baselines' maps (baselines.md), the reference for src/shared/baselines/*.ts.
+"""The baselines' maps (CAM, LPCAM, SAT), the reference for src/shared/baselines/*.ts.
 
 - CAM: ReLU(mean_k w_ck · f_k) over the classifier's last feature map.
 - LPCAM: prototypes from k-means on training features (`build_prototypes`, offline),
@@ -50,7 +50,7 @@ def sat_map(block_maps: np.ndarray, block: int | None = None) -> np.ndarray:
 # ---------------------------------------------------------------- LPCAM prototypes (offline)
 @dataclass
 class LPCAMSettings:
-    """VOC defaults of the official code (baselines.md §2), adapted to WSOL: one label per image."""
+    """LPCAM's official code's VOC defaults, adapted to WSOL: one label per image."""
     k: int = 12
     fg_threshold: float = 0.1  # select_thres on the max-normalised CAM
     class_threshold: float = 0.9  # keep FG centres the classifier scores as the class above this
@@ -70,6 +70,8 @@ def kmeans_cosine(x: np.ndarray, k: int, rng: np.random.Generator, max_iters: in
     similar to its centre from a cluster that can spare one. Stops when no assignment changes.
     """
     k = min(k, len(x))
+    if k == 0:  # no points (e.g. an untrained classifier's CAM is zero everywhere for a class): no centres
+        return np.zeros((0, x.shape[1]), np.float64)
     centres = x[rng.choice(len(x), k, replace=False)].astype(np.float64)
     xn = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), COS_EPS)
     assign = None
@@ -114,7 +116,7 @@ def build_prototypes(features: np.ndarray, labels: np.ndarray, head_w: np.ndarra
         bg_c = kmeans_cosine(bg, s.k, rng, s.max_iters)
         p_fg, p_bg = softmax(fg_c @ head_w.T)[:, c], softmax(bg_c @ head_w.T)[:, c]
         keep = p_fg > s.class_threshold
-        fallback = not keep.any()
+        fallback = not keep.any() and len(p_fg) > 0
         if fallback:  # the COCO code's rule: keep the centre scored highest for the class
             keep = p_fg == p_fg.max()
         context = (p_bg > s.context_low) & (p_bg < s.class_threshold)

@@ -1,11 +1,56 @@
-"""Load models from a checkpoint that carries its configs (nanoGPT style)."""
+"""Checkpoints → models: the one place a saved config and state dict become a module.
+
+Two layouts carry their configs (nanoGPT style):
+- a stage checkpoint (python/wsolkit/train/*): {"config": {...}, "state": {...}, ...};
+- a combined checkpoint (build_toyworld_pack.py, build_fixture_pack.py):
+  {"configs": {entry: {...}}, "state": {entry: {...}}, "concept_rows": ...}, where the
+  text encoder's entry is "text" and the UNet before finetuning is "unet_base".
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
 import torch
 
-from .models import Classifier, ClassifierConfig, TextEncoder, TextEncoderConfig, UNet, UNetConfig, VAE, VAEConfig
+from . import paths
+from .models import SAT, VAE, Classifier, ClassifierConfig, SATConfig, TextEncoder, TextEncoderConfig, UNet, UNetConfig, VAEConfig
+
+KINDS = {"vae": (VAE, VAEConfig), "text_encoder": (TextEncoder, TextEncoderConfig), "unet": (UNet, UNetConfig),
+         "classifier": (Classifier, ClassifierConfig), "sat": (SAT, SATConfig)}
+_COMBINED_ENTRY = {"text_encoder": "text"}  # kind → its entry in a combined checkpoint, where the names differ
 
 
-def _cfg(cls, d):
-    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+def config_from(kind: str, d: dict):
+    """A saved config dict (lists where the dataclass has tuples) → the kind's config dataclass."""
+    return KINDS[kind][1](**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+
+
+def load_model(kind: str, checkpoint: str | Path | dict, entry: str | None = None) -> torch.nn.Module:
+    """A model of `kind` (vae, text_encoder, unet, classifier, sat) in eval mode.
+
+    `checkpoint` is a path or an already loaded dict of either layout; `entry` picks the
+    state in a combined checkpoint (default: the kind's own, e.g. "unet_base" for the UNet
+    before finetuning, whose config is the UNet's).
+    """
+    ck = torch.load(checkpoint, map_location="cpu") if isinstance(checkpoint, (str, Path)) else checkpoint
+    model_cls = KINDS[kind][0]
+    if "configs" in ck:
+        name = _COMBINED_ENTRY.get(kind, kind)
+        config, state = ck["configs"][name], ck["state"][entry or name]
+    else:
+        config, state = ck["config"], ck["state"]
+    model = model_cls(config_from(kind, config))
+    model.load_state_dict(state)
+    return model.eval()
+
+
+def load_stage(kind: str, path: Path | None = None):
+    """A training stage's final checkpoint (default paths.STAGES/<kind>.pt) → (model in eval mode, checkpoint dict)."""
+    path = path or paths.STAGES / f"{kind}.pt"
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: run `python -m wsolkit.train.{kind}` first (docs/training-toyworld.md)")
+    ck = torch.load(path, map_location="cpu")
+    return load_model(kind, ck), ck
 
 
 def load_models(path):
@@ -13,13 +58,5 @@ def load_models(path):
 
 
 def models_from(ck: dict):
-    """A loaded checkpoint → (vae, text, unet, classifier, concept rows), in eval mode."""
-    c = ck["configs"]
-    vae = VAE(_cfg(VAEConfig, c["vae"]))
-    text = TextEncoder(_cfg(TextEncoderConfig, c["text"]))
-    unet = UNet(_cfg(UNetConfig, c["unet"]))
-    clf = Classifier(_cfg(ClassifierConfig, c["classifier"]))
-    for name, m in (("vae", vae), ("text", text), ("unet", unet), ("classifier", clf)):
-        m.load_state_dict(ck["state"][name])
-        m.eval()
-    return vae, text, unet, clf, ck["concept_rows"].numpy()
+    """A loaded combined checkpoint → (vae, text, unet, classifier, concept rows), in eval mode."""
+    return (*(load_model(k, ck) for k in ("vae", "text_encoder", "unet", "classifier")), ck["concept_rows"].numpy())

@@ -1,6 +1,6 @@
 """GenPromp inference — the Python reference that the TypeScript pipeline must match.
 
-Follows genpromp.md §2–6 with wsol-lab's documented choices:
+Follows GenPromp's official inference code, with wsol-lab's choices stated here:
 - preprocessing: alpha composited onto the pack's background colour with integer
   rounding, then PIL bicubic resize straight to the model size, x/127.5 − 1;
 - latent: a posterior *sample* (mean + σ·ε) like the reference, but with seeded ε
@@ -139,7 +139,7 @@ def attention_maps(unet, z: np.ndarray, timesteps, f: torch.Tensor, token_positi
 
 # ---------------------------------------------------------------- aggregation + box
 def aggregate(maps: dict, timesteps, resolutions, layers, latent_hw) -> np.ndarray:
-    """layers: [(name, block_kind, resolution)]. GenPromp §5 with cv2.INTER_CUBIC."""
+    """layers: [(name, block_kind, resolution)]. GenPromp's aggregation: per (resolution, block) group, mean, cv2.INTER_CUBIC to the latent size, mean over groups, ÷ max."""
     H, W = latent_hw
     groups: dict = {}
     for name, kind, res in layers:
@@ -161,7 +161,7 @@ def localize(cam_latent: np.ndarray, frame_hw, tau: float, mode="largest"):
     """TS-CAM evaluator: bilinear to the frame, min-max, uint8, > int(τ·255), contours.
 
     "largest": GenPromp's box, [x, y, x+w, y+h] unclipped. "all": one box per contour,
-    clipped to x1 ≤ W−1, y1 ≤ H−1 as wsolevaluation's MaxBoxAccV2 (metrics.md §3).
+    clipped to x1 ≤ W−1, y1 ≤ H−1 as wsolevaluation's MaxBoxAccV2 does.
     """
     fh, fw = frame_hw
     m = cv2.resize(cam_latent, (fw, fh))  # default INTER_LINEAR

@@ -1,4 +1,4 @@
-"""WSOL metrics as the reference codebases compute them (metrics.md), restated in NumPy/cv2.
+"""WSOL metrics as the reference codebases compute them (TS-CAM's evaluator as GenPromp uses it, wsolevaluation's BoxEvaluator), restated in NumPy/cv2.
 
 These are the definitions the TypeScript metrics are tested against (goldens from
 python/scripts/make_numeric_goldens.py) and what `python -m wsolkit.evaluate` reports:

@@ -1,7 +1,7 @@
 """Seeded Gaussian noise that TypeScript reproduces bit for bit (src/shared/genpromp/noise.ts).
 
 GenPromp's reference draws noise from torch's global RNG once per batch, so its
-maps are not per-image deterministic (genpromp.md §2.4). wsol-lab instead uses a
+maps are not per-image deterministic (a map depends on the image's batch and position in it). wsol-lab instead uses a
 fixed tensor per seed: mulberry32 uniform draws → Box–Muller in float64 → float32.
 """
 import math

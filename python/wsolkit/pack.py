@@ -1,25 +1,36 @@
 """Write a model pack: ONNX exports, tokenizer, embeddings, manifest.json.
 
 The manifest format is specified (and validated) by src/shared/manifest.ts; this
-module is its only writer. Every file gets bytes and sha256; every ONNX export is
+module is its only writer: every pack build script calls `build_manifest` and
+`write_manifest`. Every file gets bytes and sha256; every ONNX export is
 reloaded, checked with onnx.checker and its I/O names compared with the manifest.
+
+    python -m wsolkit.pack verify public/models/toyworld   # every file against the manifest's bytes and sha256
+    python -m wsolkit.pack rebuild fixture                 # python/scripts/build_fixture_pack.py
+    python -m wsolkit.pack rebuild toyworld                # build_toyworld_pack.py from the committed combined checkpoint
+
+`rebuild` passes any further options to the build script (e.g. `--out DIR`).
 """
+import argparse
 import datetime as _dt
 import hashlib
+import importlib.util
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import onnx
 import torch
 
+from . import paths
 from .models.unet import UNetAttentionExport, attention_output_name
 from .models.vae import VAEEncoderExport
 
 OPSET = 17
-PROMPT_TEMPLATES = [  # GenPromp's 7 templates (genpromp.md §3)
+PROMPT_TEMPLATES = [  # GenPromp's 7 prompt templates, in its order (f_d and f_r average over them)
     "a photo of a {}",
     "a rendering of a {}",
     "the photo of a {}",
@@ -175,6 +186,48 @@ def write_manifest(out: Path, manifest: dict) -> Path:
     return path
 
 
+def build_manifest(out: Path, *, pack_id: str, label: str, description: str, license: dict, script: str,
+                   vae, text_encoder, unet, spec, classes: list[dict], concept_rows, image_size: int,
+                   classifier_size: int, classifier_mean, classifier_std, exported: dict,
+                   lam: float = 0.6, threshold: float = 0.25, baselines: dict | None = None) -> dict:
+    """The manifest of a pack folder `out` that already holds tokenizer.json, concepts.f32 and the exports.
+
+    `spec` is a genpromp.TokenizerSpec; `classes` are {"name", "displayName", "conceptToken"} in
+    class-index order (the meta token is the name); `exported` is export_models' result with any
+    extra roles (SAT) added to its `models`; `baselines` is baselines_manifest's result, if any.
+    λ and τ default to the paper's values (λ 0.6; τ 0.25, its ImageNet threshold).
+    """
+    manifest = {
+        "schemaVersion": 1,
+        "id": pack_id,
+        "label": label,
+        "description": description,
+        "license": license,
+        "producer": producer(script),
+        "preprocess": {"size": [image_size, image_size], "resize": "pil-bicubic", "range": [-1, 1], "alphaBackground": [255, 255, 255]},
+        "classifierPreprocess": {"size": [classifier_size, classifier_size], "mean": list(classifier_mean), "std": list(classifier_std)},
+        "tokenizer": {"file": file_ref(out, out / "tokenizer.json"), "contextLength": spec.context_length,
+                      "bosId": spec.bos_id, "eosId": spec.eos_id, "padId": spec.pad_id},
+        "classes": [{"index": i, "name": c["name"], "displayName": c["displayName"], "metaToken": c["name"], "conceptToken": c["conceptToken"]}
+                    for i, c in enumerate(classes)],
+        "representativeEmbeddings": {**file_ref(out, out / "concepts.f32"), "dtype": "float32", "shape": list(np.shape(concept_rows))},
+        "promptTemplates": PROMPT_TEMPLATES,
+        "vae": {"scalingFactor": vae.cfg.scaling_factor, "latentChannels": vae.cfg.latent_channels, "latentSize": [unet.cfg.sample_size] * 2},
+        # Stable Diffusion's noise schedule (scaled-linear betas 0.00085 → 0.012 over 1000 steps), which GenPromp keeps.
+        "scheduler": {"type": "ddpm", "betaSchedule": "scaled_linear", "betaStart": 0.00085, "betaEnd": 0.012, "numTrainTimesteps": 1000},
+        "textEncoder": {"hiddenSize": text_encoder.cfg.width, "embedDim": text_encoder.cfg.width},
+        "unetAttention": exported["unetAttention"],
+        # GenPromp's inference settings: timesteps {0, 99}, attention resolutions 8 and 16, the class token at
+        # index 5 ("a photo of a <class>" after BOS), a posterior sample with seeded noise.
+        "genpromp": {"lambda": lam, "timesteps": [0, 99], "timestepChoices": TIMESTEP_CHOICES, "resolutions": [8, 16],
+                     "tokenPosition": 5, "threshold": threshold, "latentSampling": "sample", "noiseSeed": 1234},
+        "models": exported["models"],
+    }
+    if baselines is not None:
+        manifest["baselines"] = baselines
+    return manifest
+
+
 def producer(script: str) -> dict:
     return {
         "script": script,
@@ -184,7 +237,7 @@ def producer(script: str) -> dict:
         "onnx": onnx.__version__,
         "opset": OPSET,
         # Fixed unless SOURCE_DATE_EPOCH says otherwise, so rebuilds are byte-identical.
-        "createdAt": _dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")), _dt.timezone.utc).isoformat(),
+        "createdAt": _dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")), _dt.UTC).isoformat(),
     }
 
 
@@ -203,3 +256,72 @@ def update_index(models_dir: Path, pack_id: str, label: str, make_default: bool 
         for p in packs:
             p["default"] = p["id"] == pack_id
     index_path.write_text(json.dumps({"packs": packs}, indent=2) + "\n")
+
+
+# ---------------------------------------------------------------- command line
+def file_refs(node, where="manifest"):
+    """Every FileRef ({"path", "bytes", "sha256"}) in a manifest, with where it sits."""
+    if isinstance(node, dict):
+        if {"path", "bytes", "sha256"} <= node.keys():
+            yield where, node
+        for k, v in node.items():
+            yield from file_refs(v, f"{where}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from file_refs(v, f"{where}[{i}]")
+
+
+def verify(folder: Path) -> list[str]:
+    """Problems of a pack folder against its manifest.json: missing files, wrong sizes, wrong hashes (empty: all good)."""
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.exists():
+        return [f"{manifest_path}: missing"]
+    problems = []
+    for where, ref in file_refs(json.loads(manifest_path.read_text())):
+        path = folder / ref["path"]
+        if not path.is_file():
+            problems.append(f"{path}: missing ({where})")
+        elif path.stat().st_size != ref["bytes"]:
+            problems.append(f"{path}: {path.stat().st_size} bytes, the manifest says {ref['bytes']} ({where})")
+        elif sha256(path) != ref["sha256"]:
+            problems.append(f"{path}: sha256 differs from the manifest's ({where})")
+    return problems
+
+
+BUILD_SCRIPTS = {"fixture": "build_fixture_pack.py", "toyworld": "build_toyworld_pack.py"}
+# The toy-world pack is rebuilt from the committed combined checkpoint with the λ and τ chosen on validation.
+REBUILD_DEFAULTS = {"fixture": [], "toyworld": ["--from-checkpoint", "--selection", str(paths.ROOT / "docs/results/toyworld-selection.json")]}
+
+
+def rebuild(pack_name: str, extra: list[str]) -> None:
+    """Run a pack's build script's main() (python/scripts/ is not a package, so load it by path)."""
+    script = paths.ROOT / "python/scripts" / BUILD_SCRIPTS[pack_name]
+    spec = importlib.util.spec_from_file_location(f"build_{pack_name}_pack", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main([*REBUILD_DEFAULTS[pack_name], *extra])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m wsolkit.pack", description="Check or rebuild a model pack.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("verify", help="check every file of a pack folder against its manifest (bytes, sha256)")
+    v.add_argument("folder", type=Path, nargs="+")
+    r = sub.add_parser("rebuild", help="re-export a pack with its build script (further options go to the script)")
+    r.add_argument("pack", choices=sorted(BUILD_SCRIPTS))
+    args, extra = ap.parse_known_args(argv)
+    if args.command == "verify":
+        if extra:
+            ap.error(f"unrecognised arguments: {' '.join(extra)}")
+        problems = [p for folder in args.folder for p in verify(folder)]
+        for p in problems:
+            print(p, file=sys.stderr)
+        if not problems:
+            print(f"ok: {', '.join(str(f) for f in args.folder)} match their manifests")
+        return 1 if problems else 0
+    rebuild(args.pack, extra)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

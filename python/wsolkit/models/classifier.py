@@ -1,13 +1,12 @@
 """A GAP classifier (CAM-ready): conv stages → feature map → GAP → linear head.
 
-CAM for class c is Σ_k w_ck · f_k over the last feature map (baselines.md §1),
+CAM for class c is Σ_k w_ck · f_k over the last feature map (Zhou et al., CVPR 2016),
 so the export keeps `features` as an output next to `logits`.
 """
 from dataclasses import asdict, dataclass
 
-import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Building blocks shared by the VAE and the UNet (diffusers' ResnetBlock2D family)."""
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 
 class ResnetBlock(nn.Module):

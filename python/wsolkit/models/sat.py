@@ -1,7 +1,7 @@
 """SAT (Wu et al., ICCV 2023), a miniature: a ViT with one learned spatial token.
 
 Sequence = [cls, patches, spatial]. The last `sqa_blocks` blocks use spatial-query
-attention (baselines.md §3): the spatial token's attention logits, head-averaged
+attention (SAT's paper and code): the spatial token's attention logits, head-averaged
 and squashed by a sigmoid, give a mask m over the keys; softmax(S) is scaled by m
 column-wise (no renormalisation). m at the patch positions is that block's
 localisation map; SAT's map is the mean over those blocks. Classification is a
@@ -12,8 +12,8 @@ The export returns every SQA block's map, so the app can show one block or the m
 from dataclasses import asdict, dataclass
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 
 @dataclass
@@ -124,7 +124,7 @@ def gaussian_kernel(size=3, nsig=6.0) -> torch.Tensor:
 
 
 def sat_losses(logits, maps, labels, area_target: float) -> tuple[torch.Tensor, dict]:
-    """CE + |mean_b area_b − λ| + mean_b mean(M̃ ⊙ (1 − M̃)), all weights 1 (baselines.md §3)."""
+    """CE + |mean_b area_b − λ| + mean_b mean(M̃ ⊙ (1 − M̃)), all weights 1 (as SAT's code)."""
     m = maps.mean(dim=1, keepdim=True)  # [B, 1, g, g]
     ce = F.cross_entropy(logits, labels)
     area = (m.mean(dim=(1, 2, 3)).mean() - area_target).abs()

@@ -4,7 +4,7 @@ Levels follow SD 1.x: CrossAttnDownBlock2D for every level but the last
 (DownBlock2D), a mid block with cross-attention, and mirrored up blocks with skip
 connections. With block_channels of length 3 and a 32×32 latent, cross-attention
 sits at 32, 16 (down and up) and 8 (mid) — the 8 and 16 play the paper's 8×8
-and 16×16 (genpromp.md §5).
+and 16×16 (GenPromp aggregates the cross-attention maps at those two resolutions).
 
 Every cross-attention (attn2) records its post-softmax probabilities averaged over
 heads and reduced with `token_weights` [B, L] (one-hot at the class token for
@@ -12,11 +12,11 @@ GenPromp), so the exported graph outputs small [B, H·W] maps instead of the who
 [B, heads, H·W, L] tensor.
 """
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 from .layers import Downsample, ResnetBlock, Upsample
 
@@ -139,7 +139,7 @@ class UNet(nn.Module):
             blk = nn.Module()
             n = cfg.layers_per_block + 1
             res = []
-            for j in range(n):
+            for _j in range(n):
                 res.append(ResnetBlock(cin + skips.pop(), cout, g, temb))
                 cin = cout
             blk.resnets = nn.ModuleList(res)

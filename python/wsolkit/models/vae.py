@@ -7,8 +7,8 @@ Encoder: conv_in → per level [ResnetBlock × n, Downsample except last] → mi
 from dataclasses import asdict, dataclass
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 from .layers import Downsample, ResnetBlock, Upsample
 

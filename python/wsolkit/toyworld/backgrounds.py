@@ -124,7 +124,7 @@ class PhotoPool:
         self._cache: dict[int, np.ndarray] = {}
 
     @classmethod
-    def load(cls, pool: str, root: str | Path = DEFAULT_ROOT) -> "PhotoPool":
+    def load(cls, pool: str, root: str | Path = DEFAULT_ROOT) -> PhotoPool:
         root = Path(root)
         idx = root / "index.json"
         if not idx.exists():
@@ -168,7 +168,7 @@ class Backgrounds:
         self.p_photo = p_photo if len(self.photos) else 0.0
 
     @classmethod
-    def load(cls, pool: str, root: str | Path = DEFAULT_ROOT, p_photo: float = 0.5) -> "Backgrounds":
+    def load(cls, pool: str, root: str | Path = DEFAULT_ROOT, p_photo: float = 0.5) -> Backgrounds:
         return cls(PhotoPool.load(pool, root), p_photo)
 
     def sample(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, dict]:

@@ -2,7 +2,7 @@
 
 Everything here is data; `python/scripts/toyworld_fetch_art.py` reads it to extract the art,
 the rest of the package reads it to know which style belongs to which split.
-See docs/toyworld-data.md and /work/shared/reference/toy-world-data.md.
+See docs/toyworld-data.md.
 """
 from __future__ import annotations
 

@@ -18,8 +18,8 @@ Everything random comes from the numpy Generator passed in, so a seed gives the 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -49,7 +49,7 @@ class ComposeConfig:
     global_jitter: float = 0.08                     # brightness/contrast of the final image
     alpha_threshold: int = 8
 
-    def with_(self, **kw) -> "ComposeConfig":
+    def with_(self, **kw) -> ComposeConfig:
         return replace(self, **kw)
 
 
@@ -260,7 +260,7 @@ def compose(rng: np.random.Generator, sprites_for_class: Sequence, backgrounds, 
     want_occluder = bool(rng.random() < cfg.occluder_p)
 
     instances = []   # (layer, px, py, mask_in_image, box, meta)
-    for k in range(n):
+    for _k in range(n):
         for attempt in range(20):
             s_idx = int(rng.integers(len(sprites_for_class)))
             rgba, smeta = _as_sprite(sprites_for_class[s_idx])
@@ -293,7 +293,7 @@ def compose(rng: np.random.Generator, sprites_for_class: Sequence, backgrounds, 
         t_box = instances[t_idx][4]
         t_long = max(t_box[2] - t_box[0], t_box[3] - t_box[1]) + 1
         ys, xs = np.nonzero(tm)
-        for attempt in range(12):
+        for _attempt in range(12):
             use_sprite = len(occluder_sprites) > 0 and rng.random() < cfg.occluder_sprite_p
             if use_sprite:
                 o_rgba, ometa = _as_sprite(occluder_sprites[int(rng.integers(len(occluder_sprites)))])

@@ -60,7 +60,8 @@ class ToyWorldDataset(_torch_dataset_base()):
 
     @classmethod
     def from_disk(cls, split: str = "train", sprites_root=None, backgrounds_root=None, p_photo: float = 0.5, **kw):
-        from . import backgrounds as B, sprites as S
+        from . import backgrounds as B
+        from . import sprites as S
         bank = SpriteBank.load(split, sprites_root or S.DEFAULT_ROOT)
         bgs = Backgrounds.load(split, backgrounds_root or B.DEFAULT_ROOT, p_photo=p_photo)
         return cls(bank, bgs, **kw)

@@ -62,7 +62,7 @@ class SpriteBank:
 
     @classmethod
     def load(cls, split: str, root: str | Path = DEFAULT_ROOT, styles: list[str] | None = None,
-             eval_default_only: bool = False) -> "SpriteBank":
+             eval_default_only: bool = False) -> SpriteBank:
         root = Path(root)
         index = json.loads((root / "index.json").read_text())
         style_meta = index.get("styles", {})

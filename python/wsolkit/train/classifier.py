@@ -2,7 +2,7 @@
 
     .venv/bin/python -m wsolkit.train.classifier [--steps 3000 --batch 64 --size 128]
 
-Run from python/ (or with PYTHONPATH=python). Resumable: rerunning the same
+Runs from any folder (wsolkit is installed editable into .venv). Resumable: rerunning the same
 command continues from python/runs/classifier/last.pt. Model selection uses the
 validation styles only; test top-1/top-5 are reported, never used.
 """
@@ -16,8 +16,9 @@ from dataclasses import asdict
 import torch
 import torch.nn.functional as F
 
+from .. import paths
 from ..models import Classifier, ClassifierConfig
-from .data import ROOT, augment, eval_set, train_cache
+from .data import augment, eval_set, train_cache
 from .harness import optimise, run_stage, stage_args, stage_config
 
 MEAN, STD = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)
@@ -44,7 +45,7 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=5e-4, help="peak AdamW learning rate (cosine decay); 2e-3 stalled at ln(30) for 600 steps")
     ap.add_argument("--channels", type=str, default="32,64,128,256", help="stage channels")
     ap.add_argument("--style-aug", action="store_true", help="cartoon/line-art augmentation for drawn styles (data.stylise)")
-    stage_args(ap, "classifier", ROOT / "python/checkpoints/toyworld/classifier.pt")
+    stage_args(ap, "classifier", paths.STAGES / "classifier.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 

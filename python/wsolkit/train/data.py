@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[3]
-CACHE = ROOT / "data/cache/train"
-EVAL = ROOT / "data/toyworld"
+from .. import paths
 
 
 def train_cache(size: int, count: int, seed: int = 0, photos: bool = False, log=print) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -29,7 +26,7 @@ def train_cache(size: int, count: int, seed: int = 0, photos: bool = False, log=
     """
     from ..toyworld.dataset import ToyWorldDataset
 
-    path = CACHE / f"train-s{size}-n{count}-seed{seed}{'' if photos else '-procedural'}.npz"
+    path = paths.TRAIN_CACHE / f"train-s{size}-n{count}-seed{seed}{'' if photos else '-procedural'}.npz"
     if path.exists():
         z = np.load(path, allow_pickle=False)
         return z["images"], z["labels"], list(z["classes"])
@@ -43,16 +40,16 @@ def train_cache(size: int, count: int, seed: int = 0, photos: bool = False, log=
         images[i], labels[i] = img, s["label"]
         if (i + 1) % 2000 == 0:
             log(f"cache: {i + 1}/{count} composites ({time.process_time() - t0:.0f} CPU-s)")
-    CACHE.mkdir(parents=True, exist_ok=True)
+    paths.TRAIN_CACHE.mkdir(parents=True, exist_ok=True)
     np.savez(path, images=images, labels=labels, classes=np.array(ds.classes))
     return images, labels, list(ds.classes)
 
 
 def eval_set(split: str, size: int, classes: list[str]) -> tuple[torch.Tensor, torch.Tensor, list[dict]]:
     """The fixed val/test set (toyworld_build_eval.py) → (uint8 [N, 3, size, size], labels, annotations)."""
-    ann = json.loads((EVAL / split / "annotations.json").read_text())
+    ann = json.loads((paths.EVAL_SETS / split / "annotations.json").read_text())
     items = ann["images"]
-    imgs = np.stack([np.asarray(Image.open(EVAL / split / it["file"]).convert("RGB").resize((size, size), Image.BICUBIC)) for it in items])
+    imgs = np.stack([np.asarray(Image.open(paths.EVAL_SETS / split / it["file"]).convert("RGB").resize((size, size), Image.BICUBIC)) for it in items])
     labels = torch.tensor([classes.index(it["cls"]) for it in items])
     return torch.from_numpy(imgs).permute(0, 3, 1, 2).contiguous(), labels, items
 

@@ -1,4 +1,4 @@
-"""What the diffusion stages share: stage checkpoints, the latent cache, the ε-prediction loss.
+"""What the diffusion stages share: the latent cache and the ε-prediction loss (stage checkpoints load with wsolkit.checkpoint.load_stage).
 
 UNet training, textual inversion and finetuning all read VAE latents of the same
 cached training composites; encoding them once (posterior mean and log-variance,
@@ -12,36 +12,20 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..checkpoint import _cfg
-from ..models import SAT, SATConfig, Classifier, ClassifierConfig, TextEncoder, TextEncoderConfig, UNet, UNetConfig, VAE, VAEConfig
+from .. import paths
+from ..models import VAE, UNet
 from ..scheduler import alphas_cumprod
-from .data import CACHE, ROOT, train_cache
-
-STAGES = ROOT / "python/checkpoints/toyworld"
-_KINDS = {"vae": (VAE, VAEConfig), "text_encoder": (TextEncoder, TextEncoderConfig), "unet": (UNet, UNetConfig),
-          "classifier": (Classifier, ClassifierConfig), "sat": (SAT, SATConfig)}
-
-
-def load_stage(kind: str, path: Path | None = None):
-    """A stage's final checkpoint → (model in eval mode, checkpoint dict)."""
-    path = path or STAGES / f"{kind}.pt"
-    if not path.exists():
-        raise SystemExit(f"{path} is missing: run `python -m wsolkit.train.{kind}` first (docs/training-toyworld.md)")
-    ck = torch.load(path, map_location="cpu")
-    model_cls, cfg_cls = _KINDS[kind]
-    model = model_cls(_cfg(cfg_cls, ck["config"]))
-    model.load_state_dict(ck["state"])
-    return model.eval(), ck
+from .data import train_cache
 
 
 def latent_cache(vae: VAE, vae_sha: str, size=128, count=20000, log=print) -> tuple[torch.Tensor, torch.Tensor, np.ndarray, list[str]]:
     """→ (mean, logvar) float16 [N, 4, s, s], labels, classes; keyed by the VAE checkpoint's hash."""
-    path = CACHE / f"latents-s{size}-n{count}-vae{vae_sha[:12]}.npz"
+    path = paths.TRAIN_CACHE / f"latents-s{size}-n{count}-vae{vae_sha[:12]}.npz"
     images, labels, classes = train_cache(size, count, 0)
     if not path.exists():
         means, logvars = [], []
         with torch.no_grad():
-            for i in range(0, count, 100):
+            for i in range(0, len(images), 100):
                 x = torch.from_numpy(images[i : i + 100]).permute(0, 3, 1, 2).float() / 127.5 - 1
                 m, lv = vae.encode(x)
                 means.append(m.half())
@@ -59,7 +43,7 @@ def file_sha(path: Path) -> str:
 
 
 class Diffusion:
-    """Scaled-linear DDPM forward process and the ε-prediction loss (genpromp.md §8)."""
+    """Scaled-linear DDPM forward process and the ε-prediction loss (as Stable Diffusion and GenPromp train)."""
 
     def __init__(self, scaling: float):
         self.scaling = scaling

@@ -13,9 +13,9 @@ import json
 import os
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import torch
@@ -127,11 +127,11 @@ def run_stage(
 
 def stage_args(ap, name: str, out: Path) -> None:
     """The options every stage shares: seed, threads, run folder, final checkpoint."""
-    from .data import ROOT
+    from .. import paths
 
     ap.add_argument("--seed", type=int, default=0, help="seed for init, batches and augmentation")
     ap.add_argument("--threads", type=int, default=2, help="torch threads")
-    ap.add_argument("--run-dir", type=Path, default=ROOT / "python/runs" / name, help="resumable run folder")
+    ap.add_argument("--run-dir", type=Path, default=paths.RUNS / name, help="resumable run folder")
     ap.add_argument("--out", type=Path, default=out, help="final checkpoint")
 
 

@@ -2,7 +2,7 @@
 
     cd python && ../.venv/bin/python -m wsolkit.train.inversion [--steps-per-class 40 --batch 8]
 
-As the official code (genpromp.md §8): classes are trained one at a time on their
+As GenPromp's official training code: classes are trained one at a time on their
 own images with a fresh optimiser; only the concept token's input-embedding row
 learns (VAE, UNet, encoder layers and every other row are frozen — the row is one
 parameter, the single-row gradient mask in its simplest form); it starts as a copy
@@ -17,9 +17,11 @@ import time
 import numpy as np
 import torch
 
+from .. import paths
+from ..checkpoint import load_stage
 from ..pack import PROMPT_TEMPLATES
 from . import text as words
-from .diffusion import STAGES, Diffusion, file_sha, latent_cache, load_stage
+from .diffusion import Diffusion, file_sha, latent_cache
 from .harness import StageResult, optimise, seed_everything, stage_args, write_result
 
 
@@ -28,7 +30,7 @@ def main(argv=None):
     ap.add_argument("--steps-per-class", type=int, default=40)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-2)
-    stage_args(ap, "inversion", STAGES / "concepts.pt")  # the run folder keeps one finished row per class
+    stage_args(ap, "inversion", paths.STAGES / "concepts.pt")  # the run folder keeps one finished row per class
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -38,7 +40,7 @@ def main(argv=None):
     for m in (text, unet):
         m.requires_grad_(False)
     spec = words.build_spec()
-    mean, logvar, labels, classes = latent_cache(vae, file_sha(STAGES / "vae.pt"))
+    mean, logvar, labels, classes = latent_cache(vae, file_sha(paths.STAGES / "vae.pt"))
     diffusion = Diffusion(vae_ck["config"]["scaling_factor"])
     args.run_dir.mkdir(parents=True, exist_ok=True)
     rows, cpu0, wall0, losses = [], time.process_time(), time.time(), {}
@@ -60,7 +62,7 @@ def main(argv=None):
         pool = torch.from_numpy((labels == ci).nonzero()[0])
         concept_id = spec.tokenizer.token_to_id(words.concept_token(cls))
         hist = []
-        for step in range(args.steps_per_class):
+        for _step in range(args.steps_per_class):
             idx = pool[torch.randint(0, len(pool), (args.batch,))]
             tmpl = [PROMPT_TEMPLATES[i] for i in torch.randint(0, len(PROMPT_TEMPLATES), (args.batch,)).tolist()]
             ids = words.ids(spec, [t.format(words.concept_token(cls)) for t in tmpl])

@@ -6,7 +6,7 @@ Run from python/. For each class, the first `images-per-class` training composit
 of that class (the classifier's training cache, no augmentation) give the
 classifier's last feature map; positions whose max-normalised CAM is above
 `fg-threshold` are foreground, the rest background. k-means (cosine assignment,
-seeded, empty-cluster guard) on each; prototypes are kept as baselines.md §2:
+seeded, empty-cluster guard) on each; prototypes are kept as LPCAM's official code does:
 class = FG centres with softmax(μ·Wᵀ)[c] > 0.9 (if none, the best-scored one,
 the COCO code's fallback), context = BG centres with 0.05 < p[c] < 0.9.
 Writes python/checkpoints/toyworld/lpcam.pt and lpcam.json.
@@ -16,14 +16,16 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
 
+from .. import paths
 from ..baselines import LPCAMSettings, build_prototypes
+from ..checkpoint import load_stage
 from .classifier import normalise
-from .data import ROOT, train_cache
-from .diffusion import load_stage
+from .data import train_cache
 
 
 def main(argv=None):
@@ -36,7 +38,7 @@ def main(argv=None):
     ap.add_argument("--images-per-class", type=int, default=d.images_per_class)
     ap.add_argument("--seed", type=int, default=d.seed)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--out", type=lambda p: ROOT / p if not p.startswith("/") else p, default=ROOT / "python/checkpoints/toyworld/lpcam.pt")
+    ap.add_argument("--out", type=lambda p: paths.ROOT / p if not p.startswith("/") else Path(p), default=paths.STAGES / "lpcam.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     s = LPCAMSettings(args.k, args.fg_threshold, args.class_threshold, args.context_low, args.images_per_class, d.max_iters, args.seed)

@@ -4,7 +4,7 @@
 
 Run from python/. Resumable like every stage (python/runs/sat/last.pt). Loss as
 SAT's code: CE + |batch-mean area − λ_area| + normalisation loss, weights 1/1/1,
-λ_area 0.25 (SAT's CUB value; baselines.md §3). The input is the classifier's
+λ_area 0.25 (the value SAT's code uses for CUB). The input is the classifier's
 (same size, mean and std), so the app feeds both models one tensor.
 
 SAT starts from ImageNet DeiT weights in its paper; nothing pretrained exists here,
@@ -18,17 +18,17 @@ from dataclasses import asdict
 
 import torch
 
+from .. import paths
+from ..localisation import MapSet, subsample, toyworld_split
 from ..models.sat import SAT, SATConfig, sat_losses
 from .classifier import MEAN, STD, normalise, topk_accuracy
-from .data import ROOT, augment, eval_set, train_cache
+from .data import augment, eval_set, train_cache
 from .harness import optimise, run_stage, stage_args, stage_config, write_result
 
 
 @torch.no_grad()
 def val_localisation(model, classes, limit=150) -> dict:
     """GT-known Loc of the mean SQA map on every k-th validation image, best τ of a coarse grid (a signal, not a result)."""
-    from ..evaluate import MapSet, subsample, toyworld_split
-
     items = subsample(toyworld_split("val", classes), limit)
     x = torch.cat([_input(it.rgb, model.cfg.image_size) for it in items])
     maps = model(x)[1].mean(dim=1).numpy()
@@ -50,7 +50,7 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=5e-4, help="peak AdamW lr (warm-up 200 steps, cosine decay)")
     ap.add_argument("--area", type=float, default=0.25, help="λ_area, the target batch-mean map area")
     ap.add_argument("--cache", type=int, default=20000)
-    stage_args(ap, "sat", ROOT / "python/checkpoints/toyworld/sat.pt")
+    stage_args(ap, "sat", paths.STAGES / "sat.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 

@@ -19,11 +19,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .. import paths
 from ..models import TextEncoder, TextEncoderConfig
 from ..models.classifier import ConvBNAct
-from .classifier import normalise
-from .data import ROOT, augment, eval_set, train_cache
 from . import text as words
+from .classifier import normalise
+from .data import augment, eval_set, train_cache
 from .harness import optimise, run_stage, stage_args, stage_config, write_result
 
 
@@ -50,7 +51,7 @@ def main(argv=None):
     ap.add_argument("--layers", type=int, default=3)
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--p-superclass", type=float, default=0.25, help="share of captions using a superclass word")
-    stage_args(ap, "text_encoder", ROOT / "python/checkpoints/toyworld/text_encoder.pt")
+    stage_args(ap, "text_encoder", paths.STAGES / "text_encoder.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 

@@ -18,9 +18,12 @@ from pathlib import Path
 
 import torch
 
+from .. import paths
+from ..checkpoint import load_stage
+from ..localisation import quick_localisation
 from ..models import UNet, UNetConfig
 from . import text as words
-from .diffusion import STAGES, Diffusion, file_sha, latent_cache, load_stage
+from .diffusion import Diffusion, file_sha, latent_cache
 from .harness import optimise, run_stage, stage_args, stage_config, write_result
 
 
@@ -38,14 +41,14 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--p-superclass", type=float, default=0.2)
     ap.add_argument("--init-from", type=Path, help="warm start: a finished UNet stage checkpoint (its config must match); the schedule starts afresh")
-    stage_args(ap, "unet", STAGES / "unet.pt")
+    stage_args(ap, "unet", paths.STAGES / "unet.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
     vae, vae_ck = load_stage("vae")
     text, _ = load_stage("text_encoder")
     spec = words.build_spec()
-    mean, logvar, labels, classes = latent_cache(vae, file_sha(STAGES / "vae.pt"))
+    mean, logvar, labels, classes = latent_cache(vae, file_sha(paths.STAGES / "vae.pt"))
     vocab = classes + [s for s in words.SUPERCLASSES if s not in classes]
     states = caption_states(text, spec, vocab, words.TRAIN_TEMPLATES)  # [W, T, L, D]
     cfg = UNetConfig(block_channels=tuple(int(c) for c in args.channels.split(",")), heads=4,
@@ -63,7 +66,7 @@ def main(argv=None):
     diffusion = Diffusion(vae_ck["config"]["scaling_factor"])
     opt = torch.optim.AdamW(unet.parameters(), lr=args.lr, weight_decay=1e-2)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 200) * (0.55 + 0.45 * math.cos(math.pi * s / args.steps)))
-    config = stage_config("unet", args, model=asdict(cfg), vae_sha256=file_sha(STAGES / "vae.pt"), **extra)
+    config = stage_config("unet", args, model=asdict(cfg), vae_sha256=file_sha(paths.STAGES / "vae.pt"), **extra)
     word_of = {c: [vocab.index(w) for w in words.caption_words(c)] for c in classes}
 
     def train_step(step: int) -> float:
@@ -77,7 +80,6 @@ def main(argv=None):
         return optimise(opt, diffusion.loss(unet, diffusion.sample_latents(mean, logvar, idx), states[torch.tensor(w), t]))
 
     def evaluate(step: int) -> dict:
-        from ..evaluate import quick_localisation
         return quick_localisation(vae, text, unet, spec, classes, diffusion.scaling, lam=0.0, concept_rows=None)
 
     result = run_stage("unet", args.run_dir, unet, opt, args.steps, train_step, config, args.seed, sched, evaluate, eval_every=1000)

@@ -15,8 +15,9 @@ from dataclasses import asdict
 
 import torch
 
+from .. import paths
 from ..models import VAE, VAEConfig
-from .data import ROOT, eval_set, train_cache
+from .data import eval_set, train_cache
 from .harness import optimise, run_stage, stage_args, stage_config, write_result
 
 
@@ -34,7 +35,7 @@ def main(argv=None):
     ap.add_argument("--cache", type=int, default=20000)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--kl", type=float, default=1e-6)
-    stage_args(ap, "vae", ROOT / "python/checkpoints/toyworld/vae.pt")
+    stage_args(ap, "vae", paths.STAGES / "vae.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -73,7 +74,7 @@ def main(argv=None):
         g = torch.Generator().manual_seed(1)
         idx = torch.randperm(len(x_all), generator=g)[:512]
         zs = []
-        for i in range(0, 512, 64):
+        for i in range(0, len(idx), 64):  # 512 images, fewer in the tiny smoke test
             mean, logvar = vae.encode(to_pm1(x_all[idx[i : i + 64]]))
             zs.append(mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=g))
         cfg.scaling_factor = round(1.0 / torch.cat(zs).std().item(), 5)

@@ -1,0 +1,81 @@
+"""Reference evaluation of a pack in PyTorch: classification, localisation, ablations.
+
+    cd python && ../.venv/bin/python -m wsolkit.evaluate                       # toy-world test split, default settings
+    cd python && ../.venv/bin/python -m wsolkit.evaluate --ablations --write-doc  # every table in docs/results-toyworld.md
+    cd python && ../.venv/bin/python -m wsolkit.evaluate --images DIR --labels labels.json [--threshold 0.3]
+
+Metrics as wsolkit/metrics.py (see wsolkit/evaluate/report.py):
+- Top-1/Top-5 Cls; GT-known, Top-1 and Top-5 Loc with GenPromp's TS-CAM evaluator
+  (map bilinear to the 128² model frame, min-max, > int(τ·255), largest contour,
+  GT boxes scaled the GenPromp way; GT-known IoU ≥ 0.5, Top-k > 0.5);
+- MaxBoxAccV2 with wsolevaluation's BoxEvaluator (map cubic to 224², min-max,
+  τ grid 0.01, all contours, δ ∈ {0.3, 0.5, 0.7});
+- error shares Cls/Right/M-Ins/Part/More/Wrong of the top-1 prediction.
+τ for the Loc metrics is chosen on the validation split (EmojiOne 1 styles), never on test.
+
+Custom data (`--images/--labels`): a folder of images and a JSON file
+    {"images": [{"file": "a.png", "class": "dog", "boxes": [[x0, y0, x1, y1], ...]}, ...]}
+with paths relative to the folder, class names from the pack (`manifest.json` → classes[].name)
+and boxes as inclusive pixel indices of the original image. τ defaults to the pack's
+threshold (chosen on toy-world validation) unless --threshold is given.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import torch
+
+from .. import paths
+from .reference import Reference
+from .report import markdown_tables, run_custom, run_toyworld, select_on_validation, update_baselines, write_doc
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m wsolkit.evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--checkpoint", type=Path, default=paths.CHECKPOINT)
+    ap.add_argument("--pack", type=Path, default=paths.PACK_DIR, help="pack folder (manifest, tokenizer)")
+    ap.add_argument("--ablations", action="store_true", help="λ, finetuning, timesteps, resolutions and template tables")
+    ap.add_argument("--images", type=Path, help="evaluate a folder of your own images instead of the toy-world test split")
+    ap.add_argument("--labels", type=Path, help="JSON with classes and boxes for --images (format above)")
+    ap.add_argument("--threshold", type=float, help="τ for --images (default: the pack's)")
+    ap.add_argument("--json", type=Path, help="write the full report here")
+    ap.add_argument("--write-doc", action="store_true", help="replace the tables in docs/results-toyworld.md")
+    ap.add_argument("--tables-from", type=Path, help="only rewrite the doc's tables from a saved --json report (no models run)")
+    ap.add_argument("--limit", type=int, help="at most this many images per split (every k-th; a quick look, not a result)")
+    ap.add_argument("--select-on-val", action="store_true", help="only choose the pack's default λ and τ on validation (print JSON)")
+    ap.add_argument("--baselines-only", type=Path, metavar="REPORT", help="recompute only the CAM/LPCAM/SAT rows of a saved --json report (then --json/--write-doc as usual)")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    if args.tables_from:
+        write_doc(markdown_tables(json.loads(args.tables_from.read_text())), paths.ROOT / "docs/results-toyworld.md")
+        return
+    if not args.checkpoint.exists():
+        raise SystemExit(f"{args.checkpoint} is missing: build the pack (python/scripts/build_toyworld_pack.py)")
+    ref = Reference(args.checkpoint, args.pack)
+    if args.select_on_val:
+        report = select_on_validation(ref)
+        print(json.dumps(report, indent=2))
+    elif args.baselines_only:
+        report = update_baselines(ref, json.loads(args.baselines_only.read_text()))
+        tables = markdown_tables(report)
+        print(tables)
+        if args.write_doc:
+            write_doc(tables, paths.ROOT / "docs/results-toyworld.md")
+    elif args.images or args.labels:
+        if not (args.images and args.labels):
+            raise SystemExit("--images and --labels go together")
+        report = run_custom(ref, args.images, args.labels, args.threshold)
+        print(json.dumps(report, indent=2))
+    else:
+        report = run_toyworld(ref, args.ablations, args.limit)
+        tables = markdown_tables(report)
+        print(tables)
+        if args.write_doc:
+            write_doc(tables, paths.ROOT / "docs/results-toyworld.md")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+
