@@ -200,15 +200,11 @@ function CompareViewer() {
 }
 
 export function MethodsPanel() {
-  const methods = useAppStore((s) => s.methods);
-  const own = useAppStore((s) => s.own);
-  const manifest = useAppStore((s) => s.pack?.manifest ?? null);
+  const picked = useAppStore(useShallow((s) => ({ choice: s.methods, own: s.own, manifest: s.pack?.manifest ?? null })));
   return (
     <MethodPicker
       methods={ALL_METHODS}
-      choice={methods}
-      own={own}
-      manifest={manifest}
+      {...picked}
       onMethod={(m) => actions().setMethod(m)}
       onLayout={(l) => actions().setLayout(l)}
       onOwn={(m, patch) => actions().setOwn(m, patch as never)}
@@ -233,7 +229,6 @@ export function ControlsPanel() {
   const computed = useAppStore(selectComputedTimesteps);
   const hasGt = useAppStore((s) => (s.image?.sample?.boxes?.length ?? 0) > 0);
   const disabled = useAppStore((s) => !s.pack);
-  const a = actions();
   // Offer the pack's defaults even if its choices list omits them.
   const timestepChoices = [...new Set([...tsChoices, ...gp.timesteps])].sort((x, y) => x - y);
   const resolutionChoices = [...new Set([...resChoices, ...gp.resolutions])].sort((x, y) => x - y);
@@ -250,19 +245,9 @@ export function ControlsPanel() {
       resolutionChoices={resolutionChoices}
       threshold={params.threshold}
       boxMode={params.boxMode}
-      colormap={view.colormap}
-      opacity={view.opacity}
-      showGt={view.showGt}
+      {...view}
       hasGt={hasGt}
-      onClass={a.setClass}
-      onLambda={a.setLambda}
-      onToggleTimestep={a.toggleTimestep}
-      onToggleResolution={a.toggleResolution}
-      onThreshold={a.setThreshold}
-      onBoxMode={a.setBoxMode}
-      onColormap={a.setColormap}
-      onOpacity={a.setOpacity}
-      onShowGt={a.setShowGt}
+      on={actions()}
     />
   );
 }

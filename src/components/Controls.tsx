@@ -6,6 +6,18 @@ import type { ReactNode } from 'react';
 import type { ClassEntry } from '../shared/manifest';
 import type { BoxMode, Colormap } from '../store/types';
 
+export interface ControlsActions {
+  setClass(i: number): void;
+  setLambda(v: number): void;
+  toggleTimestep(t: number): void;
+  toggleResolution(r: number): void;
+  setThreshold(v: number): void;
+  setBoxMode(m: BoxMode): void;
+  setColormap(c: Colormap): void;
+  setOpacity(v: number): void;
+  setShowGt(v: boolean): void;
+}
+
 export interface ControlsProps {
   disabled: boolean;
   classes: ClassEntry[];
@@ -23,15 +35,8 @@ export interface ControlsProps {
   opacity: number;
   showGt: boolean;
   hasGt: boolean;
-  onClass: (i: number) => void;
-  onLambda: (v: number) => void;
-  onToggleTimestep: (t: number) => void;
-  onToggleResolution: (r: number) => void;
-  onThreshold: (v: number) => void;
-  onBoxMode: (m: BoxMode) => void;
-  onColormap: (c: Colormap) => void;
-  onOpacity: (v: number) => void;
-  onShowGt: (v: boolean) => void;
+  /** What the controls change (the store's actions). */
+  on: ControlsActions;
 }
 
 function Field({ label, hint, children, htmlFor }: { label: string; hint?: string; children: ReactNode; htmlFor?: string }) {
@@ -59,7 +64,7 @@ export function Controls(p: ControlsProps) {
           data-testid="class-select"
           disabled={p.disabled || p.classes.length === 0}
           value={p.classIndex ?? ''}
-          onChange={(e) => p.onClass(Number(e.currentTarget.value))}
+          onChange={(e) => p.on.setClass(Number(e.currentTarget.value))}
         >
           {p.classIndex === null && <option value="">(top-1 prediction)</option>}
           {p.classes.map((c) => (
@@ -80,7 +85,7 @@ export function Controls(p: ControlsProps) {
           value={p.lambda}
           disabled={p.disabled}
           data-testid="lambda-slider"
-          onChange={(e) => p.onLambda(Number(e.currentTarget.value))}
+          onChange={(e) => p.on.setLambda(Number(e.currentTarget.value))}
         />
       </Field>
 
@@ -93,7 +98,7 @@ export function Controls(p: ControlsProps) {
           testId={(t) => `timestep-toggle-${t}`}
           text={(t) => String(t)}
           computed={computed}
-          onToggle={p.onToggleTimestep}
+          onToggle={p.on.toggleTimestep}
         />
       </Field>
 
@@ -105,7 +110,7 @@ export function Controls(p: ControlsProps) {
           disabled={p.disabled}
           testId={(r) => `resolution-toggle-${r}`}
           text={(r) => `${r}×${r}`}
-          onToggle={p.onToggleResolution}
+          onToggle={p.on.toggleResolution}
         />
       </Field>
 
@@ -119,7 +124,7 @@ export function Controls(p: ControlsProps) {
           value={p.threshold}
           disabled={p.disabled}
           data-testid="threshold-slider"
-          onChange={(e) => p.onThreshold(Number(e.currentTarget.value))}
+          onChange={(e) => p.on.setThreshold(Number(e.currentTarget.value))}
         />
       </Field>
 
@@ -129,7 +134,7 @@ export function Controls(p: ControlsProps) {
           data-testid="box-mode"
           value={p.boxMode}
           disabled={p.disabled}
-          onChange={(e) => p.onBoxMode(e.currentTarget.value === 'all' ? 'all' : 'largest')}
+          onChange={(e) => p.on.setBoxMode(e.currentTarget.value === 'all' ? 'all' : 'largest')}
         >
           <option value="largest">largest region (GenPromp)</option>
           <option value="all">every region (MaxBoxAccV2)</option>
@@ -138,7 +143,7 @@ export function Controls(p: ControlsProps) {
 
       <div className="field-row">
         <Field label="Colormap" htmlFor="colormap">
-          <select id="colormap" data-testid="colormap-select" value={p.colormap} onChange={(e) => p.onColormap(e.currentTarget.value as Colormap)}>
+          <select id="colormap" data-testid="colormap-select" value={p.colormap} onChange={(e) => p.on.setColormap(e.currentTarget.value as Colormap)}>
             <option value="viridis">viridis</option>
             <option value="jet">jet</option>
             <option value="gray">gray</option>
@@ -153,13 +158,13 @@ export function Controls(p: ControlsProps) {
             step={0.05}
             value={p.opacity}
             data-testid="opacity-slider"
-            onChange={(e) => p.onOpacity(Number(e.currentTarget.value))}
+            onChange={(e) => p.on.setOpacity(Number(e.currentTarget.value))}
           />
         </Field>
       </div>
       {p.hasGt && (
         <label className="checkbox">
-          <input type="checkbox" checked={p.showGt} onChange={(e) => p.onShowGt(e.currentTarget.checked)} /> show ground-truth box
+          <input type="checkbox" checked={p.showGt} onChange={(e) => p.on.setShowGt(e.currentTarget.checked)} /> show ground-truth box
         </label>
       )}
     </section>

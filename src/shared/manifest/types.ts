@@ -1,0 +1,172 @@
+/**
+ * Model-pack manifest: the types (validated by ./parse).
+ *
+ * A pack is a folder (or URL prefix) holding manifest.json and the files it lists.
+ * Manifests are written by python/wsolkit/pack.py and are external input here:
+ * `parseManifest` rejects anything malformed with a ManifestInvalid error naming
+ * the offending field, so a user who points the app at a broken pack learns what
+ * to fix.
+ *
+ * The same format serves the embedded miniature pack (tiny widths, one file per
+ * model) and a full Stable Diffusion 1.x pack (77-token CLIP, 768-d, 64×64 latent,
+ * UNet weights split into external-data files because one protobuf caps at 2 GB).
+ */
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+/**
+ * One file must fit one ArrayBuffer/Response (browsers cap one buffer near 2 GB).
+ * An SD 1.x fp32 UNet (3.4 GB) therefore ships as a small graph plus several
+ * external-data shards, each under this size.
+ */
+export const MAX_FILE_BYTES = 2 ** 31 - 1;
+
+export type DType = 'float32' | 'float16' | 'int32' | 'int64' | 'uint8' | 'int8' | 'bool';
+/** A dimension: a fixed size or a named free dimension such as "batch". */
+export type Dim = number | string;
+
+export interface TensorSpec {
+  name: string;
+  dtype: DType;
+  dims: Dim[];
+}
+
+/** A file of the pack with its integrity data. `path` is relative to the manifest. */
+export interface FileRef {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export type VariantPrecision = 'fp32' | 'fp16' | 'int8' | 'q4f16';
+
+/** One exported form of a model. The app picks one per model from the device probe. */
+export interface ModelVariant extends FileRef {
+  precision: VariantPrecision;
+  /** WebGPU features required, e.g. ['shader-f16']. */
+  requires: string[];
+  /** Backends this variant is meant for (fp32 runs everywhere). */
+  backends: Array<'webgpu' | 'wasm'>;
+  /** Weight files referenced by the graph's initializers (`location` = path). */
+  externalData: FileRef[];
+}
+
+/** The four models GenPromp needs; every pack has them. */
+export type CoreRole = 'vae_encoder' | 'text_encoder' | 'unet' | 'classifier';
+/** `sat` is optional: a pack without it shows the other methods only. */
+export type ModelRole = CoreRole | 'sat';
+
+export interface ModelEntry {
+  role: ModelRole;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  variants: ModelVariant[];
+}
+
+/** One UNet output carrying a cross-attention map (head-averaged, token-weighted). */
+export interface AttentionOutput {
+  /** ONNX output name, e.g. "attn_mid_0". */
+  output: string;
+  /** Side of the square map, e.g. 8 → the output holds 64 values per batch item. */
+  resolution: number;
+  block: 'down' | 'mid' | 'up';
+  blockIndex: number;
+  layer: number;
+  heads: number;
+}
+
+export interface ClassEntry {
+  index: number;
+  /** Stable identifier, e.g. "dog". */
+  name: string;
+  displayName: string;
+  /** The discriminative word put in the templates (GenPromp's meta token). */
+  metaToken: string;
+  /** The learned concept token's string in the tokenizer, e.g. "<toy-0>". */
+  conceptToken: string;
+}
+
+export interface Manifest {
+  schemaVersion: 1;
+  id: string;
+  label: string;
+  /** What the models were trained on, in a sentence or two. */
+  description: string;
+  license: { spdx: string; attribution: FileRef | null; notes: string };
+  producer: { script: string; gitCommit: string; torch: string; onnx: string; opset: number; createdAt: string };
+  preprocess: {
+    /** [height, width] the image is resized to (GenPromp: directly, aspect not kept). */
+    size: [number, number];
+    resize: 'pil-bicubic';
+    /** uint8 → x/127.5 − 1 for GenPromp's VAE. */
+    range: [number, number];
+    /** Transparent pixels are composited onto this RGB colour first. */
+    alphaBackground: [number, number, number];
+  };
+  classifierPreprocess: { size: [number, number]; mean: [number, number, number]; std: [number, number, number] };
+  tokenizer: {
+    file: FileRef;
+    contextLength: number;
+    bosId: number;
+    eosId: number;
+    padId: number;
+  };
+  classes: ClassEntry[];
+  /** Learned input-embedding rows of the concept tokens, [classes, embedDim] little-endian float32. */
+  representativeEmbeddings: FileRef & { dtype: 'float32'; shape: [number, number] };
+  promptTemplates: string[];
+  vae: { scalingFactor: number; latentChannels: number; latentSize: [number, number] };
+  scheduler: {
+    type: 'ddpm';
+    betaSchedule: 'scaled_linear' | 'linear';
+    betaStart: number;
+    betaEnd: number;
+    numTrainTimesteps: number;
+  };
+  textEncoder: { hiddenSize: number; embedDim: number };
+  unetAttention: AttentionOutput[];
+  genpromp: {
+    lambda: number;
+    timesteps: number[];
+    /** Timesteps the UI offers. */
+    timestepChoices: number[];
+    resolutions: number[];
+    /** Index of the class word in the tokenised template (BOS at 0). */
+    tokenPosition: number;
+    threshold: number;
+    latentSampling: 'sample' | 'mean';
+    noiseSeed: number;
+  };
+  models: Record<CoreRole, ModelEntry> & { sat?: ModelEntry };
+  /** The baselines' data; absent in packs made before them (the app then shows GenPromp only). */
+  baselines: BaselinesSpec | null;
+}
+
+/** A little-endian float32 array file. */
+export interface Float32FileRef extends FileRef {
+  dtype: 'float32';
+  shape: number[];
+}
+
+/** [start, count] rows of LPCAM's prototype array. */
+export type RowRange = [number, number];
+
+export interface BaselinesSpec {
+  /** CAM from the classifier: `featureOutput` [1, K, h, w] and the head's weights [classes, K]. */
+  cam: { featureOutput: string; head: Float32FileRef };
+  /** LPCAM: prototypes [N, K] and, per class, its class and context rows. */
+  lpcam: {
+    prototypes: Float32FileRef;
+    ranges: Array<{ class: RowRange; context: RowRange }>;
+    settings: { k: number; fgThreshold: number; classThreshold: number; contextLow: number; imagesPerClass: number; scales: number[]; flip: boolean };
+  } | null;
+  /** SAT: `mapOutput` [1, blocks.length, grid, grid] holds the spatial token's mask of each SQA block. */
+  sat: { mapOutput: string; blocks: number[]; grid: number } | null;
+}
+
+export interface PackIndexEntry {
+  id: string;
+  label: string;
+  /** Folder or URL of the pack, relative to index.json. */
+  path: string;
+  default?: boolean;
+}
