@@ -9,7 +9,9 @@ const isolation = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-export default defineConfig({
+// `vite build --mode bench` builds the benchmark page alone into dist-bench/, so
+// the production dist/ ships the app only.
+export default defineConfig(({ mode }) => ({
   plugins: [react()],
   server: { headers: isolation, host: '127.0.0.1' },
   preview: { headers: isolation, host: '127.0.0.1' },
@@ -17,7 +19,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 30_000,
-    rollupOptions: { input: { main: 'index.html', bench: 'bench/index.html' } },
+    outDir: mode === 'bench' ? 'dist-bench' : 'dist',
+    rollupOptions: { input: mode === 'bench' ? { bench: 'bench/index.html' } : { main: 'index.html' } },
   },
   // ORT ships its wasm next to its ESM entry; pre-bundling would lose it.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
@@ -28,4 +31,4 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 120_000,
   },
-});
+}));
