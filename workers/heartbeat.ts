@@ -1,0 +1,35 @@
+/**
+ * Worker side of the liveness protocol (src/shared/heartbeat.ts): hold the
+ * liveness lock for the Worker's lifetime and answer pings. Runs on the Worker's
+ * event loop beside Comlink, so a ping waits at most for the current model run.
+ */
+import { channelName, isHeartbeatMessage, lockName, parseWorkerName, type HeartbeatMessage } from '../src/shared/heartbeat';
+
+export interface HeartbeatScope {
+  name: string;
+  close(): void;
+  navigator: { locks?: Pick<LockManager, 'request'> };
+}
+
+export function answerHeartbeats(scope: HeartbeatScope, openChannel: (name: string) => BroadcastChannel = (n) => new BroadcastChannel(n)): void {
+  const id = parseWorkerName(scope.name);
+  if (!id) return;
+  const channel = openChannel(channelName(id.token));
+  const post = (m: HeartbeatMessage) => channel.postMessage(m);
+  channel.onmessage = (ev: MessageEvent) => {
+    const m: unknown = ev.data;
+    if (!isHeartbeatMessage(m)) return;
+    if (m.type === 'ping') post({ type: 'pong', seq: m.seq });
+    else if (m.type === 'test-close' && id.testHooks) scope.close();
+  };
+  const locks = scope.navigator.locks;
+  if (!locks) {
+    post({ type: 'hello', lockHeld: false });
+    return;
+  }
+  // Never resolves: the lock is released only when this Worker's global goes away.
+  void locks.request(lockName(id.token), () => {
+    post({ type: 'hello', lockHeld: true });
+    return new Promise<never>(() => {});
+  });
+}
