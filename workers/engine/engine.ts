@@ -16,6 +16,7 @@ import type {
   ProgressCallback,
 } from '../../src/shared/api';
 import { EngineError, abortError } from '../../src/shared/errors';
+import { yieldToEventLoop } from './yieldToEventLoop';
 import { checkTokenPosition } from '../../src/shared/genpromp/prompts';
 import { packFiles, packRoles } from '../../src/shared/manifest';
 import type { CoreRole, Manifest, ModelRole, ModelVariant, TensorSpec, VariantPrecision } from '../../src/shared/manifest';
@@ -214,6 +215,9 @@ export class Engine implements EngineApi {
     const ticket = ++this.latestGenpromp;
     const superseded = () => ticket !== this.latestGenpromp;
     return this.enqueue(async () => {
+      // [hardening] Let newer requests posted during the previous run arrive first, so
+      // superseded ones are dropped instead of each running the UNet (e2e/stress.spec.ts).
+      await yieldToEventLoop();
       if (superseded()) throw abortError('GenPromp request');
       return this.withDeviceRetry(() => this.requirePack().pipeline.genpromp(req, superseded));
     });
