@@ -68,7 +68,11 @@ function newToken(): string {
 declare global {
   interface Window {
     /** Present only with `?testHooks=1`. */
-    __wsolTestHooks?: { killEngineWorkerSilently(): void };
+    __wsolTestHooks?: {
+      killEngineWorkerSilently(): void;
+      collectWorkerGarbage(): void;
+      workerWasmMemory(): Promise<{ wasmBytes: number; memories: number }>;
+    };
   }
 }
 
@@ -87,7 +91,11 @@ class WorkerEngineClient implements EngineClient {
   constructor() {
     this.start();
     if (this.testHooks && typeof window !== 'undefined') {
-      window.__wsolTestHooks = { killEngineWorkerSilently: () => this.watchdog?.sendTestClose() };
+      window.__wsolTestHooks = {
+        killEngineWorkerSilently: () => this.watchdog?.sendTestClose(),
+        collectWorkerGarbage: () => this.watchdog?.sendTestGc(),
+        workerWasmMemory: () => this.watchdog?.requestTestMemory() ?? Promise.resolve({ wasmBytes: 0, memories: 0 }),
+      };
     }
   }
 

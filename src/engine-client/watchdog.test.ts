@@ -238,4 +238,19 @@ describe('WorkerWatchdog', () => {
     expect(closed).toBe(true);
     expect(deaths).toEqual([SILENT_DEATH_MESSAGE]);
   });
+
+  it('test hooks report the wasm memory the Worker created after it started', async () => {
+    const OriginalMemory = WebAssembly.Memory;
+    try {
+      const dog = startWatchdog();
+      startWorker(true);
+      new WebAssembly.Memory({ initial: 3 });
+      const report = dog.requestTestMemory();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(await report).toEqual({ wasmBytes: 3 * 65536, memories: 1 });
+      dog.stop();
+    } finally {
+      WebAssembly.Memory = OriginalMemory;
+    }
+  });
 });

@@ -42,6 +42,7 @@ export class WorkerWatchdog {
   /** Send time of the oldest unanswered ping, and its sequence number. */
   private oldestUnanswered: { seq: number; sentAt: number } | null = null;
   private lastBusyAt = -Infinity;
+  private memoryWaiters: Array<(r: { wasmBytes: number; memories: number }) => void> = [];
   private readonly now: () => number;
 
   constructor(private readonly o: WatchdogOptions) {
@@ -53,6 +54,19 @@ export class WorkerWatchdog {
   /** Ask the Worker to close silently (test hooks only; the Worker ignores it otherwise). */
   sendTestClose(): void {
     this.post({ type: 'test-close' });
+  }
+
+  /** Ask the Worker to collect garbage (test hooks only), e.g. before measuring memory. */
+  sendTestGc(): void {
+    this.post({ type: 'test-gc' });
+  }
+
+  /** The wasm memory the Worker has allocated (test hooks only; never settles otherwise). */
+  requestTestMemory(): Promise<{ wasmBytes: number; memories: number }> {
+    return new Promise((resolve) => {
+      this.memoryWaiters.push(resolve);
+      this.post({ type: 'test-memory' });
+    });
   }
 
   /** Stop watching (the client is replacing or terminating this Worker on purpose). */
@@ -74,6 +88,8 @@ export class WorkerWatchdog {
       // Pings start only now: messages sent before the Worker opened its channel are lost.
       if (this.timer === null) this.timer = setInterval(() => this.tick(), this.o.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS);
       if (data.lockHeld) this.waitForLock();
+    } else if (data.type === 'test-memory-report') {
+      for (const w of this.memoryWaiters.splice(0)) w({ wasmBytes: data.wasmBytes, memories: data.memories });
     } else if (data.type === 'pong') {
       if (this.oldestUnanswered && data.seq >= this.oldestUnanswered.seq) this.oldestUnanswered = null;
     }

@@ -20,7 +20,12 @@ export type HeartbeatMessage =
   | { type: 'ping'; seq: number }
   | { type: 'pong'; seq: number }
   /** Page → Worker, honoured only with test hooks on: close silently (no error event), as an OOM kill would. */
-  | { type: 'test-close' };
+  | { type: 'test-close' }
+  /** Page → Worker, test hooks only: run a full GC if the browser exposes gc() (--js-flags=--expose-gc). */
+  | { type: 'test-gc' }
+  /** Page → Worker, test hooks only: report the size of the wasm memories this Worker created. */
+  | { type: 'test-memory' }
+  | { type: 'test-memory-report'; wasmBytes: number; memories: number };
 
 export interface WorkerIdentity {
   token: string;
@@ -43,5 +48,5 @@ export const channelName = (token: string) => `wsol-engine-heartbeat:${token}`;
 
 export function isHeartbeatMessage(v: unknown): v is HeartbeatMessage {
   const t = (v as { type?: unknown } | null)?.type;
-  return t === 'hello' || t === 'ping' || t === 'pong' || t === 'test-close';
+  return ['hello', 'ping', 'pong', 'test-close', 'test-gc', 'test-memory', 'test-memory-report'].includes(t as string);
 }
