@@ -27,9 +27,13 @@ const server = spawn('npx', ['vite', 'preview', '--mode', 'bench', '--port', Str
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; ; i++) {
   try {
-    if ((await fetch(base)).ok) break;
+    // The bench build has no root index.html: poll the bench page itself.
+    if ((await fetch(`${base}/bench/index.html`)).ok) break;
   } catch {}
-  if (i > 100) throw new Error('vite preview did not start');
+  if (i > 100) {
+    process.kill(-server.pid);
+    throw new Error('vite preview did not start');
+  }
   await new Promise((r) => setTimeout(r, 200));
 }
 
