@@ -182,6 +182,20 @@ describe('WorkerWatchdog', () => {
     dog.stop();
   });
 
+  it('with the lock watched, even a run longer than the busy timeout is not a death; the lock still reports one', async () => {
+    const dog = startWatchdog();
+    startWorker();
+    await vi.advanceTimersByTimeAsync(5_000);
+    inFlight = true;
+    hub.delivering = false; // e.g. compiling a very large model
+    await vi.advanceTimersByTimeAsync(DEFAULT_BUSY_TIMEOUT_MS * 3);
+    expect(deaths).toEqual([]);
+    locks.releaseHolder(lockName(token));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(deaths).toEqual([SILENT_DEATH_MESSAGE]);
+    dog.stop();
+  });
+
   it('the pong queued behind a long run arrives after the call settles: no false alarm', async () => {
     const dog = startWatchdog(false);
     startWorker(false, false);

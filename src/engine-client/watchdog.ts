@@ -6,7 +6,9 @@
  * - the liveness lock: granted to the page exactly when the Worker is gone;
  * - pings: a ping unanswered for `idleTimeoutMs` means the Worker is gone or
  *   wedged. A model run blocks the Worker's thread for seconds, so while a call
- *   is in flight the wait is extended to `busyTimeoutMs`. The clock starts at the
+ *   is in flight the wait is extended to `busyTimeoutMs` — or unlimited when the
+ *   lock is watched, since the lock already reports a death and a slow model
+ *   compile must not be taken for one. The clock starts at the
  *   ping's send time, so a throttled background tab (timers once a minute) does
  *   not look like a dead Worker.
  */
@@ -42,6 +44,8 @@ export class WorkerWatchdog {
   /** Send time of the oldest unanswered ping, and its sequence number. */
   private oldestUnanswered: { seq: number; sentAt: number } | null = null;
   private lastBusyAt = -Infinity;
+  /** The liveness lock is being waited on: it, not the ping, reports a death. */
+  private lockWatched = false;
   private memoryWaiters: Array<(r: { wasmBytes: number; memories: number }) => void> = [];
   private readonly now: () => number;
 
@@ -98,6 +102,7 @@ export class WorkerWatchdog {
   private waitForLock(): void {
     const locks = this.o.locks;
     if (!locks) return;
+    this.lockWatched = true;
     locks
       .request(lockName(this.o.token), { signal: this.abortLock.signal }, () => {
         // Granted: the Worker that held it is gone. Release at once.
@@ -119,7 +124,7 @@ export class WorkerWatchdog {
       // Idle time counts from the last moment a call was seen in flight: the pong
       // queued behind a long run arrives just after that run's result.
       const idleWait = now - Math.max(pending.sentAt, this.lastBusyAt);
-      const overBusy = waited > (this.o.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+      const overBusy = !this.lockWatched && waited > (this.o.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
       const overIdle = !busy && idleWait > (this.o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
       if (overBusy || overIdle) {
         this.die(`the engine worker stopped answering (no reply for ${Math.round(waited / 1000)} s)`);
