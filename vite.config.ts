@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { createHash } from 'node:crypto';
 import react from '@vitejs/plugin-react';
 
 // Multi-threaded wasm needs SharedArrayBuffer, which needs cross-origin isolation.
@@ -9,15 +10,44 @@ const isolation = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-export default defineConfig({
+// `vite build --mode bench` builds the benchmark page alone into dist-bench/, so
+// the production dist/ ships the app only.
+/**
+ * Content-Security-Policy: only what the app uses. Scripts and the module worker
+ * come from this origin; 'wasm-unsafe-eval' lets ORT compile its wasm (no JS
+ * eval). Packs load from this origin or any https URL, plus a pack server on
+ * this machine (http://localhost / 127.0.0.1) for pack authors. Images: decoded
+ * uploads (SVG goes through a blob: URL) and the data: favicon.
+ */
+function contentSecurityPolicy(dev: boolean): string {
+  // The dev server inlines React Fast Refresh's preamble: allow exactly that script
+  // by hash, and the <style> tags Vite's client injects for CSS modules.
+  const preambleHash = `'sha256-${createHash('sha256').update(react.preambleCode.replace('__BASE__', '/')).digest('base64')}'`;
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'wasm-unsafe-eval'${dev ? ` ${preambleHash}` : ''}`,
+    "worker-src 'self'",
+    "connect-src 'self' https: http://localhost:* http://127.0.0.1:*",
+    "img-src 'self' blob: data:",
+    `style-src 'self'${dev ? " 'unsafe-inline'" : ''}`,
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export default defineConfig(({ mode }) => ({
   plugins: [react()],
-  server: { headers: isolation, host: '127.0.0.1' },
-  preview: { headers: isolation, host: '127.0.0.1' },
+  server: { headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy(true) }, host: '127.0.0.1' },
+  preview: { headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy(false) }, host: '127.0.0.1' },
   worker: { format: 'es' },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 30_000,
-    rollupOptions: { input: { main: 'index.html', bench: 'bench/index.html' } },
+    outDir: mode === 'bench' ? 'dist-bench' : 'dist',
+    rollupOptions: { input: (mode === 'bench' ? { bench: 'bench/index.html' } : { main: 'index.html' }) as Record<string, string> },
   },
   // ORT ships its wasm next to its ESM entry; pre-bundling would lose it.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
@@ -28,4 +58,4 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 120_000,
   },
-});
+}));

@@ -1,5 +1,5 @@
 // npm run bench [-- --pack public/models/<id>] [--repeats N] [--webgpu] [--precision fp32|int8|fp16]
-// Builds the app, serves it cross-origin isolated, runs bench/index.html in headless
+// Builds the bench page (vite --mode bench → dist-bench/), serves it cross-origin isolated, runs bench/index.html in headless
 // Debian Chromium on wasm (and software WebGPU with --webgpu), times the same UNet on
 // onnxruntime-node, and prints one JSON document.
 import { spawn, execSync } from 'node:child_process';
@@ -21,14 +21,19 @@ const precision = opt('precision', '');
 const port = Number(opt('port', 4174));
 const packUrl = `/${packDir.replace(/^public\//, '')}/`;
 
-execSync('npx vite build --logLevel warn', { stdio: 'inherit' });
-const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
+// The bench page has its own build (dist-bench/); the app's dist/ does not include it.
+execSync('npx vite build --mode bench --logLevel warn', { stdio: 'inherit' });
+const server = spawn('npx', ['vite', 'preview', '--mode', 'bench', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; ; i++) {
   try {
-    if ((await fetch(base)).ok) break;
+    // The bench build has no root index.html: poll the bench page itself.
+    if ((await fetch(`${base}/bench/index.html`)).ok) break;
   } catch {}
-  if (i > 100) throw new Error('vite preview did not start');
+  if (i > 100) {
+    process.kill(-server.pid);
+    throw new Error('vite preview did not start');
+  }
   await new Promise((r) => setTimeout(r, 200));
 }
 

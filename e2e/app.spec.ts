@@ -1,6 +1,6 @@
 /** The core loop on the wasm backend: image in → top-5, map and box; sliders redraw. */
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './cspGuard';
 import { dropFile, mapCanvas, openApp, pickFile, readyMap, root, setSlider } from './helpers';
 
 test.beforeEach(async ({ page }) => {

@@ -1,5 +1,5 @@
 /** Every awkward file gets a clear message or correct handling, and the app keeps working. */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './cspGuard';
 import { openApp, pickFile, readyMap, root } from './helpers';
 
 const dir = `${root}e2e/fixtures/bad-images`;

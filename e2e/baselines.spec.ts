@@ -3,7 +3,8 @@
  * pack (wasm). Every method's canvas exposes data-state, data-map-hash and
  * data-box; maps are compared by hash, boxes by their JSON.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './cspGuard';
 import { openApp, readyMap } from './helpers';
 
 const METHODS = ['genpromp', 'cam', 'lpcam', 'sat'] as const;

@@ -6,7 +6,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './cspGuard';
 import { openApp, readyMap, root } from './helpers';
 
 const PORT = 4181;

@@ -1,5 +1,5 @@
 /** Packs: a bad URL is a named error that keeps the current pack; a second visit loads from cache. */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './cspGuard';
 import { openApp, readyMap } from './helpers';
 
 test('a pack URL that does not exist says so and keeps the working pack', async ({ page }) => {

@@ -4,7 +4,8 @@
  * pages use the fp32 variants (`?precision=fp32`): wasm would otherwise pick int8,
  * whose maps differ by ~1e-3 and could move a box by a pixel.
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './cspGuard';
 import { openApp, pickFile, readyMap, root, setSlider } from './helpers';
 
 async function boxesAndTop5(page: Page) {

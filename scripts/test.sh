@@ -10,6 +10,7 @@ run() { echo; echo "=== $1"; shift; "$@" || status=1; }
 
 export OPENBLAS_NUM_THREADS=1
 run "typecheck" npm run --silent typecheck
+run "packs" npm run --silent models:verify
 run "vitest" npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json
 run "ruff" .venv/bin/ruff check python
 run "pytest" .venv/bin/python -m pytest -q python/tests --junitxml=test-results/pytest.xml -p no:cacheprovider

@@ -4,6 +4,7 @@ import { Engine } from './engine/engine';
 import { probeDevice } from './engine/device';
 import { openPackCache } from './engine/packLoader';
 import { createOrtBackend } from './runtime/ortBackend';
+import { answerHeartbeats } from './heartbeat';
 
 const engine = new Engine({
   probe: probeDevice,
@@ -13,3 +14,5 @@ const engine = new Engine({
 });
 
 Comlink.expose(engine);
+// Liveness for the page (lock + pings), beside Comlink's queue.
+answerHeartbeats(self);

@@ -5,7 +5,8 @@
  * callbacks as proxies, transfers pixel buffers, and — when the Worker dies
  * (`error` / `messageerror` event) — rejects every pending call, terminates it,
  * starts a fresh one and tells its listeners, so the store can re-initialise.
- * A Comlink call to a dead Worker would otherwise never settle.
+ * A Comlink call to a dead Worker would otherwise never settle. A Worker that
+ * dies silently (closed, killed for memory) is noticed by the watchdog.
  */
 import * as Comlink from 'comlink';
 import type {
@@ -22,6 +23,8 @@ import type {
   ProgressCallback,
 } from '../shared/api';
 import { EngineError } from '../shared/errors';
+import { workerName } from '../shared/heartbeat';
+import { WorkerWatchdog } from './watchdog';
 
 export interface CrashInfo {
   /** What the Worker reported, if anything. */
@@ -47,10 +50,30 @@ export interface EngineClient extends EngineApi {
 /** More crashes than this within a minute and the client stops restarting the Worker. */
 export const MAX_CRASHES_PER_MINUTE = 3;
 
-function createWorker(): Worker {
+function createWorker(name: string): Worker {
   // The literal `new Worker(new URL(…, import.meta.url), { type: 'module' })` is
   // what Vite recognises to bundle the worker; keep it in this exact shape.
-  return new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'wsol-engine' });
+  return new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name });
+}
+
+/** `?testHooks=1`: e2e tests may make the Worker close silently (see `window.__wsolTestHooks`). */
+function testHooksEnabled(): boolean {
+  return typeof location !== 'undefined' && new URLSearchParams(location.search).get('testHooks') === '1';
+}
+
+function newToken(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+declare global {
+  interface Window {
+    /** Present only with `?testHooks=1`. */
+    __wsolTestHooks?: {
+      killEngineWorkerSilently(): void;
+      collectWorkerGarbage(): void;
+      workerWasmMemory(): Promise<{ wasmBytes: number; memories: number }>;
+    };
+  }
 }
 
 class WorkerEngineClient implements EngineClient {
@@ -62,15 +85,33 @@ class WorkerEngineClient implements EngineClient {
   private crashTimes: number[] = [];
   /** Set after too many crashes in a row: no new Worker until `restart()`. */
   private dead: Error | null = null;
+  private watchdog: WorkerWatchdog | null = null;
+  private readonly testHooks = testHooksEnabled();
 
   constructor() {
     this.start();
+    if (this.testHooks && typeof window !== 'undefined') {
+      window.__wsolTestHooks = {
+        killEngineWorkerSilently: () => this.watchdog?.sendTestClose(),
+        collectWorkerGarbage: () => this.watchdog?.sendTestGc(),
+        workerWasmMemory: () => this.watchdog?.requestTestMemory() ?? Promise.resolve({ wasmBytes: 0, memories: 0 }),
+      };
+    }
   }
 
   private start(): void {
-    const worker = createWorker();
+    const token = newToken();
+    const worker = createWorker(workerName({ token, testHooks: this.testHooks }));
     this.worker = worker;
     this.remote = Comlink.wrap<EngineApi>(worker);
+    this.watchdog = new WorkerWatchdog({
+      token,
+      busy: () => this.pending.size > 0,
+      onDeath: (message) => {
+        if (this.worker === worker) this.crashed(message);
+      },
+      locks: typeof navigator !== 'undefined' ? navigator.locks : undefined,
+    });
     const onDeath = (message: string) => (ev: Event) => {
       ev.preventDefault();
       // Ignore late events from a Worker already replaced.
@@ -98,6 +139,9 @@ class WorkerEngineClient implements EngineClient {
   }
 
   private teardown(err: Error): void {
+    // Stop watching first: terminating the Worker releases its liveness lock.
+    this.watchdog?.stop();
+    this.watchdog = null;
     const rejecters = [...this.pending];
     this.pending.clear();
     for (const reject of rejecters) reject(err);

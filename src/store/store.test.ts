@@ -65,7 +65,7 @@ interface Deferred<T> {
 class FakeEngine implements EngineClient {
   calls: string[] = [];
   mapsCalls: GenprompRequest[] = [];
-  /** When true, genprompMaps waits for `release()`. */
+  /** When true, maps() waits for `release()`. */
   hold = false;
   held: Deferred<MapsResult>[] = [];
   crashListeners = new Set<(i: CrashInfo) => void>();

@@ -29,6 +29,7 @@ import { resolvePackPath } from '../../src/shared/packUrl';
 import { CACHE_NAME, loadFiles, loadManifest, loadPackIndex } from './packLoader';
 import type { CacheLike, FetchFn } from './packLoader';
 import { chooseVariant } from './variants';
+import { yieldToEventLoop } from './yieldToEventLoop';
 
 /** Errors that a different backend would not fix. */
 const PACK_ERRORS = new Set(['ManifestInvalid', 'ModelIOMismatch', 'IntegrityError', 'DownloadFailed', 'PackNotFound']);
@@ -230,6 +231,9 @@ export class Engine implements EngineApi {
     this.latestMaps.set(req.method, ticket);
     const superseded = () => this.latestMaps.get(req.method) !== ticket;
     return this.enqueue(async () => {
+      // Let newer requests posted during the previous (thread-blocking) run arrive first,
+      // so superseded ones are dropped instead of each running the UNet (e2e/stress.spec.ts).
+      await yieldToEventLoop();
       if (superseded()) throw abortError(`${req.method} request`);
       return this.withDeviceRetry(() => {
         const pack = this.requirePack();
