@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 
 // Multi-threaded wasm needs SharedArrayBuffer, which needs cross-origin isolation.
@@ -10,8 +11,6 @@ const isolation = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-// `vite build --mode bench` builds the benchmark page alone into dist-bench/, so
-// the production dist/ ships the app only.
 /**
  * Content-Security-Policy: only what the app uses. Scripts and the module worker
  * come from this origin; 'wasm-unsafe-eval' lets ORT compile its wasm (no JS
@@ -38,8 +37,12 @@ function contentSecurityPolicy(dev: boolean): string {
   ].join('; ');
 }
 
+// `vite build --mode bench` builds the benchmark page alone into dist-bench/, so
+// the production dist/ ships the app only.
 export default defineConfig(({ mode }) => ({
   plugins: [react()],
+  // One alias for the isomorphic modules, as tsconfig.base.json's `paths`.
+  resolve: { alias: { '@shared': fileURLToPath(new URL('./src/shared', import.meta.url)) } },
   server: { headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy(true) }, host: '127.0.0.1' },
   preview: { headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy(false) }, host: '127.0.0.1' },
   worker: { format: 'es' },

@@ -4,10 +4,10 @@
  * bench/run.mjs). Query: ?pack=<url>&backend=wasm|webgpu&image=<url>&repeats=N
  */
 import { getEngine } from '../src/engine-client';
-import type { EngineOptions } from '../src/shared/api';
-import { aggregateAttention, localize, type AttentionMaps } from '../src/shared/genpromp/aggregate';
-import { genprompMapsRequest } from '../src/shared/genpromp/method';
-import { ALL_METHODS } from '../src/shared/methods/registry';
+import type { EngineOptions } from '@shared/api';
+import { aggregateAttention, localize, type AttentionMaps } from '@shared/genpromp/aggregate';
+import { genprompMapsRequest } from '@shared/genpromp/method';
+import { ALL_METHODS } from '@shared/methods/registry';
 
 const q = new URLSearchParams(location.search);
 const repeats = Number(q.get('repeats') ?? 15);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { normalizeMinMax, resizeBilinear } from '../src/shared/postprocess';
+import { normalizeMinMax, resizeBilinear } from '@shared/postprocess';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 

@@ -3,7 +3,7 @@
  * liveness lock for the Worker's lifetime and answer pings. Runs on the Worker's
  * event loop beside Comlink, so a ping waits at most for the current model run.
  */
-import { channelName, isHeartbeatMessage, lockName, parseWorkerName, type HeartbeatMessage } from '../src/shared/heartbeat';
+import { channelName, isHeartbeatMessage, lockName, parseWorkerName, type HeartbeatMessage } from '@shared/heartbeat';
 
 export interface HeartbeatScope {
   name: string;

@@ -2,7 +2,7 @@
  * Error `name` (src/shared/errors.ts) → what the user reads: a title, the
  * engine's own message as detail, and what to do about it.
  */
-import { isEngineErrorName, type EngineErrorName } from '../shared/errors';
+import { isEngineErrorName, type EngineErrorName } from '@shared/errors';
 
 export interface UserMessage {
   title: string;

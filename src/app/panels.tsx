@@ -13,7 +13,7 @@ import { MethodPicker } from '../components/MethodPicker';
 import { PackStatus } from '../components/PackStatus';
 import { SampleGallery } from '../components/SampleGallery';
 import { TopK } from '../components/TopK';
-import { ALL_METHODS, methodById, type AnyMethod, type MethodId } from '../shared/methods/registry';
+import { ALL_METHODS, methodById, type AnyMethod, type MethodId } from '@shared/methods/registry';
 import { useAppStore } from '../store';
 import { actions } from '../store/actions';
 import {

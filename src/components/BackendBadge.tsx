@@ -1,5 +1,5 @@
 /** Which backend runs the models, why, and the fallback reason if WebGPU was dropped. */
-import type { DeviceInfo } from '../shared/api';
+import type { DeviceInfo } from '@shared/api';
 
 export interface BackendBadgeProps {
   device: DeviceInfo | null;

@@ -3,7 +3,7 @@
  * resolutions and computed timesteps are recomputed instantly on this thread.
  */
 import type { ReactNode } from 'react';
-import type { ClassEntry } from '../shared/manifest';
+import type { ClassEntry } from '@shared/manifest';
 import type { BoxMode, Colormap } from '../store/types';
 
 export interface ControlsActions {

@@ -7,7 +7,7 @@
  * drawn predicted boxes in frame pixels).
  */
 import { useEffect, useMemo, useRef } from 'react';
-import { applyColormap, type Box } from '../shared/postprocess';
+import { applyColormap, type Box } from '@shared/postprocess';
 import type { CanvasState, Colormap } from '../store/types';
 
 export interface HeatmapCanvasProps {

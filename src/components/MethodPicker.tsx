@@ -3,10 +3,10 @@
  * shown methods' own parameters, rendered from the registry's control descriptions
  * (a new method's toggles and choices need no code here).
  */
-import type { MethodId } from '../shared/methods/registry';
-import type { AnyMethod } from '../shared/methods/registry';
-import type { OwnControl } from '../shared/methods/types';
-import type { Manifest } from '../shared/manifest';
+import type { MethodId } from '@shared/methods/registry';
+import type { AnyMethod } from '@shared/methods/registry';
+import type { OwnControl } from '@shared/methods/types';
+import type { Manifest } from '@shared/manifest';
 import type { Layout, MethodChoice } from '../store/types';
 
 export interface MethodPickerProps {

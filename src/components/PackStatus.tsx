@@ -1,6 +1,6 @@
 /** The model pack: what is loaded, a selector of known packs, a URL field, and load progress. */
 import { useState, type FormEvent } from 'react';
-import type { PackIndexEntry, PackSummary } from '../shared/api';
+import type { PackIndexEntry, PackSummary } from '@shared/api';
 import { formatBytes, ProgressBar } from './ProgressBar';
 
 export interface PhaseBar {

@@ -1,5 +1,5 @@
 /** The classifier's top-k with probability bars; clicking a row selects that class. */
-import type { ClassScore } from '../shared/api';
+import type { ClassScore } from '@shared/api';
 
 export interface TopKProps {
   items: ClassScore[] | null;

@@ -21,9 +21,9 @@ import type {
   PackIndexEntry,
   PackSummary,
   ProgressCallback,
-} from '../shared/api';
-import { EngineError } from '../shared/errors';
-import { workerName } from '../shared/heartbeat';
+} from '@shared/api';
+import { EngineError } from '@shared/errors';
+import { workerName } from '@shared/heartbeat';
 import { WorkerWatchdog } from './watchdog';
 
 export interface CrashInfo {

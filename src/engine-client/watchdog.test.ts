@@ -3,7 +3,7 @@
  * over in-memory channels and a fake lock manager with fake timers.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { lockName, workerName } from '../shared/heartbeat';
+import { lockName, workerName } from '@shared/heartbeat';
 import { answerHeartbeats, type HeartbeatScope } from '../../workers/heartbeat';
 import { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, SILENT_DEATH_MESSAGE, WorkerWatchdog } from './watchdog';
 

@@ -12,7 +12,7 @@
  *   ping's send time, so a throttled background tab (timers once a minute) does
  *   not look like a dead Worker.
  */
-import { channelName, isHeartbeatMessage, lockName, type HeartbeatMessage } from '../shared/heartbeat';
+import { channelName, isHeartbeatMessage, lockName, type HeartbeatMessage } from '@shared/heartbeat';
 
 export interface WatchdogOptions {
   token: string;

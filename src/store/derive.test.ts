@@ -4,9 +4,9 @@
  * the method choice across packs.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { PackSummary } from '../shared/api';
-import type { Manifest } from '../shared/manifest';
-import { methodById, ownParamsFor, type MethodId, type OwnParams } from '../shared/methods/registry';
+import type { PackSummary } from '@shared/api';
+import type { Manifest } from '@shared/manifest';
+import { methodById, ownParamsFor, type MethodId, type OwnParams } from '@shared/methods/registry';
 import { deriveResult } from './derive';
 import { methodKeys } from './keys';
 import { runtime } from './runtime';

@@ -6,12 +6,12 @@
  * keeps the previous frame map and its hash; a timestep or resolution change
  * re-aggregates cached raw maps without the worker.
  */
-import type { PackSummary, StageTimings } from '../shared/api';
-import { localize } from '../shared/genpromp/aggregate';
-import { iou } from '../shared/metrics';
-import type { AnyMethod } from '../shared/methods/registry';
-import type { NativeMap } from '../shared/methods/types';
-import { scaleGtBox, type Box } from '../shared/postprocess';
+import type { PackSummary, StageTimings } from '@shared/api';
+import { localize } from '@shared/genpromp/aggregate';
+import { iou } from '@shared/metrics';
+import type { AnyMethod } from '@shared/methods/registry';
+import type { NativeMap } from '@shared/methods/types';
+import { scaleGtBox, type Box } from '@shared/postprocess';
 import { hashFloat32, type MethodKeys } from './keys';
 import { runtime, type RawEntry } from './runtime';
 import type { Analysis, BoxMode, LoadedImage, MethodResult } from './types';

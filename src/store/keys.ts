@@ -7,7 +7,7 @@
  *   aggKey     = rawKey + own aggregation params (GenPromp: timesteps, resolutions) → UI thread
  *   displayKey = aggKey + image id + threshold + box mode                            → UI thread (boxes)
  */
-import type { AnyMethod } from '../shared/methods/registry';
+import type { AnyMethod } from '@shared/methods/registry';
 import type { AppState } from './types';
 
 export interface MethodKeys {

@@ -5,9 +5,9 @@
  * without reloading modules, and a worker crash and a user restart forget the
  * same things.
  */
-import type { ProgressReport, StageTimings } from '../shared/api';
-import { LruCache } from '../shared/lru';
-import type { MethodId } from '../shared/methods/registry';
+import type { ProgressReport, StageTimings } from '@shared/api';
+import { LruCache } from '@shared/lru';
+import type { MethodId } from '@shared/methods/registry';
 
 /** A method's raw maps for one rawKey, with the worker's stage times for engine methods. */
 export interface RawEntry {

@@ -3,10 +3,10 @@
  * state, so components re-render only when what they show changes. Selectors
  * that build objects are used with `useShallow`.
  */
-import type { ClassScore, ProgressPhase } from '../shared/api';
-import type { AttentionMaps } from '../shared/genpromp/aggregate';
-import type { AttentionOutput, ClassEntry } from '../shared/manifest';
-import { methodById, type MethodId } from '../shared/methods/registry';
+import type { ClassScore, ProgressPhase } from '@shared/api';
+import type { AttentionMaps } from '@shared/genpromp/aggregate';
+import type { AttentionOutput, ClassEntry } from '@shared/manifest';
+import { methodById, type MethodId } from '@shared/methods/registry';
 import { methodKeys } from './keys';
 import type { AppState, CanvasState, MethodResult } from './types';
 

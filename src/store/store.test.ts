@@ -6,14 +6,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrashInfo, EngineClient } from '../engine-client';
 import { setEngineForTests } from '../engine-client';
-import type { DeviceInfo, ImageAnalysis, MapsRequest, MapsResult, PackSummary } from '../shared/api';
-import type { AttentionMaps } from '../shared/genpromp/aggregate';
-import type { GenprompMapsParams } from '../shared/genpromp/method';
+import type { DeviceInfo, ImageAnalysis, MapsRequest, MapsResult, PackSummary } from '@shared/api';
+import type { AttentionMaps } from '@shared/genpromp/aggregate';
+import type { GenprompMapsParams } from '@shared/genpromp/method';
 import { actions as act } from './actions';
 import { resetStore, useAppStore } from './index';
 import * as selectors from './selectors';
-import { abortError } from '../shared/errors';
-import type { Manifest } from '../shared/manifest';
+import { abortError } from '@shared/errors';
+import type { Manifest } from '@shared/manifest';
 
 const outputs = [
   { output: 'attn_mid', resolution: 4, block: 'mid', blockIndex: 0, layer: 0, heads: 1 },

@@ -9,11 +9,11 @@ import type {
   ImagePixels,
   ProgressPhase,
   StageTimings,
-} from '../shared/api';
-import type { ImageInfo } from '../shared/image/sniff';
+} from '@shared/api';
+import type { ImageInfo } from '@shared/image/sniff';
 import type { StateCreator } from 'zustand';
-import type { MethodId } from '../shared/methods/registry';
-import type { Box } from '../shared/postprocess';
+import type { MethodId } from '@shared/methods/registry';
+import type { Box } from '@shared/postprocess';
 import type { EngineSlice } from './slices/engine';
 import type { ErrorSlice } from './slices/errors';
 import type { ImageSlice } from './slices/image';

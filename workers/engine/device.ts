@@ -6,7 +6,7 @@
  * The device is created here with the features ORT asks for, so its loss can be
  * watched and the engine can fall back to wasm and carry on.
  */
-import type { BackendPreference, DeviceInfo, EngineOptions } from '../../src/shared/api';
+import type { BackendPreference, DeviceInfo, EngineOptions } from '@shared/api';
 
 export interface ProbeResult {
   info: DeviceInfo;

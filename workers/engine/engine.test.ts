@@ -1,7 +1,7 @@
 /** WebGPU → wasm fallback: on device loss and on model-creation failure, the engine carries on. */
 import { describe, expect, it } from 'vitest';
-import type { DeviceInfo } from '../../src/shared/api';
-import { genprompMapsRequest } from '../../src/shared/genpromp/method';
+import type { DeviceInfo } from '@shared/api';
+import { genprompMapsRequest } from '@shared/genpromp/method';
 import { createOrtBackend } from '../runtime/ortBackend';
 import type { InferenceBackend } from '../runtime/backend';
 import { fileFetch, packUrl, readPng, repoRoot } from '../testing/nodeEngine';

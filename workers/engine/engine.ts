@@ -15,17 +15,17 @@ import type {
   MapsResult,
   PackSummary,
   ProgressCallback,
-} from '../../src/shared/api';
-import { EngineError, abortError } from '../../src/shared/errors';
-import { packFiles, packRoles } from '../../src/shared/manifest';
-import type { Manifest, ModelRole, ModelVariant, TensorSpec, VariantPrecision } from '../../src/shared/manifest';
-import { ALL_METHODS, type MethodId } from '../../src/shared/methods/registry';
+} from '@shared/api';
+import { EngineError, abortError } from '@shared/errors';
+import { packFiles, packRoles } from '@shared/manifest';
+import type { Manifest, ModelRole, ModelVariant, TensorSpec, VariantPrecision } from '@shared/manifest';
+import { ALL_METHODS, type MethodId } from '@shared/methods/registry';
 import type { InferenceBackend, ModelSession, TensorData } from '../runtime/backend';
 import { ImageAnalyzer } from '../pipelines/analysis/analyze';
 import { WORKER_METHODS } from '../pipelines/registry';
 import type { MethodWorker } from '../pipelines/types';
 import type { ProbeResult } from './device';
-import { resolvePackPath } from '../../src/shared/packUrl';
+import { resolvePackPath } from '@shared/packUrl';
 import { CACHE_NAME, loadFiles, loadManifest, loadPackIndex } from './packLoader';
 import type { CacheLike, FetchFn } from './packLoader';
 import { chooseVariant } from './variants';

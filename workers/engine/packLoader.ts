@@ -6,10 +6,10 @@
  * stale. Every byte is counted for the progress bar; sizes and hashes are checked
  * against the manifest before anything reaches ORT.
  */
-import type { ProgressCallback } from '../../src/shared/api';
-import { EngineError } from '../../src/shared/errors';
-import { parseManifest, parsePackIndex } from '../../src/shared/manifest';
-import type { FileRef, Manifest, PackIndexEntry } from '../../src/shared/manifest';
+import type { ProgressCallback } from '@shared/api';
+import { EngineError } from '@shared/errors';
+import { parseManifest, parsePackIndex } from '@shared/manifest';
+import type { FileRef, Manifest, PackIndexEntry } from '@shared/manifest';
 
 export type FetchFn = (url: string, init?: RequestInit) => Promise<Response>;
 

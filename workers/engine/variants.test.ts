@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelEntry, ModelVariant, VariantPrecision } from '../../src/shared/manifest';
+import type { ModelEntry, ModelVariant, VariantPrecision } from '@shared/manifest';
 import { chooseVariant } from './variants';
 
 const v = (precision: VariantPrecision, backends: Array<'webgpu' | 'wasm'>, requires: string[] = []): ModelVariant => ({

@@ -3,8 +3,8 @@
  * fp16/q4f16 on WebGPU with shader-f16, fp32 on other WebGPU (no f16 → fp32 is
  * mandatory), int8 or fp32 on wasm (int8 QDQ only adds copies on WebGPU).
  */
-import type { Backend } from '../../src/shared/api';
-import type { ModelEntry, ModelVariant, VariantPrecision } from '../../src/shared/manifest';
+import type { Backend } from '@shared/api';
+import type { ModelEntry, ModelVariant, VariantPrecision } from '@shared/manifest';
 
 export function variantPreference(backend: Backend, shaderF16: boolean): VariantPrecision[] {
   if (backend === 'webgpu') return shaderF16 ? ['q4f16', 'fp16', 'fp32'] : ['fp32'];

@@ -1,5 +1,5 @@
 /** The worker side of each method that has one (see src/shared/methods/registry.ts for the full list). */
-import type { MethodId } from '../../src/shared/methods/registry';
+import type { MethodId } from '@shared/methods/registry';
 import { createGenpromp } from './genpromp/pipeline';
 import { createSat } from './sat/sat';
 import type { MethodWorkerFactory } from './types';

@@ -3,8 +3,8 @@
  * image inside the shared analysis, and what it computes per request. Methods whose
  * maps come entirely from the shared classifier run (CAM, LPCAM) need neither.
  */
-import type { ImagePixels, MapsRequest, MapsResult, StageTimings } from '../../src/shared/api';
-import type { Manifest, ModelRole } from '../../src/shared/manifest';
+import type { ImagePixels, MapsRequest, MapsResult, StageTimings } from '@shared/api';
+import type { Manifest, ModelRole } from '@shared/manifest';
 import type { ModelSession, TensorData } from '../runtime/backend';
 
 /** What a method's worker side is built from when a pack loads. */

@@ -2,7 +2,7 @@
  * The inference seam. Pipelines and the engine depend on this interface only;
  * `ortBackend.ts` is the one module that imports onnxruntime-web.
  */
-import type { Backend } from '../../src/shared/api';
+import type { Backend } from '@shared/api';
 
 export type TensorDType = 'float32' | 'int32';
 

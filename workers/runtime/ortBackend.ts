@@ -10,8 +10,8 @@
  * In Node (unit tests) Vitest aliases both to the package's Node (wasm) build.
  */
 import type * as Ort from 'onnxruntime-web';
-import { EngineError } from '../../src/shared/errors';
-import type { Backend } from '../../src/shared/api';
+import { EngineError } from '@shared/errors';
+import type { Backend } from '@shared/api';
 import type { InferenceBackend, ModelSession, SessionOptions, TensorData } from './backend';
 
 export interface OrtBackendOptions {

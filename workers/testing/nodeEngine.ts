@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
-import type { ImagePixels } from '../../src/shared/api';
+import type { ImagePixels } from '@shared/api';
 import { Engine } from '../engine/engine';
 import { createOrtBackend } from '../runtime/ortBackend';
 

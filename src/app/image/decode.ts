@@ -9,9 +9,9 @@
  *   external resources) at 512 px on the long side.
  * - Animated images: the first frame is used, and a notice says so.
  */
-import type { ImagePixels } from '../../shared/api';
-import { EngineError } from '../../shared/errors';
-import { sniffImage, type ImageInfo } from '../../shared/image/sniff';
+import type { ImagePixels } from '@shared/api';
+import { EngineError } from '@shared/errors';
+import { sniffImage, type ImageInfo } from '@shared/image/sniff';
 
 export interface DecodedImage {
   name: string;

@@ -5,7 +5,7 @@
  */
 import { actions } from '../../store/actions';
 import type { Sample } from '../../store/types';
-import { EngineError } from '../../shared/errors';
+import { EngineError } from '@shared/errors';
 import { decodeImage } from './decode';
 
 /** Incremented by every pick (file, paste, drop, sample): only the latest one is shown. */

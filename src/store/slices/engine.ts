@@ -1,8 +1,8 @@
 /** The engine's lifecycle: start, crash recovery, restart, device info. */
 import { getEngine, MAX_CRASHES_PER_MINUTE, type CrashInfo } from '../../engine-client';
-import type { BackendPreference, DeviceInfo, EngineOptions } from '../../shared/api';
-import { EngineError } from '../../shared/errors';
-import { resolvePackPath } from '../../shared/packUrl';
+import type { BackendPreference, DeviceInfo, EngineOptions } from '@shared/api';
+import { EngineError } from '@shared/errors';
+import { resolvePackPath } from '@shared/packUrl';
 import { runtime } from '../runtime';
 import type { EngineStatus, Slice } from '../types';
 

@@ -1,5 +1,5 @@
 /** Errors (one banner) and notices (dismissible lines). */
-import { isAbort } from '../../shared/errors';
+import { isAbort } from '@shared/errors';
 import { runtime } from '../runtime';
 import type { AppError, Notice, Slice } from '../types';
 

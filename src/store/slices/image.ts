@@ -1,6 +1,6 @@
 /** The current image: the gallery of samples, decoding state, and accepting a decoded image. */
-import type { ImageInfo } from '../../shared/image/sniff';
-import type { Box } from '../../shared/postprocess';
+import type { ImageInfo } from '@shared/image/sniff';
+import type { Box } from '@shared/postprocess';
 import { baseUrl } from '../base';
 import { runtime } from '../runtime';
 import type { LoadedImage, Sample, Slice } from '../types';

@@ -1,9 +1,9 @@
 /** Model packs: the list, loading one (with progress), loading one from a typed URL. */
 import { getEngine } from '../../engine-client';
-import type { PackIndexEntry, PackSummary, ProgressPhase, ProgressReport } from '../../shared/api';
-import { EngineError } from '../../shared/errors';
-import { ALL_METHODS, ownParamsFor } from '../../shared/methods/registry';
-import { resolvePackPath } from '../../shared/packUrl';
+import type { PackIndexEntry, PackSummary, ProgressPhase, ProgressReport } from '@shared/api';
+import { EngineError } from '@shared/errors';
+import { ALL_METHODS, ownParamsFor } from '@shared/methods/registry';
+import { resolvePackPath } from '@shared/packUrl';
 import { baseUrl } from '../base';
 import { raf, runtime } from '../runtime';
 import type { MethodChoice, PackStatus, Slice } from '../types';

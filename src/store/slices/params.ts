@@ -2,8 +2,8 @@
  * Parameters: the shared ones (class, threshold, box mode), each method's own, the
  * method choice and the view. Setters are cheap: the work happens in ensureResult.
  */
-import { round2, sortedNums } from '../../shared/genpromp/method';
-import type { MethodId, OwnParams } from '../../shared/methods/registry';
+import { round2, sortedNums } from '@shared/genpromp/method';
+import type { MethodId, OwnParams } from '@shared/methods/registry';
 import type { BoxMode, Colormap, Layout, MethodChoice, SharedParams, Slice, ViewParams } from '../types';
 
 export { round2, sortedNums };

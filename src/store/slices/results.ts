@@ -13,9 +13,9 @@
  *   the UI thread (../derive) once per animation frame.
  */
 import { getEngine } from '../../engine-client';
-import type { MapsRequest } from '../../shared/api';
-import { EngineError, isAbort } from '../../shared/errors';
-import { ALL_METHODS, type AnyMethod, type MethodId } from '../../shared/methods/registry';
+import type { MapsRequest } from '@shared/api';
+import { EngineError, isAbort } from '@shared/errors';
+import { ALL_METHODS, type AnyMethod, type MethodId } from '@shared/methods/registry';
 import { deriveResult, putEngineMaps } from '../derive';
 import { analyzeKey, methodKeys } from '../keys';
 import { raf, runtime, type RawEntry } from '../runtime';

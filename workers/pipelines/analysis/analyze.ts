@@ -4,13 +4,13 @@
  * VAE latent, SAT's run). Cached by pixel content, so a method's later requests for
  * the same image find what its per-image step kept.
  */
-import type { ClassScore, ImageAnalysis, ImagePixels, StageTimings } from '../../../src/shared/api';
-import { EngineError } from '../../../src/shared/errors';
-import { resizeForModel, softmax, toNormalizedNCHW, topK } from '../../../src/shared/image/preprocess';
-import type { Manifest } from '../../../src/shared/manifest';
-import type { MethodId } from '../../../src/shared/methods/registry';
+import type { ClassScore, ImageAnalysis, ImagePixels, StageTimings } from '@shared/api';
+import { EngineError } from '@shared/errors';
+import { resizeForModel, softmax, toNormalizedNCHW, topK } from '@shared/image/preprocess';
+import type { Manifest } from '@shared/manifest';
+import type { MethodId } from '@shared/methods/registry';
 import type { ModelSession } from '../../runtime/backend';
-import { LruCache } from '../../../src/shared/lru';
+import { LruCache } from '@shared/lru';
 import type { ImageInput, MethodWorker } from '../types';
 
 interface CachedImage {

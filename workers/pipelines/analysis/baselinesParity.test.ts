@@ -6,11 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PackSummary } from '../../../src/shared/api';
-import { cam as camMethod } from '../../../src/shared/cam/method';
-import { lpcam as lpcamMethod } from '../../../src/shared/lpcam/method';
-import { sat as satMethod, type SatImageData } from '../../../src/shared/sat/method';
-import { localize } from '../../../src/shared/genpromp/aggregate';
+import type { PackSummary } from '@shared/api';
+import { cam as camMethod } from '@shared/cam/method';
+import { lpcam as lpcamMethod } from '@shared/lpcam/method';
+import { sat as satMethod, type SatImageData } from '@shared/sat/method';
+import { localize } from '@shared/genpromp/aggregate';
 import { nodeEngine, packUrl, readPng, repoRoot } from '../../testing/nodeEngine';
 
 interface Golden {

@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregateAttention, localize, type AttentionMaps } from '../../../src/shared/genpromp/aggregate';
-import { genprompMapsRequest } from '../../../src/shared/genpromp/method';
-import { resizeForModel } from '../../../src/shared/image/preprocess';
-import type { Manifest } from '../../../src/shared/manifest';
+import { aggregateAttention, localize, type AttentionMaps } from '@shared/genpromp/aggregate';
+import { genprompMapsRequest } from '@shared/genpromp/method';
+import { resizeForModel } from '@shared/image/preprocess';
+import type { Manifest } from '@shared/manifest';
 import { nodeEngine, packUrl, readPng, repoRoot } from '../../testing/nodeEngine';
 
 interface Aggregate {

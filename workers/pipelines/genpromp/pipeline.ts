@@ -10,18 +10,18 @@
  * - per (image, class, λ, t): the raw attention maps (UNet runs once per t).
  * Threshold, resolutions and cached timesteps are re-aggregated on the UI side.
  */
-import type { MapsRequest, MapsResult, StageTimings } from '../../../src/shared/api';
-import { EngineError, abortError } from '../../../src/shared/errors';
-import type { AttentionMaps } from '../../../src/shared/genpromp/aggregate';
-import type { GenprompMapsParams } from '../../../src/shared/genpromp/method';
-import { diffusionSeed, gaussian, posteriorSeed } from '../../../src/shared/genpromp/noise';
-import { checkTokenPosition, encodePrompt, mixEmbeddings } from '../../../src/shared/genpromp/prompts';
-import type { WordTokenizer } from '../../../src/shared/genpromp/prompts';
-import { addNoise, alphasCumprod } from '../../../src/shared/genpromp/scheduler';
-import { toRangeNCHW } from '../../../src/shared/image/preprocess';
-import type { Manifest } from '../../../src/shared/manifest';
+import type { MapsRequest, MapsResult, StageTimings } from '@shared/api';
+import { EngineError, abortError } from '@shared/errors';
+import type { AttentionMaps } from '@shared/genpromp/aggregate';
+import type { GenprompMapsParams } from '@shared/genpromp/method';
+import { diffusionSeed, gaussian, posteriorSeed } from '@shared/genpromp/noise';
+import { checkTokenPosition, encodePrompt, mixEmbeddings } from '@shared/genpromp/prompts';
+import type { WordTokenizer } from '@shared/genpromp/prompts';
+import { addNoise, alphasCumprod } from '@shared/genpromp/scheduler';
+import { toRangeNCHW } from '@shared/image/preprocess';
+import type { Manifest } from '@shared/manifest';
 import type { ModelSession } from '../../runtime/backend';
-import { LruCache } from '../../../src/shared/lru';
+import { LruCache } from '@shared/lru';
 import type { ImageInput, MethodWorker, PackContext, PerImageResult } from '../types';
 import { loadTokenizer } from './tokenizer';
 

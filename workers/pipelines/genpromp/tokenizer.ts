@@ -1,7 +1,7 @@
 /** tokenizer.json (Hugging Face format) → WordTokenizer, via @huggingface/tokenizers. */
 import { Tokenizer } from '@huggingface/tokenizers';
-import { EngineError } from '../../../src/shared/errors';
-import type { WordTokenizer } from '../../../src/shared/genpromp/prompts';
+import { EngineError } from '@shared/errors';
+import type { WordTokenizer } from '@shared/genpromp/prompts';
 
 export function loadTokenizer(json: unknown, source: string): WordTokenizer {
   let tok: Tokenizer;

@@ -1,6 +1,6 @@
 /** SAT's per-image run: its ViT classifies the classifier's input and returns each SQA block's spatial-token mask. */
-import { EngineError } from '../../../src/shared/errors';
-import type { SatImageData } from '../../../src/shared/sat/method';
+import { EngineError } from '@shared/errors';
+import type { SatImageData } from '@shared/sat/method';
 import { topKScores } from '../analysis/analyze';
 import type { MethodWorker, PackContext } from '../types';
 
