@@ -49,7 +49,8 @@ async function main() {
   const cls = analysis.topK[0]!.index;
   const g = m.genpromp;
   const opts = { timesteps: g.timesteps, resolutions: g.resolutions, outputs: m.unetAttention, latentSize: m.vae.latentSize };
-  const post = (raw: unknown, tau: number) => localize(aggregateAttention(raw as AttentionMaps, opts)!, m.vae.latentSize, analysis.frame, tau, 'largest');
+  const post = (raw: unknown, tau: number) =>
+    localize(aggregateAttention(raw as AttentionMaps, opts)!, m.vae.latentSize, analysis.frame, tau, 'largest');
 
   // First GenPromp call for the class: text encoder + UNet at every default timestep.
   t = performance.now();
@@ -118,15 +119,24 @@ async function main() {
     };
     // A class-agnostic method (SAT) changes its own choice instead: cycle through it.
     const choice = def.controls.find((c) => c.kind === 'choice');
-    const runs = def.classAgnostic && choice?.kind === 'choice'
-      ? Array.from({ length: repeats }, (_, i) => { const cs = choice.choices(m); return timeOne(cls, { ...(own as object), [choice.key]: cs[i % cs.length]!.value }); })
-      : m.classes.map((c) => timeOne(c.index, own));
+    const runs =
+      def.classAgnostic && choice?.kind === 'choice'
+        ? Array.from({ length: repeats }, (_, i) => {
+            const cs = choice.choices(m);
+            return timeOne(cls, { ...(own as object), [choice.key]: cs[i % cs.length]!.value });
+          })
+        : m.classes.map((c) => timeOne(c.index, own));
     baseline[`${def.id}${def.classAgnostic ? 'OwnParamChange' : 'ClassChange'}`] = stats(runs);
   }
 
   const tfjs =
     q.get('backend') === 'webgpu'
-      ? await (await import('./tfjsPostprocess')).tfjsVsJs(aggregateAttention(first.raw as AttentionMaps, opts)!, m.vae.latentSize, analysis.frame, repeats)
+      ? await (await import('./tfjsPostprocess')).tfjsVsJs(
+          aggregateAttention(first.raw as AttentionMaps, opts)!,
+          m.vae.latentSize,
+          analysis.frame,
+          repeats,
+        )
       : undefined;
 
   const result = {

@@ -23,7 +23,10 @@ const packUrl = `/${packDir.replace(/^public\//, '')}/`;
 
 // The bench page has its own build (dist-bench/); the app's dist/ does not include it.
 execSync('npx vite build --mode bench --logLevel warn', { stdio: 'inherit' });
-const server = spawn('npx', ['vite', 'preview', '--mode', 'bench', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
+const server = spawn('npx', ['vite', 'preview', '--mode', 'bench', '--port', String(port), '--strictPort'], {
+  stdio: 'ignore',
+  detached: true,
+});
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; ; i++) {
   try {
@@ -37,9 +40,19 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-const flags = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const flags = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 async function inBrowser(backend) {
-  const extra = backend === 'webgpu' ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'] : ['--disable-gpu'];
+  const extra =
+    backend === 'webgpu'
+      ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader']
+      : ['--disable-gpu'];
   const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wsol-bench-')), {
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -47,7 +60,9 @@ async function inBrowser(backend) {
   });
   try {
     const page = await ctx.newPage();
-    await page.goto(`${base}/bench/index.html?backend=${backend}&pack=${encodeURIComponent(packUrl)}&repeats=${repeats}${threads ? `&threads=${threads}` : ''}${precision ? `&precision=${precision}` : ''}`);
+    await page.goto(
+      `${base}/bench/index.html?backend=${backend}&pack=${encodeURIComponent(packUrl)}&repeats=${repeats}${threads ? `&threads=${threads}` : ''}${precision ? `&precision=${precision}` : ''}`,
+    );
     await page.waitForFunction(() => window.__bench, null, { timeout: 600_000, polling: 250 });
     return await page.evaluate(() => window.__bench);
   } finally {
@@ -94,7 +109,9 @@ try {
   if (report.wasm?.stagesMs) {
     report.ratios = {
       browserWasmUnetOverNodeUnet: median(report.wasm.stagesMs.unetPerTimestep) / report.onnxruntimeNode.unetMedianMs,
-      ...(report.webgpu?.stagesMs ? { browserWebgpuUnetOverNodeUnet: median(report.webgpu.stagesMs.unetPerTimestep) / report.onnxruntimeNode.unetMedianMs } : {}),
+      ...(report.webgpu?.stagesMs
+        ? { browserWebgpuUnetOverNodeUnet: median(report.webgpu.stagesMs.unetPerTimestep) / report.onnxruntimeNode.unetMedianMs }
+        : {}),
     };
   }
   console.log(JSON.stringify(report, null, 2));

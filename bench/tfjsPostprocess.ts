@@ -13,7 +13,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 export async function tfjsVsJs(latent: Float32Array, latentHW: [number, number], frameHW: [number, number], repeats: number) {
   const adapter = await navigator.gpu!.requestAdapter();
   if (!adapter) return { skipped: 'no WebGPU adapter' };
-  const device = await adapter.requestDevice({ requiredLimits: { maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize } });
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxBufferSize: adapter.limits.maxBufferSize,
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+    },
+  });
   // Registered under 'webgpu', or kernels are not found (tfjs looks kernels up by that name).
   tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapter.info));
   await tf.setBackend('webgpu');

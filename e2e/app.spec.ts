@@ -59,7 +59,12 @@ test('threshold, class and timestep changes redraw', async ({ page }) => {
   const options = await page.getByTestId('class-select').locator('option').allTextContents();
   expect(options.length).toBe(30);
   const current = await page.getByTestId('class-select').inputValue();
-  const other = (await page.getByTestId('class-select').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).find((v) => v !== current)!;
+  const other = (
+    await page
+      .getByTestId('class-select')
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+  ).find((v) => v !== current)!;
   await page.getByTestId('class-select').selectOption(other);
   const otherClass = await readyMap(page, first.hash);
 

@@ -12,7 +12,17 @@ const rejected: Array<[string, RegExp]> = [
   ['bomb.png', /too large|pixels|dimensions/i],
   ['corrupt-data.png', /corrupt|truncated|could not be decoded/i],
 ];
-const accepted = ['cmyk.jpg', 'grey16.png', 'grey.png', 'alpha.png', 'exif-rotated.jpg', 'image.svg', 'animated.gif', 'animated.png', 'large-ok.png'];
+const accepted = [
+  'cmyk.jpg',
+  'grey16.png',
+  'grey.png',
+  'alpha.png',
+  'exif-rotated.jpg',
+  'image.svg',
+  'animated.gif',
+  'animated.png',
+  'large-ok.png',
+];
 
 test.beforeEach(async ({ page }) => {
   await openApp(page);

@@ -16,7 +16,12 @@ test('the page is served with a strict Content-Security-Policy', async ({ page }
   const firstWorker = page.waitForEvent('worker');
   const res = await page.goto('/');
   const csp = res!.headers()['content-security-policy'] ?? '';
-  const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
+  const directives = new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k!, v]),
+  );
   expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
   expect(directives.get('object-src')).toEqual(["'none'"]);
   expect(directives.get('base-uri')).toEqual(["'none'"]);
@@ -25,7 +30,10 @@ test('the page is served with a strict Content-Security-Policy', async ({ page }
   expect(directives.get('worker-src')).toEqual(["'self'"]);
   expect(csp).not.toMatch(/unsafe-inline|'unsafe-eval'/);
   const sources = [...directives.values()].flat();
-  expect(sources.filter((s) => s === '*' || s.startsWith('*.') || s === 'http:'), 'no wildcard sources').toEqual([]);
+  expect(
+    sources.filter((s) => s === '*' || s.startsWith('*.') || s === 'http:'),
+    'no wildcard sources',
+  ).toEqual([]);
   // The module worker's script is served under the same policy.
   const workerUrl = (await firstWorker).url();
   const workerRes = await page.request.get(workerUrl);

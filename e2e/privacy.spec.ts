@@ -70,7 +70,10 @@ test('a full session talks to its own origin only and never sends image data', a
   await page.waitForTimeout(1_000);
 
   // The recording is complete enough to mean something: it saw the Worker's model downloads.
-  expect(requests.some((r) => /\.onnx$/.test(r.url)), 'model requests were recorded').toBe(true);
+  expect(
+    requests.some((r) => /\.onnx$/.test(r.url)),
+    'model requests were recorded',
+  ).toBe(true);
   expect(requests.some((r) => /\/samples\//.test(r.url) || /index\.json$/.test(r.url))).toBe(true);
 
   const local = (u: string) => u.startsWith('blob:') || u.startsWith('data:');
@@ -85,10 +88,11 @@ test('a full session talks to its own origin only and never sends image data', a
     acc[k] = (acc[k] ?? 0) + 1;
     return acc;
   }, {});
-  console.log(`privacy: ${requests.length} requests (${JSON.stringify(byKind)}; ${requests.filter((r) => /\.onnx$/.test(r.url)).length} model files fetched by the Worker), ${foreign.length} to another origin, ${withBody.length} with a body, ${carrying.length} carrying image data`);
+  console.log(
+    `privacy: ${requests.length} requests (${JSON.stringify(byKind)}; ${requests.filter((r) => /\.onnx$/.test(r.url)).length} model files fetched by the Worker), ${foreign.length} to another origin, ${withBody.length} with a body, ${carrying.length} carrying image data`,
+  );
 
   expect(foreign.map((r) => r.url)).toEqual([]);
   expect(carrying.map((x) => `${x.r.method} ${x.r.url.slice(0, 120)}: ${x.why}`)).toEqual([]);
   expect(withBody.map((r) => `${r.method} ${r.url}`)).toEqual([]);
 });
-

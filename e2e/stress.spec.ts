@@ -106,19 +106,22 @@ async function measureMemory(page: Page): Promise<Memory> {
 /** Dispatch `moves` in batches, each inside one evaluate, a frame between batches. */
 async function dispatchMoves(page: Page, moves: Move[]): Promise<void> {
   for (let i = 0; i < moves.length; i += BATCH) {
-    await page.evaluate(async (batch) => {
-      for (const m of batch) {
-        const el = document.querySelector(`[data-testid="${m.control}"]`) as HTMLInputElement | HTMLSelectElement;
-        const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
-        Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(el, m.value);
-        el.dispatchEvent(new Event('input', { bubbles: true }));
-        el.dispatchEvent(new Event('change', { bubbles: true }));
-      }
-      // One frame per batch: the UI-thread recompute (τ, cached maps) may draw,
-      // and what the user sees at that frame is recorded too.
-      await new Promise(requestAnimationFrame);
-      (window as unknown as { __snapshotIfReady?: () => void }).__snapshotIfReady?.();
-    }, moves.slice(i, i + BATCH));
+    await page.evaluate(
+      async (batch) => {
+        for (const m of batch) {
+          const el = document.querySelector(`[data-testid="${m.control}"]`) as HTMLInputElement | HTMLSelectElement;
+          const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+          Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(el, m.value);
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+          el.dispatchEvent(new Event('change', { bubbles: true }));
+        }
+        // One frame per batch: the UI-thread recompute (τ, cached maps) may draw,
+        // and what the user sees at that frame is recorded too.
+        await new Promise(requestAnimationFrame);
+        (window as unknown as { __snapshotIfReady?: () => void }).__snapshotIfReady?.();
+      },
+      moves.slice(i, i + BATCH),
+    );
   }
 }
 

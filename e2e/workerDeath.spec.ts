@@ -18,7 +18,9 @@ test('a silently closed engine Worker: banner, automatic restart, the same map a
 
   const t0 = Date.now();
   await page.evaluate(() => window.__wsolTestHooks!.killEngineWorkerSilently());
-  await expect(page.getByTestId('error-banner')).toContainText(/stopped unexpectedly.*without reporting an error.*restarted/s, { timeout: 30_000 });
+  await expect(page.getByTestId('error-banner')).toContainText(/stopped unexpectedly.*without reporting an error.*restarted/s, {
+    timeout: 30_000,
+  });
   const detectedMs = Date.now() - t0;
 
   await expect(page.locator('[data-testid="pack-progress"][data-phase="ready"]')).toBeAttached({ timeout: 90_000 });

@@ -5,14 +5,22 @@ const suites = [];
 const vitest = 'test-results/vitest.json';
 if (existsSync(vitest)) {
   const r = JSON.parse(readFileSync(vitest, 'utf8'));
-  suites.push({ name: 'vitest', passed: r.numPassedTests, failed: r.numFailedTests + (r.numFailedTestSuites ?? 0), skipped: r.numPendingTests + r.numTodoTests });
+  suites.push({
+    name: 'vitest',
+    passed: r.numPassedTests,
+    failed: r.numFailedTests + (r.numFailedTestSuites ?? 0),
+    skipped: r.numPendingTests + r.numTodoTests,
+  });
 } else suites.push({ name: 'vitest', missing: true });
 
 const pytest = 'test-results/pytest.xml';
 if (existsSync(pytest)) {
   const x = readFileSync(pytest, 'utf8');
   const attr = (n) => Number((x.match(new RegExp(`<testsuite[^>]*\\s${n}="(\\d+)"`)) ?? [])[1] ?? 0);
-  const tests = attr('tests'), failures = attr('failures'), errors = attr('errors'), skipped = attr('skipped');
+  const tests = attr('tests'),
+    failures = attr('failures'),
+    errors = attr('errors'),
+    skipped = attr('skipped');
   suites.push({ name: 'pytest', passed: tests - failures - errors - skipped, failed: failures + errors, skipped });
 } else suites.push({ name: 'pytest', missing: true });
 

@@ -37,7 +37,7 @@ function referencedFiles(m) {
   for (const [role, entry] of Object.entries(m.models ?? {})) {
     (entry?.variants ?? []).forEach((v, i) => {
       add(`models.${role}.variants[${i}]`, v);
-      (v.externalData ?? []).forEach((e, j) => add(`models.${role}.variants[${i}].externalData[${j}]`, e));
+      for (const [j, e] of (v.externalData ?? []).entries()) add(`models.${role}.variants[${i}].externalData[${j}]`, e);
     });
   }
   return refs;

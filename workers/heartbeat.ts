@@ -11,7 +11,10 @@ export interface HeartbeatScope {
   navigator: { locks?: Pick<LockManager, 'request'> };
 }
 
-export function answerHeartbeats(scope: HeartbeatScope, openChannel: (name: string) => BroadcastChannel = (n) => new BroadcastChannel(n)): void {
+export function answerHeartbeats(
+  scope: HeartbeatScope,
+  openChannel: (name: string) => BroadcastChannel = (n) => new BroadcastChannel(n),
+): void {
   const id = parseWorkerName(scope.name);
   if (!id) return;
   const channel = openChannel(channelName(id.token));

@@ -39,7 +39,9 @@ export function App() {
       <header className="app-header">
         <div>
           <h1>wsol-lab</h1>
-          <p className="tagline">Where does the model think the object is? GenPromp and its baselines (CAM, LPCAM, SAT), live in your browser.</p>
+          <p className="tagline">
+            Where does the model think the object is? GenPromp and its baselines (CAM, LPCAM, SAT), live in your browser.
+          </p>
         </div>
         <ErrorBoundary>
           <Backend />

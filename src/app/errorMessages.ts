@@ -13,11 +13,13 @@ export interface UserMessage {
 const TEXT: Record<EngineErrorName, { title: string; action: string }> = {
   PackNotFound: {
     title: 'Model pack not found',
-    action: 'Check the URL: it must point at a folder holding manifest.json, served over https with CORS allowed. The previous pack is still loaded.',
+    action:
+      'Check the URL: it must point at a folder holding manifest.json, served over https with CORS allowed. The previous pack is still loaded.',
   },
   ManifestInvalid: {
     title: 'The model pack’s manifest is invalid',
-    action: 'Re-export the pack with its build script (python/scripts/build_*_pack.py), or fix the field named above. The previous pack is still loaded.',
+    action:
+      'Re-export the pack with its build script (python/scripts/build_*_pack.py), or fix the field named above. The previous pack is still loaded.',
   },
   IntegrityError: {
     title: 'A model file failed its integrity check',
@@ -33,7 +35,8 @@ const TEXT: Record<EngineErrorName, { title: string; action: string }> = {
   },
   ModelIOMismatch: {
     title: 'The model pack does not match this app',
-    action: 'The models’ inputs or outputs differ from what the manifest promises. Re-export the pack with the matching version of wsolkit.',
+    action:
+      'The models’ inputs or outputs differ from what the manifest promises. Re-export the pack with the matching version of wsolkit.',
   },
   InvalidInput: {
     title: 'The engine rejected the request',

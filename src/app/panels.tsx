@@ -144,7 +144,13 @@ function MethodViewer({ method }: { method: MethodId }) {
   const timing = ready && methodById(method).source === 'engine' ? timingText(ready) : '';
   return (
     <section className="panel viewer" aria-label="Localisation">
-      <HeatmapCanvas {...mapProps(image, result, view)} state={state} stale={stale} statusText={text} downloadName={`${stem(image)}-${method}`} />
+      <HeatmapCanvas
+        {...mapProps(image, result, view)}
+        state={state}
+        stale={stale}
+        statusText={text}
+        downloadName={`${stem(image)}-${method}`}
+      />
       <div className="viewer-foot">
         {unavailable && <p className="muted small">{`Not available: ${unavailable}.`}</p>}
         {ready?.note && <p className="muted small">{ready.note}</p>}
@@ -183,12 +189,16 @@ function ComparePanel({ def }: { def: AnyMethod }) {
 /** Every method on the same image, class and threshold, each with its box (and IoU with ground truth). */
 function CompareViewer() {
   const image = useAppStore((s) => s.image);
-  const cls = useAppStore((s) => (s.params.classIndex === null ? null : (s.pack?.manifest.classes[s.params.classIndex]?.displayName ?? null)));
+  const cls = useAppStore((s) =>
+    s.params.classIndex === null ? null : (s.pack?.manifest.classes[s.params.classIndex]?.displayName ?? null),
+  );
   const threshold = useAppStore((s) => s.params.threshold);
   return (
     <section className="panel viewer compare" aria-label="Every method side by side" data-testid="compare-view">
       <p className="small compare-caption">
-        {image ? `${image.name} · class ${cls ?? '…'} · threshold ${threshold.toFixed(2)}` : 'Drop, paste or pick an image, or choose a sample.'}
+        {image
+          ? `${image.name} · class ${cls ?? '…'} · threshold ${threshold.toFixed(2)}`
+          : 'Drop, paste or pick an image, or choose a sample.'}
       </p>
       <div className="compare-grid">
         {ALL_METHODS.map((def) => (

@@ -17,7 +17,9 @@ export function BackendBadge({ device, status, onRestart }: BackendBadgeProps) {
   if (!device || status === 'failed') {
     return (
       <div className="backend" data-testid="backend-badge" data-backend={device?.backend ?? 'none'}>
-        <span className={`badge badge-${status === 'failed' ? 'error' : 'idle'}`}>{status === 'failed' ? 'engine failed' : 'starting…'}</span>
+        <span className={`badge badge-${status === 'failed' ? 'error' : 'idle'}`}>
+          {status === 'failed' ? 'engine failed' : 'starting…'}
+        </span>
         {restart}
       </div>
     );

@@ -143,7 +143,12 @@ export function Controls(p: ControlsProps) {
 
       <div className="field-row">
         <Field label="Colormap" htmlFor="colormap">
-          <select id="colormap" data-testid="colormap-select" value={p.colormap} onChange={(e) => p.on.setColormap(e.currentTarget.value as Colormap)}>
+          <select
+            id="colormap"
+            data-testid="colormap-select"
+            value={p.colormap}
+            onChange={(e) => p.on.setColormap(e.currentTarget.value as Colormap)}
+          >
             <option value="viridis">viridis</option>
             <option value="jet">jet</option>
             <option value="gray">gray</option>

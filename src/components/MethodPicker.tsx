@@ -55,7 +55,11 @@ export function MethodPicker(p: MethodPickerProps) {
       <h2 id="methods-title">Method</h2>
       <div className="segmented" role="radiogroup" aria-label="Localisation method">
         {p.methods.map((d) => option(d.id, d.label, reasons.get(d.id) ?? null))}
-        {option('compare', `All ${COUNT_WORDS[p.methods.length] ?? p.methods.length}`, available.length > 1 ? null : 'this pack can show only one method')}
+        {option(
+          'compare',
+          `All ${COUNT_WORDS[p.methods.length] ?? p.methods.length}`,
+          available.length > 1 ? null : 'this pack can show only one method',
+        )}
       </div>
       {[...missing].map(([why, labels]) => (
         <p key={why} className="muted small">{`${labels.join(', ')}: ${why}.`}</p>
@@ -64,12 +68,26 @@ export function MethodPicker(p: MethodPickerProps) {
       {m &&
         available
           .filter((d) => compare || d.id === p.choice.method)
-          .flatMap((d) => d.controls.map((c) => <Control key={`${d.id}-${c.testId}`} control={c} manifest={m} own={p.own[d.id]} onChange={(patch) => p.onOwn(d.id, patch)} />))}
+          .flatMap((d) =>
+            d.controls.map((c) => (
+              <Control key={`${d.id}-${c.testId}`} control={c} manifest={m} own={p.own[d.id]} onChange={(patch) => p.onOwn(d.id, patch)} />
+            )),
+          )}
     </section>
   );
 }
 
-function Control({ control: c, manifest, own, onChange }: { control: OwnControl<unknown>; manifest: Manifest; own: unknown; onChange: (patch: Record<string, unknown>) => void }) {
+function Control({
+  control: c,
+  manifest,
+  own,
+  onChange,
+}: {
+  control: OwnControl<unknown>;
+  manifest: Manifest;
+  own: unknown;
+  onChange: (patch: Record<string, unknown>) => void;
+}) {
   const values = own as Record<string, unknown>;
   if (c.kind === 'info') {
     const text = c.text(manifest);
@@ -82,7 +100,12 @@ function Control({ control: c, manifest, own, onChange }: { control: OwnControl<
   if (c.kind === 'toggle') {
     return (
       <label className="check small">
-        <input type="checkbox" data-testid={c.testId} checked={values[c.key] === true} onChange={(e) => onChange({ [c.key]: e.currentTarget.checked })} />
+        <input
+          type="checkbox"
+          data-testid={c.testId}
+          checked={values[c.key] === true}
+          onChange={(e) => onChange({ [c.key]: e.currentTarget.checked })}
+        />
         {c.label}
       </label>
     );

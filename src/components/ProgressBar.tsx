@@ -16,13 +16,15 @@ export function formatBytes(n: number): string {
 
 export function ProgressBar({ label, done, total, unit, text }: ProgressBarProps) {
   const frac = total > 0 ? Math.min(1, done / total) : 0;
-  const amount =
-    unit === 'bytes' ? `${formatBytes(done)} / ${formatBytes(total)}` : `${done} / ${total}`;
+  const amount = unit === 'bytes' ? `${formatBytes(done)} / ${formatBytes(total)}` : `${done} / ${total}`;
   return (
     <div className="progress" data-done={done} data-total={total}>
       <div className="progress-head">
         <span className="progress-label">{label}</span>
-        <span className="progress-amount" title={unit === 'bytes' ? `${done.toLocaleString()} of ${total.toLocaleString()} bytes` : undefined}>
+        <span
+          className="progress-amount"
+          title={unit === 'bytes' ? `${done.toLocaleString()} of ${total.toLocaleString()} bytes` : undefined}
+        >
           {amount} ({(frac * 100).toFixed(0)}%)
         </span>
       </div>

@@ -33,7 +33,8 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
 /** Longer than any single model run we expect on wasm (a full SD UNet step is well under this). */
 export const DEFAULT_BUSY_TIMEOUT_MS = 300_000;
 
-export const SILENT_DEATH_MESSAGE = 'the engine worker was closed without reporting an error (for example, the browser stopped it for lack of memory)';
+export const SILENT_DEATH_MESSAGE =
+  'the engine worker was closed without reporting an error (for example, the browser stopped it for lack of memory)';
 
 export class WorkerWatchdog {
   private readonly channel: BroadcastChannel;

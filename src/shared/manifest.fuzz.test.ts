@@ -26,7 +26,7 @@ type PathStep = string | number;
 /** Every path to a value inside `v` (objects' keys and arrays' indices), the root included. */
 function allPaths(v: unknown, prefix: PathStep[] = []): PathStep[][] {
   const out: PathStep[][] = [prefix];
-  if (Array.isArray(v)) v.forEach((x, i) => out.push(...allPaths(x, [...prefix, i])));
+  if (Array.isArray(v)) for (const [i, x] of v.entries()) out.push(...allPaths(x, [...prefix, i]));
   else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...allPaths(x, [...prefix, k]));
   return out;
 }
@@ -48,7 +48,28 @@ type Mutation =
   | { kind: 'duplicate' };
 
 const hostileValue: fc.Arbitrary<Json> = fc.oneof(
-  fc.constantFrom<Json>(null, true, false, 0, -1, 1.5, -0.5, 1e308, -1e308, 2 ** 31, 2 ** 53, '', 'x', '../x', '/etc/passwd', 'javascript:alert(1)', [], {}, [1], { a: 1 }),
+  fc.constantFrom<Json>(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    -0.5,
+    1e308,
+    -1e308,
+    2 ** 31,
+    2 ** 53,
+    '',
+    'x',
+    '../x',
+    '/etc/passwd',
+    'javascript:alert(1)',
+    [],
+    {},
+    [1],
+    { a: 1 },
+  ),
   fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
 );
 

@@ -63,14 +63,42 @@ describe('parseManifest', () => {
     m.id = 'sd14-genpromp-imagenet';
     m.tokenizer.contextLength = 77;
     m.textEncoder = { hiddenSize: 768, embedDim: 768 };
-    m.classes = Array.from({ length: 1000 }, (_, i) => ({ index: i, name: `c${i}`, displayName: `Class ${i}`, metaToken: 'dog', conceptToken: `<imagenet-${i}>` }));
-    m.representativeEmbeddings = { path: 'tokens.f32', bytes: 1000 * 768 * 4, sha256: 'a'.repeat(64), dtype: 'float32', shape: [1000, 768] };
+    m.classes = Array.from({ length: 1000 }, (_, i) => ({
+      index: i,
+      name: `c${i}`,
+      displayName: `Class ${i}`,
+      metaToken: 'dog',
+      conceptToken: `<imagenet-${i}>`,
+    }));
+    m.representativeEmbeddings = {
+      path: 'tokens.f32',
+      bytes: 1000 * 768 * 4,
+      sha256: 'a'.repeat(64),
+      dtype: 'float32',
+      shape: [1000, 768],
+    };
     m.vae.latentSize = [64, 64];
     m.preprocess.size = [512, 512];
     const shard = (i: number) => ({ path: `unet.onnx.data.${i}`, bytes: 1_700_000_000, sha256: 'b'.repeat(64) });
     m.models.unet.variants = [
-      { path: 'unet.onnx', bytes: 900_000, sha256: 'c'.repeat(64), precision: 'fp32', backends: ['webgpu', 'wasm'], requires: [], externalData: [shard(0), shard(1)] },
-      { path: 'unet.fp16.onnx', bytes: 900_000, sha256: 'd'.repeat(64), precision: 'fp16', backends: ['webgpu'], requires: ['shader-f16'], externalData: [shard(2)] },
+      {
+        path: 'unet.onnx',
+        bytes: 900_000,
+        sha256: 'c'.repeat(64),
+        precision: 'fp32',
+        backends: ['webgpu', 'wasm'],
+        requires: [],
+        externalData: [shard(0), shard(1)],
+      },
+      {
+        path: 'unet.fp16.onnx',
+        bytes: 900_000,
+        sha256: 'd'.repeat(64),
+        precision: 'fp16',
+        backends: ['webgpu'],
+        requires: ['shader-f16'],
+        externalData: [shard(2)],
+      },
     ];
     const parsed = parseManifest(m, 'sd');
     expect(parsed.models.unet.variants[0]!.externalData.length).toBe(2);
@@ -110,7 +138,10 @@ describe('parseManifest: baselines', () => {
   });
 
   it('names the field when the baselines do not fit the models', () => {
-    check((m) => (m.baselines.cam.featureOutput = 'nope'), /baselines\.cam\.featureOutput.*"nope" is not among models\.classifier\.outputs/);
+    check(
+      (m) => (m.baselines.cam.featureOutput = 'nope'),
+      /baselines\.cam\.featureOutput.*"nope" is not among models\.classifier\.outputs/,
+    );
     check((m) => {
       const k = m.baselines.cam.head.shape[1];
       m.baselines.cam.head.shape = [29, k];

@@ -29,7 +29,10 @@ const baselines = {
   lpcam: {
     prototypes: { path: 'p.f32', bytes: 16, sha256: '0'.repeat(64), dtype: 'float32', shape: [2, 2] },
     // class 0: prototype (1, 0), context (0, 1); class 1: prototype (0, 1), no context.
-    ranges: [{ class: [0, 1], context: [1, 1] }, { class: [1, 1], context: [2, 0] }],
+    ranges: [
+      { class: [0, 1], context: [1, 1] },
+      { class: [1, 1], context: [2, 0] },
+    ],
     settings: { k: 12, fgThreshold: 0.1, classThreshold: 0.9, contextLow: 0.05, imagesPerClass: 100, scales: [1], flip: false },
   },
   sat: { mapOutput: 'block_maps', blocks: [3, 4, 5], grid: 4 },
@@ -61,9 +64,11 @@ const analysis: Analysis = {
   packGen: 1,
 };
 
-const image = { id: 1, pixels: { width: 64, height: 64 }, sample: { file: 'a.png', label: 'a', boxes: [[0, 0, 31, 31]] } } as unknown as LoadedImage;
-
-
+const image = {
+  id: 1,
+  pixels: { width: 64, height: 64 },
+  sample: { file: 'a.png', label: 'a', boxes: [[0, 0, 31, 31]] },
+} as unknown as LoadedImage;
 
 interface Case {
   classIndex?: number;
@@ -76,10 +81,24 @@ interface Case {
 function derive(method: MethodId, c: Case = {}, prev?: MethodResult): MethodResult {
   const m = c.manifest ?? manifest;
   const own = { ...INITIAL_OWN, ...c.own };
-  const s = { image, analysis, packGen: 1, own, params: { classIndex: c.classIndex ?? 0, threshold: c.threshold ?? 0.5, boxMode: 'largest' } } as unknown as AppState;
+  const s = {
+    image,
+    analysis,
+    packGen: 1,
+    own,
+    params: { classIndex: c.classIndex ?? 0, threshold: c.threshold ?? 0.5, boxMode: 'largest' },
+  } as unknown as AppState;
   const def = methodById(method);
   const keys = methodKeys(s, def)!;
-  const input = { pack: { ...pack, manifest: m }, analysis, image, own: own[method], classIndex: keys.classIndex, threshold: c.threshold ?? 0.5, boxMode: 'largest' as const };
+  const input = {
+    pack: { ...pack, manifest: m },
+    analysis,
+    image,
+    own: own[method],
+    classIndex: keys.classIndex,
+    threshold: c.threshold ?? 0.5,
+    boxMode: 'largest' as const,
+  };
   return deriveResult(def, keys, input, prev)!;
 }
 
@@ -130,7 +149,11 @@ describe('deriveResult for the UI-thread methods', () => {
     expect(methodById('sat').unavailable(noSat)).toMatch(/no SAT model/);
     expect(methodById('lpcam').unavailable(noSat)).toBeNull();
     const noRun = { ...analysis, methodData: {} };
-    expect(() => methodById('sat').source === 'local' && (methodById('sat') as { raw: (i: unknown) => unknown }).raw({ pack, analysis: noRun, classIndex: 0, own: { block: 'mean' } })).toThrow(/no SAT maps/);
+    expect(
+      () =>
+        methodById('sat').source === 'local' &&
+        (methodById('sat') as { raw: (i: unknown) => unknown }).raw({ pack, analysis: noRun, classIndex: 0, own: { block: 'mean' } }),
+    ).toThrow(/no SAT maps/);
   });
 });
 

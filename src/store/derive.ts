@@ -64,7 +64,12 @@ export function deriveResult(def: AnyMethod, keys: MethodKeys, d: DeriveInput, p
 
   // 3. Keep the previous frame map (and thus its hash and colour overlay) when only
   //    the threshold or box mode changed: the map itself is identical.
-  const sameMap = prev !== undefined && prev.aggKey === keys.aggKey && prev.imageId === d.image.id && prev.frame[0] === frame[0] && prev.frame[1] === frame[1];
+  const sameMap =
+    prev !== undefined &&
+    prev.aggKey === keys.aggKey &&
+    prev.imageId === d.image.id &&
+    prev.frame[0] === frame[0] &&
+    prev.frame[1] === frame[1];
   const frameMap = sameMap ? prev.frameMap : loc.frameMap;
   const mapHash = sameMap ? prev.mapHash : hashFloat32(loc.frameMap);
   return {

@@ -48,7 +48,15 @@ export const selectTimestepChoices = (s: AppState): number[] => s.pack?.manifest
 let computedCache: { raw: unknown; value: number[] } = { raw: undefined, value: NO_NUMS };
 export const selectComputedTimesteps = (s: AppState): number[] => {
   const raw = s.currentRaw.genpromp as AttentionMaps | undefined;
-  if (raw !== computedCache.raw) computedCache = { raw, value: raw ? Object.keys(raw).map(Number).sort((a, b) => a - b) : NO_NUMS };
+  if (raw !== computedCache.raw)
+    computedCache = {
+      raw,
+      value: raw
+        ? Object.keys(raw)
+            .map(Number)
+            .sort((a, b) => a - b)
+        : NO_NUMS,
+    };
   return computedCache.value;
 };
 

@@ -29,7 +29,16 @@ const manifest = {
   classes: ['dog', 'cat', 'bird'].map((n, i) => ({ index: i, name: n, displayName: n, metaToken: n, conceptToken: `<c${i}>` })),
   vae: { scalingFactor: 0.18215, latentChannels: 4, latentSize: [8, 8] },
   unetAttention: outputs,
-  genpromp: { lambda: 0.6, timesteps: [0, 99], timestepChoices: [0, 99, 499], resolutions: [4, 8], tokenPosition: 5, threshold: 0.25, latentSampling: 'sample', noiseSeed: 1 },
+  genpromp: {
+    lambda: 0.6,
+    timesteps: [0, 99],
+    timestepChoices: [0, 99, 499],
+    resolutions: [4, 8],
+    tokenPosition: 5,
+    threshold: 0.25,
+    latentSampling: 'sample',
+    noiseSeed: 1,
+  },
 } as unknown as Manifest;
 
 const device: DeviceInfo = {
@@ -81,7 +90,10 @@ class FakeEngine implements EngineClient {
     this.calls.push('listPacks');
     return [{ id: 'fake', label: 'Fake', path: 'fake/', default: true }];
   }
-  async loadPack(baseUrl: string, onProgress?: (p: { phase: 'download'; item: string; done: number; total: number; text: string }) => void) {
+  async loadPack(
+    baseUrl: string,
+    onProgress?: (p: { phase: 'download'; item: string; done: number; total: number; text: string }) => void,
+  ) {
     this.calls.push(`loadPack ${baseUrl}`);
     onProgress?.({ phase: 'download', item: 'unet.onnx', done: 10, total: 10, text: 'done' });
     return { manifest, variants: { unet: 'fp32' }, baseUrl, fromCache: false, arrays: {} } satisfies PackSummary;
@@ -116,7 +128,6 @@ class FakeEngine implements EngineClient {
   }
   restart() {}
 }
-
 
 const tick = (ms = 40) => new Promise((r) => setTimeout(r, ms));
 

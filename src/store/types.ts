@@ -4,12 +4,7 @@
  * Large typed arrays (pixels, maps) are held by reference and always replaced,
  * never mutated, so equality checks in selectors stay cheap and correct.
  */
-import type {
-  ImageAnalysis,
-  ImagePixels,
-  ProgressPhase,
-  StageTimings,
-} from '@shared/api';
+import type { ImageAnalysis, ImagePixels, ProgressPhase, StageTimings } from '@shared/api';
 import type { ImageInfo } from '@shared/image/sniff';
 import type { StateCreator } from 'zustand';
 import type { MethodId } from '@shared/methods/registry';
@@ -115,13 +110,6 @@ export interface Notice {
 
 export type PackStatus = 'idle' | 'loading' | 'ready' | 'error';
 export type EngineStatus = 'starting' | 'ready' | 'failed';
-
-
-
-
-
-
-
 
 /** The whole store: every slice's state and actions. */
 export type AppState = EngineSlice & PackSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice;

@@ -32,7 +32,13 @@ export async function probeDevice(preference: BackendPreference, options: Engine
     crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
   };
   const wasm = (why: string, webgpu: DeviceInfo['webgpu'] = null, fallbackReason: string | null = null): ProbeResult => ({
-    info: { backend: 'wasm', description: `wasm (CPU, ${threads} thread${threads > 1 ? 's' : ''}): ${why}`, webgpu, fallbackReason, ...base },
+    info: {
+      backend: 'wasm',
+      description: `wasm (CPU, ${threads} thread${threads > 1 ? 's' : ''}): ${why}`,
+      webgpu,
+      fallbackReason,
+      ...base,
+    },
   });
   if (preference === 'wasm') return wasm('chosen in the URL (?backend=wasm)');
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;

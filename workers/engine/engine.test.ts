@@ -11,7 +11,15 @@ import type { ProbeResult } from './device';
 const gpuInfo: DeviceInfo = {
   backend: 'webgpu',
   description: 'fake WebGPU',
-  webgpu: { available: true, vendor: 'test', architecture: 'fake', isFallbackAdapter: false, shaderF16: false, maxBufferSize: 1 << 30, maxStorageBufferBindingSize: 1 << 30 },
+  webgpu: {
+    available: true,
+    vendor: 'test',
+    architecture: 'fake',
+    isFallbackAdapter: false,
+    shaderF16: false,
+    maxBufferSize: 1 << 30,
+    maxStorageBufferBindingSize: 1 << 30,
+  },
   wasmThreads: 1,
   crossOriginIsolated: false,
   fallbackReason: null,
@@ -26,7 +34,9 @@ function backendFor(p: ProbeResult, failOnGpu: boolean): InferenceBackend {
     // Like a real f16 failure, it surfaces when the session first runs (warm-up).
     createSession: async (model, opts) => {
       const session = await wasm.createSession(model, opts);
-      return failOnGpu ? { ...session, run: () => Promise.reject(new Error('Program Cast requires f16 but the device does not support it')) } : session;
+      return failOnGpu
+        ? { ...session, run: () => Promise.reject(new Error('Program Cast requires f16 but the device does not support it')) }
+        : session;
     },
   };
 }
@@ -60,7 +70,13 @@ async function f16PackFetch(url: string): Promise<Response> {
   const base = packUrl('public/models/fixture-tiny');
   if (url === `${base}manifest.json`) {
     const m = await (await fileFetch(url)).json();
-    m.models.unet.variants.push({ ...m.models.unet.variants[0], path: 'unet.fp16.onnx', precision: 'fp16', backends: ['webgpu'], requires: ['shader-f16'] });
+    m.models.unet.variants.push({
+      ...m.models.unet.variants[0],
+      path: 'unet.fp16.onnx',
+      precision: 'fp16',
+      backends: ['webgpu'],
+      requires: ['shader-f16'],
+    });
     return new Response(JSON.stringify(m));
   }
   return fileFetch(url.replace('unet.fp16.onnx', 'unet.onnx'));

@@ -102,7 +102,12 @@ export class Engine implements EngineApi {
   private async fallBackToWasm(reason: string): Promise<void> {
     const prev = this.probeResult!;
     if (prev.info.backend === 'wasm') return; // a loss noticed twice (run failure + lost promise)
-    const info: DeviceInfo = { ...prev.info, backend: 'wasm', description: `wasm (CPU, ${prev.info.wasmThreads} threads) after a WebGPU failure`, fallbackReason: reason };
+    const info: DeviceInfo = {
+      ...prev.info,
+      backend: 'wasm',
+      description: `wasm (CPU, ${prev.info.wasmThreads} threads) after a WebGPU failure`,
+      fallbackReason: reason,
+    };
     this.probeResult = { info };
     this.backend = this.deps.createBackend(this.probeResult);
     if (this.pack) {
@@ -171,7 +176,13 @@ export class Engine implements EngineApi {
       for (const [i, role] of roles.entries()) {
         const v = chosen[role]!;
         const spec = manifest.models[role]!;
-        onProgress?.({ phase: 'create', item: role, done: i, total: roles.length, text: `Creating ${role} (${v.precision}, ${this.backend!.kind})` });
+        onProgress?.({
+          phase: 'create',
+          item: role,
+          done: i,
+          total: roles.length,
+          text: `Creating ${role} (${v.precision}, ${this.backend!.kind})`,
+        });
         const session = await this.backend!.createSession(files.get(v.path)!, {
           label: `${role} (${v.path})`,
           externalData: v.externalData.map((e) => ({ path: e.path, data: files.get(e.path)! })),
@@ -238,7 +249,8 @@ export class Engine implements EngineApi {
       return this.withDeviceRetry(() => {
         const pack = this.requirePack();
         const worker = pack.methods.get(req.method);
-        if (!worker?.maps) throw new EngineError('InvalidInput', `Pack ${pack.summary.manifest.id} computes no ${req.method} maps in the engine`);
+        if (!worker?.maps)
+          throw new EngineError('InvalidInput', `Pack ${pack.summary.manifest.id} computes no ${req.method} maps in the engine`);
         return worker.maps(req, pack.analyzer.stateOf(req.imageKey, req.method), superseded);
       });
     });
@@ -275,7 +287,11 @@ function float32File(files: Map<string, Uint8Array>, path: string): Float32Array
 
 /** The graph's names must be those the manifest promises, or runs would fail later. */
 function checkIO(role: ModelRole, path: string, s: ModelSession, inputs: TensorSpec[], outputs: TensorSpec[]): void {
-  const want = (specs: TensorSpec[]) => specs.map((x) => x.name).sort().join(', ');
+  const want = (specs: TensorSpec[]) =>
+    specs
+      .map((x) => x.name)
+      .sort()
+      .join(', ');
   const got = (names: readonly string[]) => [...names].sort().join(', ');
   if (want(inputs) !== got(s.inputNames) || want(outputs) !== got(s.outputNames)) {
     throw new EngineError(
@@ -292,7 +308,8 @@ function zeroFeeds(inputs: TensorSpec[]): Record<string, TensorData> {
   for (const spec of inputs) {
     const dims = spec.dims.map((d) => (typeof d === 'number' ? d : 1));
     const n = dims.reduce((a, b) => a * b, 1);
-    feeds[spec.name] = spec.dtype === 'int32' ? { dtype: 'int32', dims, data: new Int32Array(n) } : { dtype: 'float32', dims, data: new Float32Array(n) };
+    feeds[spec.name] =
+      spec.dtype === 'int32' ? { dtype: 'int32', dims, data: new Int32Array(n) } : { dtype: 'float32', dims, data: new Float32Array(n) };
   }
   return feeds;
 }

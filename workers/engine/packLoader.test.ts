@@ -45,7 +45,10 @@ describe('pack loading errors', () => {
     bytes[100] ^= 0xff;
     const e = nodeEngine(tampered('classifier.onnx', bytes));
     await e.init();
-    await expect(e.loadPack(base)).rejects.toMatchObject({ name: 'IntegrityError', message: expect.stringMatching(/classifier\.onnx failed its checksum/) });
+    await expect(e.loadPack(base)).rejects.toMatchObject({
+      name: 'IntegrityError',
+      message: expect.stringMatching(/classifier\.onnx failed its checksum/),
+    });
   });
 
   it('a truncated file is IntegrityError with sizes', async () => {
@@ -71,7 +74,10 @@ describe('pack loading errors', () => {
     m.models.unet.inputs[0].name = 'latents';
     const e = nodeEngine(tampered('manifest.json', JSON.stringify(m)));
     await e.init();
-    await expect(e.loadPack(base)).rejects.toMatchObject({ name: 'ModelIOMismatch', message: expect.stringMatching(/unet\.onnx.*latents/) });
+    await expect(e.loadPack(base)).rejects.toMatchObject({
+      name: 'ModelIOMismatch',
+      message: expect.stringMatching(/unet\.onnx.*latents/),
+    });
   });
 
   it('a token position that does not hold for every template is rejected', async () => {

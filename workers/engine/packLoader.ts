@@ -43,7 +43,7 @@ async function fetchOrExplain(deps: LoaderDeps, url: string, what: string): Prom
       'DownloadFailed',
       `Could not download ${what} from ${url}: ${String((err as Error)?.message ?? err)}. ` +
         'Check the address and your connection; a pack on another site must send CORS headers ' +
-        '(Access-Control-Allow-Origin: * or this page\'s origin).',
+        "(Access-Control-Allow-Origin: * or this page's origin).",
       { cause: err },
     );
   }
@@ -68,7 +68,10 @@ async function readJson(res: Response, url: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new EngineError('ManifestInvalid', `${url} is not valid JSON (it starts with "${text.slice(0, 30)}"). Is this the right address?`);
+    throw new EngineError(
+      'ManifestInvalid',
+      `${url} is not valid JSON (it starts with "${text.slice(0, 30)}"). Is this the right address?`,
+    );
   }
 }
 

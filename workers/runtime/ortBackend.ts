@@ -60,7 +60,9 @@ function serial<T>(f: () => Promise<T>): Promise<T> {
 
 export function createOrtBackend(o: OrtBackendOptions): InferenceBackend {
   const providers: Ort.InferenceSession.ExecutionProviderConfig[] =
-    o.kind === 'webgpu' ? [o.device ? ({ name: 'webgpu', device: o.device } as Ort.InferenceSession.ExecutionProviderConfig) : { name: 'webgpu' }] : ['wasm'];
+    o.kind === 'webgpu'
+      ? [o.device ? ({ name: 'webgpu', device: o.device } as Ort.InferenceSession.ExecutionProviderConfig) : { name: 'webgpu' }]
+      : ['wasm'];
   return {
     kind: o.kind,
     async createSession(model: Uint8Array, opts: SessionOptions): Promise<ModelSession> {
@@ -75,9 +77,13 @@ export function createOrtBackend(o: OrtBackendOptions): InferenceBackend {
           }),
         );
       } catch (err) {
-        throw new EngineError('ModelCreateFailed', `Could not create ${opts.label} on ${o.kind}: ${String((err as Error)?.message ?? err)}`, {
-          cause: err,
-        });
+        throw new EngineError(
+          'ModelCreateFailed',
+          `Could not create ${opts.label} on ${o.kind}: ${String((err as Error)?.message ?? err)}`,
+          {
+            cause: err,
+          },
+        );
       }
       return wrapSession(ort, session, opts.label);
     },

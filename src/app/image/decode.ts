@@ -39,7 +39,9 @@ export async function decodeImage(blob: Blob, name: string): Promise<DecodedImag
   const notices: string[] = [];
   if (info.animated) {
     const what = info.format === 'gif' ? 'GIF' : info.format === 'apng' ? 'PNG (APNG)' : info.format.toUpperCase();
-    notices.push(`"${name}" is an animated ${what}${info.frames > 1 ? ` with ${info.frames} frames` : ''}: only the first frame is analysed.`);
+    notices.push(
+      `"${name}" is an animated ${what}${info.frames > 1 ? ` with ${info.frames} frames` : ''}: only the first frame is analysed.`,
+    );
   }
   if (info.cmyk) notices.push(`"${name}" is a CMYK JPEG: the browser converted it to RGB, so colours may differ slightly from print.`);
 

@@ -36,7 +36,10 @@ export function intakeFiles(files: ArrayLike<File> | null | undefined): void {
   const list = files ? Array.from(files) : [];
   const file = list[0];
   if (!file) {
-    actions().reportError(new EngineError('InvalidImage', 'Nothing to open: drop or paste an image file (not a link or text).'), 'Opening an image');
+    actions().reportError(
+      new EngineError('InvalidImage', 'Nothing to open: drop or paste an image file (not a link or text).'),
+      'Opening an image',
+    );
     return;
   }
   void intakeBlob(file, file.name || 'pasted image');
@@ -54,7 +57,12 @@ export async function intakeSample(sample: Sample, samplesBase: string): Promise
   } catch (err) {
     if (mine !== seq) return;
     actions().setDecoding(false);
-    actions().reportError(err instanceof EngineError ? err : new EngineError('DownloadFailed', `The sample ${sample.file} could not be fetched: ${String(err)}`), `Opening the sample "${sample.label}"`);
+    actions().reportError(
+      err instanceof EngineError
+        ? err
+        : new EngineError('DownloadFailed', `The sample ${sample.file} could not be fetched: ${String(err)}`),
+      `Opening the sample "${sample.label}"`,
+    );
     return;
   }
   if (mine !== seq) return;

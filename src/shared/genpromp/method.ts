@@ -52,7 +52,12 @@ export const genpromp: EngineMethod<'genpromp', GenprompParams, AttentionMaps> =
   },
   merge: (have, got) => ({ ...have, ...got }),
   aggregate(raw, own, m) {
-    const map = aggregateAttention(raw, { timesteps: own.timesteps, resolutions: own.resolutions, outputs: m.unetAttention, latentSize: m.vae.latentSize });
+    const map = aggregateAttention(raw, {
+      timesteps: own.timesteps,
+      resolutions: own.resolutions,
+      outputs: m.unetAttention,
+      latentSize: m.vae.latentSize,
+    });
     if (!map) {
       throw new EngineError(
         'ModelIOMismatch',

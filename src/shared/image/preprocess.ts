@@ -6,7 +6,13 @@
 import { compositeOnBackground, resizeRgbPilBicubic } from './resizePil';
 
 /** RGBA [H, W, 4] → RGB [h, w, 3] at the given size. */
-export function resizeForModel(rgba: Uint8ClampedArray | Uint8Array, width: number, height: number, bg: [number, number, number], size: [number, number]): Uint8Array {
+export function resizeForModel(
+  rgba: Uint8ClampedArray | Uint8Array,
+  width: number,
+  height: number,
+  bg: [number, number, number],
+  size: [number, number],
+): Uint8Array {
   const rgb = compositeOnBackground(rgba, bg);
   return resizeRgbPilBicubic(rgb, width, height, size[1], size[0]);
 }
@@ -25,7 +31,13 @@ export function toRangeNCHW(rgb: Uint8Array, h: number, w: number, range: [numbe
 }
 
 /** RGB uint8 → float32 [1, 3, h, w]: (x/255 − mean)/std per channel. */
-export function toNormalizedNCHW(rgb: Uint8Array, h: number, w: number, mean: [number, number, number], std: [number, number, number]): Float32Array {
+export function toNormalizedNCHW(
+  rgb: Uint8Array,
+  h: number,
+  w: number,
+  mean: [number, number, number],
+  std: [number, number, number],
+): Float32Array {
   const out = new Float32Array(3 * h * w);
   const plane = h * w;
   for (let i = 0; i < plane; i++) {

@@ -4,7 +4,17 @@ import { bytes, goldenUrl } from '../postprocess/golden.testutil';
 import { compositeOnBackground, resizeRgbPilBicubic } from './resizePil';
 
 interface Golden {
-  cases: { kind: 'noise' | 'ramps' | 'checker'; seed: number; srcW: number; srcH: number; dstW: number; dstH: number; rowHashes: number[]; firstRow: string; midRow: string }[];
+  cases: {
+    kind: 'noise' | 'ramps' | 'checker';
+    seed: number;
+    srcW: number;
+    srcH: number;
+    dstW: number;
+    dstH: number;
+    rowHashes: number[];
+    firstRow: string;
+    midRow: string;
+  }[];
   composite: { rgba: string; bg: [number, number, number]; rgb: string };
 }
 const golden = JSON.parse(readFileSync(goldenUrl('pil_resize.json'), 'utf8')) as Golden;

@@ -59,7 +59,7 @@ function precomputeCoeffs(inSize: number, outSize: number): Coeffs {
 /** Rounds the fixed-point sum (it starts at ONE/2) and clips to 0..255 (`clip8`). */
 function clip8(acc: number): number {
   const v = Math.floor(acc / ONE);
-  return v < 0 ? 0 : Math.min(v , 255);
+  return v < 0 ? 0 : Math.min(v, 255);
 }
 
 /** Horizontal pass over `rows` source rows starting at `firstRow` (`_ImagingResampleHorizontal_8bpc`). */

@@ -32,7 +32,19 @@ const seg = (marker: number, data: number[]) => [0xff, marker, ...u16be(data.len
 function exif(orientation: number, le = false) {
   const u16 = le ? u16le : u16be;
   const u32 = le ? u32le : u32be;
-  const tiff = [...ascii(le ? 'II' : 'MM'), ...u16(42), ...u32(8), ...u16(1), ...u16(0x0112), ...u16(3), ...u32(1), ...u16(orientation), 0, 0, ...u32(0)];
+  const tiff = [
+    ...ascii(le ? 'II' : 'MM'),
+    ...u16(42),
+    ...u32(8),
+    ...u16(1),
+    ...u16(0x0112),
+    ...u16(3),
+    ...u32(1),
+    ...u16(orientation),
+    0,
+    0,
+    ...u32(0),
+  ];
   return seg(0xe1, [...ascii('Exif'), 0, 0, ...tiff]);
 }
 function jpeg(w: number, h: number, o: { comps?: number; orientation?: number; le?: boolean; adobe?: boolean; noEoi?: boolean } = {}) {
@@ -73,17 +85,36 @@ function vp8l(w: number, h: number, alpha: boolean) {
 function vp8x(w: number, h: number, flags: number, anmf: number) {
   const frames: number[] = [];
   for (let i = 0; i < anmf; i++) frames.push(...webpChunk('ANMF', new Array(17).fill(0)));
-  return riff([...webpChunk('VP8X', [flags, 0, 0, 0, ...u24le(w - 1), ...u24le(h - 1)]), ...(anmf ? webpChunk('ANIM', [0, 0, 0, 0, 0, 0]) : []), ...frames]);
+  return riff([
+    ...webpChunk('VP8X', [flags, 0, 0, 0, ...u24le(w - 1), ...u24le(h - 1)]),
+    ...(anmf ? webpChunk('ANIM', [0, 0, 0, 0, 0, 0]) : []),
+    ...frames,
+  ]);
 }
 
 function bmp(w: number, h: number, bpp = 24) {
-  return bytes(ascii('BM'), u32le(54 + 4), u32le(0), u32le(54), u32le(40), u32le(w), u32le(h >>> 0), u16le(1), u16le(bpp), new Array(24).fill(0), [0, 0, 0, 0]);
+  return bytes(
+    ascii('BM'),
+    u32le(54 + 4),
+    u32le(0),
+    u32le(54),
+    u32le(40),
+    u32le(w),
+    u32le(h >>> 0),
+    u16le(1),
+    u16le(bpp),
+    new Array(24).fill(0),
+    [0, 0, 0, 0],
+  );
 }
 
 const box = (type: string, body: number[]) => [...u32be(body.length + 8), ...ascii(type), ...body];
 function bmff(major: string, compat: string[], ispes: Array<[number, number]>) {
   const ftyp = box('ftyp', [...ascii(major), ...u32be(0), ...compat.flatMap(ascii)]);
-  const ipco = box('ipco', ispes.flatMap(([w, h]) => box('ispe', [0, 0, 0, 0, ...u32be(w), ...u32be(h)])));
+  const ipco = box(
+    'ipco',
+    ispes.flatMap(([w, h]) => box('ispe', [0, 0, 0, 0, ...u32be(w), ...u32be(h)])),
+  );
   const meta = box('meta', [0, 0, 0, 0, ...box('hdlr', new Array(24).fill(0)), ...box('iprp', ipco)]);
   return bytes(ftyp, meta, box('mdat', [1, 2, 3]));
 }
@@ -171,7 +202,17 @@ describe('sniffImage: rejects before decoding', () => {
 
 describe('sniffImage: formats and header facts', () => {
   it('PNG RGB, grey 16-bit and RGBA', () => {
-    expect(ok(png(640, 480))).toMatchObject({ format: 'png', mime: 'image/png', width: 640, height: 480, animated: false, frames: 1, bitDepth: 8, hasAlpha: false, grey: false });
+    expect(ok(png(640, 480))).toMatchObject({
+      format: 'png',
+      mime: 'image/png',
+      width: 640,
+      height: 480,
+      animated: false,
+      frames: 1,
+      bitDepth: 8,
+      hasAlpha: false,
+      grey: false,
+    });
     expect(ok(png(32, 16, { depth: 16, color: 0 }))).toMatchObject({ bitDepth: 16, grey: true, hasAlpha: false });
     expect(ok(png(32, 16, { color: 6 }))).toMatchObject({ hasAlpha: true });
     expect(ok(png(32, 16, { color: 3, chunks: [pngChunk('PLTE', [0, 0, 0]), pngChunk('tRNS', [0])] }))).toMatchObject({ hasAlpha: true });
@@ -186,7 +227,13 @@ describe('sniffImage: formats and header facts', () => {
     expect(ok(jpeg(8, 8, { comps: 4, adobe: true }))).toMatchObject({ cmyk: true });
   });
   it('JPEG EXIF orientation (big- and little-endian) swaps display size for 5–8', () => {
-    expect(ok(jpeg(800, 600, { orientation: 6 }))).toMatchObject({ orientation: 6, width: 800, height: 600, displayWidth: 600, displayHeight: 800 });
+    expect(ok(jpeg(800, 600, { orientation: 6 }))).toMatchObject({
+      orientation: 6,
+      width: 800,
+      height: 600,
+      displayWidth: 600,
+      displayHeight: 800,
+    });
     expect(ok(jpeg(800, 600, { orientation: 3, le: true }))).toMatchObject({ orientation: 3, displayWidth: 800, displayHeight: 600 });
     expect(ok(jpeg(800, 600, { orientation: 8, le: true }))).toMatchObject({ orientation: 8, displayWidth: 600 });
   });
@@ -209,14 +256,37 @@ describe('sniffImage: formats and header facts', () => {
     expect(ok(bmp(33, -17 >>> 0, 32))).toMatchObject({ height: 17, hasAlpha: true });
   });
   it('AVIF and HEIC brands with ispe', () => {
-    expect(ok(bmff('avif', ['mif1', 'miaf'], [[1920, 1080]]))).toMatchObject({ format: 'avif', mime: 'image/avif', width: 1920, height: 1080 });
-    expect(ok(bmff('mif1', ['mif1', 'heic'], [[512, 512], [4032, 3024]]))).toMatchObject({ format: 'heic', width: 4032, height: 3024 });
+    expect(ok(bmff('avif', ['mif1', 'miaf'], [[1920, 1080]]))).toMatchObject({
+      format: 'avif',
+      mime: 'image/avif',
+      width: 1920,
+      height: 1080,
+    });
+    expect(
+      ok(
+        bmff(
+          'mif1',
+          ['mif1', 'heic'],
+          [
+            [512, 512],
+            [4032, 3024],
+          ],
+        ),
+      ),
+    ).toMatchObject({ format: 'heic', width: 4032, height: 3024 });
     fails(bmff('avif', ['mif1'], [[40000, 40000]]), 'too-large');
     expect(sniffImage(bmff('isom', ['mp41'], [])).ok).toBe(false); // MP4 video
   });
   it('SVG text with size from attributes or viewBox', () => {
-    expect(ok(text('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"></svg>'))).toMatchObject({ format: 'svg', width: 200, height: 100 });
-    expect(ok(text('\uFEFF<?xml version="1.0"?>\n<!-- hi -->\n<!DOCTYPE svg>\n<svg viewBox="0 0 30 60"><rect/></svg>'))).toMatchObject({ width: 30, height: 60 });
+    expect(ok(text('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"></svg>'))).toMatchObject({
+      format: 'svg',
+      width: 200,
+      height: 100,
+    });
+    expect(ok(text('\uFEFF<?xml version="1.0"?>\n<!-- hi -->\n<!DOCTYPE svg>\n<svg viewBox="0 0 30 60"><rect/></svg>'))).toMatchObject({
+      width: 30,
+      height: 60,
+    });
     expect(ok(text('<svg width="100%" height="100%"></svg>'))).toMatchObject({ format: 'svg', width: 0, height: 0 });
     expect(sniffImage(text('<html><body><svg></svg></body></html>')).ok).toBe(false);
   });

@@ -69,7 +69,10 @@ class SniffFail extends Error {
 }
 
 const truncated = (what: string): SniffFail =>
-  new SniffFail('truncated', `The ${what} file is truncated (it ends inside its header or data). Re-download or re-export it and try again.`);
+  new SniffFail(
+    'truncated',
+    `The ${what} file is truncated (it ends inside its header or data). Re-download or re-export it and try again.`,
+  );
 const corrupt = (what: string, detail: string): SniffFail =>
   new SniffFail('corrupt', `The ${what} file is corrupt (${detail}). Re-export it from an image editor and try again.`);
 
@@ -132,7 +135,19 @@ function asciiAt(b: Uint8Array, off: number, s: string): boolean {
 type Draft = Omit<ImageInfo, 'displayWidth' | 'displayHeight'> & { extraDims?: Array<[number, number]> };
 
 function still(format: ImageFormat, mime: string, width: number, height: number): Draft {
-  return { format, mime, width, height, animated: false, frames: 1, orientation: 1, cmyk: false, bitDepth: null, hasAlpha: false, grey: false };
+  return {
+    format,
+    mime,
+    width,
+    height,
+    animated: false,
+    frames: 1,
+    orientation: 1,
+    cmyk: false,
+    bitDepth: null,
+    hasAlpha: false,
+    grey: false,
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -255,7 +270,10 @@ function sniffJpeg(b: Uint8Array): Draft {
   }
   if (!sof) throw corrupt('JPEG', 'it has no frame header (SOF) before the image data');
   if (sof.height === 0) {
-    throw new SniffFail('unsupported', 'This JPEG defines its height later in the file (DNL marker), which browsers do not decode. Re-save it as a regular JPEG or PNG.');
+    throw new SniffFail(
+      'unsupported',
+      'This JPEG defines its height later in the file (DNL marker), which browsers do not decode. Re-save it as a regular JPEG or PNG.',
+    );
   }
   // 2. Entropy-coded data may not contain 0xFF 0xD9 (0xFF is stuffed), so
   //    a missing EOI after the first scan means the file was cut short.
@@ -515,7 +533,8 @@ function sniffSvg(b: Uint8Array): Draft | null {
 function recogniseOther(b: Uint8Array): string | null {
   if (asciiAt(b, 0, '%PDF')) return 'a PDF document';
   if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return 'a ZIP archive (or an Office document)';
-  if (startsWith(b, [0x49, 0x49, 0x2a, 0x00]) || startsWith(b, [0x4d, 0x4d, 0x00, 0x2a])) return 'a TIFF image, which browsers cannot decode';
+  if (startsWith(b, [0x49, 0x49, 0x2a, 0x00]) || startsWith(b, [0x4d, 0x4d, 0x00, 0x2a]))
+    return 'a TIFF image, which browsers cannot decode';
   if (asciiAt(b, 4, 'ftyp')) return 'a video or other media file';
   if (asciiAt(b, 0, 'GIF8')) return 'a GIF with an unknown version';
   if (asciiAt(b, 0, 'RIFF')) return 'a RIFF file that is not WebP (audio or video?)';
@@ -539,7 +558,9 @@ function detect(b: Uint8Array): Draft {
   const other = recogniseOther(b);
   throw new SniffFail(
     other?.includes('TIFF') ? 'unsupported' : 'not-image',
-    other ? `This file looks like ${other}, not an image this app can read. Use a ${SUPPORTED} file.` : `This file is not a recognised image. Use a ${SUPPORTED} file.`,
+    other
+      ? `This file looks like ${other}, not an image this app can read. Use a ${SUPPORTED} file.`
+      : `This file is not a recognised image. Use a ${SUPPORTED} file.`,
   );
 }
 

@@ -74,7 +74,10 @@ export class Checker {
     const o = this.obj(v, path);
     const bytes = this.int(o.bytes, `${path}.bytes`, 1);
     if (bytes > MAX_FILE_BYTES) {
-      this.fail(`${path}.bytes`, `${bytes} bytes is over the ${MAX_FILE_BYTES} a browser can hold in one buffer; split the weights into several externalData files`);
+      this.fail(
+        `${path}.bytes`,
+        `${bytes} bytes is over the ${MAX_FILE_BYTES} a browser can hold in one buffer; split the weights into several externalData files`,
+      );
     }
     return {
       path: this.relPath(o.path, `${path}.path`),

@@ -169,7 +169,11 @@ export function parseManifest(json: unknown, source: string): Manifest {
       size: size2(pre.size, 'preprocess.size'),
       resize: c.oneOf(pre.resize, 'preprocess.resize', ['pil-bicubic'] as const),
       range: c.tuple(pre.range, 'preprocess.range', 2, (x, p) => c.num(x, p)) as [number, number],
-      alphaBackground: c.tuple(pre.alphaBackground, 'preprocess.alphaBackground', 3, (x, p) => c.int(x, p, 0, 255)) as [number, number, number],
+      alphaBackground: c.tuple(pre.alphaBackground, 'preprocess.alphaBackground', 3, (x, p) => c.int(x, p, 0, 255)) as [
+        number,
+        number,
+        number,
+      ],
     },
     classifierPreprocess: {
       size: size2(cpre.size, 'classifierPreprocess.size'),
@@ -213,7 +217,8 @@ function parseBaselines(c: Checker, v: unknown, models: Manifest['models'], numC
     const shape = c.arr(o.shape, `${p}.shape`, rank).map((d, i) => c.int(d, `${p}.shape[${i}]`, 1));
     if (shape.length !== rank) c.fail(`${p}.shape`, `expected ${rank} dimensions, got ${shape.length}`);
     const ref = c.fileRef(o, p);
-    if (ref.bytes !== shape.reduce((a, d) => a * d, 4)) c.fail(`${p}.bytes`, `${ref.bytes} bytes do not hold a float32 [${shape.join(', ')}] array`);
+    if (ref.bytes !== shape.reduce((a, d) => a * d, 4))
+      c.fail(`${p}.bytes`, `${ref.bytes} bytes do not hold a float32 [${shape.join(', ')}] array`);
     return { ...ref, dtype: 'float32', shape };
   };
   const output = (entry: ModelEntry, name: unknown, p: string): TensorSpec => {
@@ -227,7 +232,8 @@ function parseBaselines(c: Checker, v: unknown, models: Manifest['models'], numC
   const features = output(models.classifier, cam.featureOutput, 'baselines.cam.featureOutput');
   const channels = features.dims[1];
   const head = f32(cam.head, 'baselines.cam.head', 2);
-  if (head.shape[0] !== numClasses) c.fail('baselines.cam.head.shape[0]', `has ${head.shape[0]} rows but the pack lists ${numClasses} classes`);
+  if (head.shape[0] !== numClasses)
+    c.fail('baselines.cam.head.shape[0]', `has ${head.shape[0]} rows but the pack lists ${numClasses} classes`);
   if (typeof channels === 'number' && head.shape[1] !== channels) {
     c.fail('baselines.cam.head.shape[1]', `is ${head.shape[1]} but ${features.name} has ${channels} channels`);
   }
@@ -236,17 +242,23 @@ function parseBaselines(c: Checker, v: unknown, models: Manifest['models'], numC
   if (b.lpcam !== undefined && b.lpcam !== null) {
     const l = c.obj(b.lpcam, 'baselines.lpcam');
     const prototypes = f32(l.prototypes, 'baselines.lpcam.prototypes', 2);
-    if (prototypes.shape[1] !== head.shape[1]) c.fail('baselines.lpcam.prototypes.shape[1]', `is ${prototypes.shape[1]} but CAM's features have ${head.shape[1]} channels`);
+    if (prototypes.shape[1] !== head.shape[1])
+      c.fail('baselines.lpcam.prototypes.shape[1]', `is ${prototypes.shape[1]} but CAM's features have ${head.shape[1]} channels`);
     const range = (x: unknown, p: string, min: number): RowRange => {
       const [start, count] = c.tuple(x, p, 2, (y, q) => c.int(y, q)) as RowRange;
-      if (count < min || start + count > prototypes.shape[0]) c.fail(p, `[${start}, ${count}] is not ${min > 0 ? 'a non-empty' : 'a'} range of the ${prototypes.shape[0]} prototype rows`);
+      if (count < min || start + count > prototypes.shape[0])
+        c.fail(p, `[${start}, ${count}] is not ${min > 0 ? 'a non-empty' : 'a'} range of the ${prototypes.shape[0]} prototype rows`);
       return [start, count];
     };
     const ranges = c.arr(l.ranges, 'baselines.lpcam.ranges').map((x, i) => {
       const o = c.obj(x, `baselines.lpcam.ranges[${i}]`);
-      return { class: range(o.class, `baselines.lpcam.ranges[${i}].class`, 1), context: range(o.context, `baselines.lpcam.ranges[${i}].context`, 0) };
+      return {
+        class: range(o.class, `baselines.lpcam.ranges[${i}].class`, 1),
+        context: range(o.context, `baselines.lpcam.ranges[${i}].context`, 0),
+      };
     });
-    if (ranges.length !== numClasses) c.fail('baselines.lpcam.ranges', `has ${ranges.length} entries but the pack lists ${numClasses} classes`);
+    if (ranges.length !== numClasses)
+      c.fail('baselines.lpcam.ranges', `has ${ranges.length} entries but the pack lists ${numClasses} classes`);
     const st = c.obj(l.settings, 'baselines.lpcam.settings');
     lpcam = {
       prototypes,

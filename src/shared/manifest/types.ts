@@ -157,7 +157,15 @@ export interface BaselinesSpec {
   lpcam: {
     prototypes: Float32FileRef;
     ranges: Array<{ class: RowRange; context: RowRange }>;
-    settings: { k: number; fgThreshold: number; classThreshold: number; contextLow: number; imagesPerClass: number; scales: number[]; flip: boolean };
+    settings: {
+      k: number;
+      fgThreshold: number;
+      classThreshold: number;
+      contextLow: number;
+      imagesPerClass: number;
+      scales: number[];
+      flip: boolean;
+    };
   } | null;
   /** SAT: `mapOutput` [1, blocks.length, grid, grid] holds the spatial token's mask of each SQA block. */
   sat: { mapOutput: string; blocks: number[]; grid: number } | null;

@@ -19,7 +19,16 @@ describe('box overlaps (inclusive areas)', () => {
   });
 
   it('bestMatch keeps the first strictly best GT, index 0 when nothing overlaps', () => {
-    expect(bestMatch([0, 0, 9, 9], [[20, 20, 30, 30], [0, 0, 9, 9], [0, 0, 9, 9]])).toEqual({ iou: 1, index: 1 });
+    expect(
+      bestMatch(
+        [0, 0, 9, 9],
+        [
+          [20, 20, 30, 30],
+          [0, 0, 9, 9],
+          [0, 0, 9, 9],
+        ],
+      ),
+    ).toEqual({ iou: 1, index: 1 });
     expect(bestMatch([0, 0, 9, 9], [[20, 20, 30, 30]])).toEqual({ iou: 0, index: 0 });
     expect(maxIou([0, 0, 9, 9], [])).toBe(0);
   });

@@ -33,7 +33,7 @@ export function applyColormap(map01: Float32Array, name: ColormapName = 'viridis
   const rgba = new Uint8ClampedArray(map01.length * 4);
   for (let i = 0; i < map01.length; i++) {
     const v = Math.trunc(Math.fround(map01[i] * 255));
-    const k = 3 * (v > 255 ? 255 : Math.max(v , 0)); // NaN → 0
+    const k = 3 * (v > 255 ? 255 : Math.max(v, 0)); // NaN → 0
     rgba.set(table.subarray(k, k + 3), 4 * i);
     rgba[4 * i + 3] = 255;
   }

@@ -48,14 +48,7 @@ function axisTaps(srcLen: number, dstLen: number, kernel: 'linear' | 'cubic'): A
   return { taps, index, weight };
 }
 
-function resample(
-  src: Float32Array,
-  srcH: number,
-  srcW: number,
-  dstH: number,
-  dstW: number,
-  kernel: 'linear' | 'cubic',
-): Float32Array {
+function resample(src: Float32Array, srcH: number, srcW: number, dstH: number, dstW: number, kernel: 'linear' | 'cubic'): Float32Array {
   if (src.length !== srcH * srcW) throw new RangeError(`map has ${src.length} values, expected ${srcH}×${srcW}`);
   const xs = axisTaps(srcW, dstW, kernel);
   const ys = axisTaps(srcH, dstH, kernel);

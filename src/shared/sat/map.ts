@@ -9,7 +9,8 @@ export function satMap(blockMaps: FeatureMap, block: number | 'mean'): Float32Ar
   const [B, h, w] = blockMaps.dims;
   const n = h * w;
   if (block !== 'mean') {
-    if (!Number.isInteger(block) || block < 0 || block >= B) throw new RangeError(`SAT: block ${block} is not one of the ${B} exported blocks`);
+    if (!Number.isInteger(block) || block < 0 || block >= B)
+      throw new RangeError(`SAT: block ${block} is not one of the ${B} exported blocks`);
     return blockMaps.data.slice(block * n, (block + 1) * n);
   }
   const acc = new Float64Array(n);

@@ -44,7 +44,12 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
       );
       return;
     }
-    get().reportError(new EngineError('EngineNotReady', `The engine worker stopped unexpectedly (${info.message}). It was restarted and the model pack is being reloaded.`));
+    get().reportError(
+      new EngineError(
+        'EngineNotReady',
+        `The engine worker stopped unexpectedly (${info.message}). It was restarted and the model pack is being reloaded.`,
+      ),
+    );
     void startEngine();
   };
 

@@ -66,7 +66,13 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
     }
   };
 
-  const runMaps = async (def: AnyMethod & { source: 'engine' }, own: unknown, req: MapsRequest, reqKey: string, rawKey: string): Promise<void> => {
+  const runMaps = async (
+    def: AnyMethod & { source: 'engine' },
+    own: unknown,
+    req: MapsRequest,
+    reqKey: string,
+    rawKey: string,
+  ): Promise<void> => {
     const token = {};
     runtime.mapsInFlight.set(def.id, { token, reqKey });
     const gen = runtime.engineGen;
@@ -83,7 +89,10 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
       const entry = putEngineMaps(def, rawKey, res.raw, res.timings);
       if (def.request(entry.raw, own) !== null && methodKeys(get(), def)?.rawKey === rawKey) {
         fail(rawKey);
-        get().reportError(new EngineError('ModelIOMismatch', `The engine returned fewer ${def.label} maps than were asked for.`), `Computing the ${def.label} maps`);
+        get().reportError(
+          new EngineError('ModelIOMismatch', `The engine returned fewer ${def.label} maps than were asked for.`),
+          `Computing the ${def.label} maps`,
+        );
       }
     } catch (err) {
       if (gen === runtime.engineGen && !isAbort(err) && methodKeys(get(), def)?.rawKey === rawKey) {

@@ -84,7 +84,11 @@ export class ImageAnalyzer {
       return out;
     };
     const cp = m.classifierPreprocess;
-    const classifierImage = { dtype: 'float32' as const, dims: [1, 3, cp.size[0], cp.size[1]], data: toNormalizedNCHW(rgb(cp.size), cp.size[0], cp.size[1], cp.mean, cp.std) };
+    const classifierImage = {
+      dtype: 'float32' as const,
+      dims: [1, 3, cp.size[0], cp.size[1]],
+      data: toNormalizedNCHW(rgb(cp.size), cp.size[0], cp.size[1], cp.mean, cp.std),
+    };
     timings.preprocess = now() - t;
 
     t = now();

@@ -18,7 +18,13 @@ interface Golden {
   threshold: number;
   cases: Array<{
     image: string;
-    classes: Array<{ classIndex: number; cam: number[]; lpcam: number[]; lpcamNoContext: number[]; boxes: { cam: number[][]; lpcam: number[][] } }>;
+    classes: Array<{
+      classIndex: number;
+      cam: number[];
+      lpcam: number[];
+      lpcamNoContext: number[];
+      boxes: { cam: number[][]; lpcam: number[][] };
+    }>;
     sat: { blockMaps: number[]; mean: number[]; box: number[][]; top5: Array<{ index: number; probability: number }> };
   }>;
 }
@@ -45,7 +51,11 @@ describe(`baselines parity with the Python reference (${golden.pack} pack, fp32,
   });
 
   afterAll(() => {
-    console.info(`baselines parity: max |TS − Python| ${Object.entries(worst).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ')} (tolerance ${TOL})`);
+    console.info(
+      `baselines parity: max |TS − Python| ${Object.entries(worst)
+        .map(([k, v]) => `${k} ${v.toExponential(2)}`)
+        .join(', ')} (tolerance ${TOL})`,
+    );
   });
 
   it('the pack carries all three baselines', () => {
@@ -75,7 +85,11 @@ describe(`baselines parity with the Python reference (${golden.pack} pack, fp32,
       }
       const sat = a.methodData.sat as SatImageData;
       expect(maxAbsDiff(sat.blockMaps.data, c.sat.blockMaps, 'sat')).toBeLessThan(TOL);
-      const mean = satMethod.aggregate(satMethod.raw({ pack, analysis: a, classIndex: 0, own: { block: 'mean' } }), { block: 'mean' }, pack.manifest);
+      const mean = satMethod.aggregate(
+        satMethod.raw({ pack, analysis: a, classIndex: 0, own: { block: 'mean' } }),
+        { block: 'mean' },
+        pack.manifest,
+      );
       expect(maxAbsDiff(mean.map, c.sat.mean, 'sat')).toBeLessThan(TOL);
       expect(localize(mean.map, mean.size, frame, golden.threshold, 'largest').boxes).toEqual(c.sat.box);
       expect(sat.topK.map((x) => x.index)).toEqual(c.sat.top5.map((x) => x.index));

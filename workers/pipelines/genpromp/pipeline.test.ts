@@ -32,7 +32,9 @@ interface Golden {
   }>;
 }
 
-const goldens: Golden[] = ['genpromp-fixture.json', 'genpromp-toyworld.json'].map((f) => JSON.parse(readFileSync(`${repoRoot}fixtures/golden/${f}`, 'utf8')));
+const goldens: Golden[] = ['genpromp-fixture.json', 'genpromp-toyworld.json'].map((f) =>
+  JSON.parse(readFileSync(`${repoRoot}fixtures/golden/${f}`, 'utf8')),
+);
 const golden = goldens[0]!;
 const TOL = 1e-4;
 /** Largest differences seen, printed after the suite for the record. */
@@ -52,7 +54,9 @@ for (const g of goldens) {
     let manifest: Manifest;
 
     afterAll(() => {
-      console.info(`parity ${g.pack}: max |TS − Python| raw maps ${worst.rawMaps.toExponential(2)}, aggregated maps ${worst.aggregatedMaps.toExponential(2)} (tolerance ${TOL})`);
+      console.info(
+        `parity ${g.pack}: max |TS − Python| raw maps ${worst.rawMaps.toExponential(2)}, aggregated maps ${worst.aggregatedMaps.toExponential(2)} (tolerance ${TOL})`,
+      );
     });
 
     beforeAll(async () => {
@@ -70,7 +74,12 @@ for (const g of goldens) {
           expect(createHash('sha256').update(rgb).digest('hex')).toBe(c.resizedSha256);
           const analysis = await engine.analyzeImage(px);
           expect(analysis.topK.map((k) => k.index)).toEqual(c.top5.map((k) => k.index));
-          expect(maxAbsDiff(analysis.topK.map((k) => k.probability), c.top5.map((k) => k.probability))).toBeLessThan(1e-5);
+          expect(
+            maxAbsDiff(
+              analysis.topK.map((k) => k.probability),
+              c.top5.map((k) => k.probability),
+            ),
+          ).toBeLessThan(1e-5);
         });
 
         for (const run of c.runs) {
@@ -96,8 +105,12 @@ for (const g of goldens) {
               const label = `t=${agg.timesteps} res=${agg.resolutions}`;
               expect(maxAbsDiff(map!, agg.map, 'aggregatedMaps'), label).toBeLessThan(TOL);
               const frame = manifest.preprocess.size;
-              expect(localize(map!, manifest.vae.latentSize, frame, manifest.genpromp.threshold, 'largest').boxes, label).toEqual(agg.boxesLargest);
-              expect(localize(map!, manifest.vae.latentSize, frame, manifest.genpromp.threshold, 'all').boxes.sort(), label).toEqual(agg.boxesAll.sort());
+              expect(localize(map!, manifest.vae.latentSize, frame, manifest.genpromp.threshold, 'largest').boxes, label).toEqual(
+                agg.boxesLargest,
+              );
+              expect(localize(map!, manifest.vae.latentSize, frame, manifest.genpromp.threshold, 'all').boxes.sort(), label).toEqual(
+                agg.boxesAll.sort(),
+              );
               expect(localize(map!, manifest.vae.latentSize, frame, 0.5, 'largest').boxes, label).toEqual(agg.boxesLargestTau50);
             }
           });
@@ -125,7 +138,9 @@ describe('GenPromp pipeline caching (fixture pack)', () => {
     expect(Object.keys(again.timings.unetPerTimestep ?? {})).toEqual(['199']);
     const lambdaMoved = await engine.maps(genprompMapsRequest(imageKey, 1, { lambda: 0.35, timesteps: [0] }));
     expect(lambdaMoved.timings.textEncoder).toBe(0); // f_d, f_r cached per class
-    expect(maxAbsDiff((lambdaMoved.raw as AttentionMaps)[0]!.attn_mid_0_0!, (first.raw as AttentionMaps)[0]!.attn_mid_0_0!)).toBeGreaterThan(0);
+    expect(
+      maxAbsDiff((lambdaMoved.raw as AttentionMaps)[0]!.attn_mid_0_0!, (first.raw as AttentionMaps)[0]!.attn_mid_0_0!),
+    ).toBeGreaterThan(0);
   });
 
   it('drops a queued request that a newer one superseded', async () => {

@@ -45,7 +45,8 @@ const now = () => performance.now();
 export function createGenpromp(ctx: PackContext): GenprompPipeline {
   const m = ctx.manifest;
   const { vae_encoder: vae, text_encoder: textEncoder, unet } = ctx.sessions;
-  if (!vae || !textEncoder || !unet) throw new EngineError('ManifestInvalid', 'GenPromp needs the vae_encoder, text_encoder and unet models');
+  if (!vae || !textEncoder || !unet)
+    throw new EngineError('ManifestInvalid', 'GenPromp needs the vae_encoder, text_encoder and unet models');
   const tokenizer = loadTokenizer(parseJsonFile(ctx.files, m.tokenizer.file.path), m.tokenizer.file.path);
   checkTokenPosition(tokenizer, m);
   const rows = ctx.files.get(m.representativeEmbeddings.path)!;
@@ -124,7 +125,8 @@ export class GenprompPipeline implements MethodWorker {
     const t0 = now();
     const m = this.manifest;
     const c = m.classes[classIndex];
-    if (!c) throw new EngineError('InvalidInput', `Class ${classIndex} does not exist in pack ${m.id} (it has ${m.classes.length} classes)`);
+    if (!c)
+      throw new EngineError('InvalidInput', `Class ${classIndex} does not exist in pack ${m.id} (it has ${m.classes.length} classes)`);
     const L = m.tokenizer.contextLength;
     const D = m.textEncoder.hiddenSize;
     const E = m.textEncoder.embedDim;
@@ -242,7 +244,8 @@ export class GenprompPipeline implements MethodWorker {
 function checkParams(p: unknown, m: Manifest): GenprompMapsParams {
   const o = (typeof p === 'object' && p !== null ? p : {}) as Partial<GenprompMapsParams>;
   const { lambda, timesteps } = o;
-  if (typeof lambda !== 'number' || !(lambda >= 0 && lambda <= 1)) throw new EngineError('InvalidInput', `λ must be within [0, 1], got ${String(lambda)}`);
+  if (typeof lambda !== 'number' || !(lambda >= 0 && lambda <= 1))
+    throw new EngineError('InvalidInput', `λ must be within [0, 1], got ${String(lambda)}`);
   if (!Array.isArray(timesteps) || timesteps.length === 0) throw new EngineError('InvalidInput', 'GenPromp needs at least one timestep');
   for (const t of timesteps) {
     if (!Number.isInteger(t) || t < 0 || t >= m.scheduler.numTrainTimesteps) {

@@ -8,7 +8,10 @@ export function loadTokenizer(json: unknown, source: string): WordTokenizer {
   try {
     tok = new Tokenizer(json as object, {});
   } catch (err) {
-    throw new EngineError('ManifestInvalid', `${source} is not a tokenizer.json this app can read: ${String((err as Error)?.message ?? err)}`);
+    throw new EngineError(
+      'ManifestInvalid',
+      `${source} is not a tokenizer.json this app can read: ${String((err as Error)?.message ?? err)}`,
+    );
   }
   const unkToken = (json as { model?: { unk_token?: string } }).model?.unk_token;
   const unkId = unkToken ? tok.token_to_id(unkToken) : undefined;
@@ -18,7 +21,8 @@ export function loadTokenizer(json: unknown, source: string): WordTokenizer {
       // gives the unk id; map them the same way so both sides agree.
       return tok.encode(text, { add_special_tokens: false }).ids.map((id) => {
         if (id !== null && id !== undefined) return id;
-        if (unkId === undefined) throw new EngineError('InvalidInput', `"${text}" has a word the tokenizer does not know and it has no unknown token`);
+        if (unkId === undefined)
+          throw new EngineError('InvalidInput', `"${text}" has a word the tokenizer does not know and it has no unknown token`);
         return unkId;
       });
     },
