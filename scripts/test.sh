@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what the tests need, then run every suite: types, Vitest, pytest, Playwright (wasm + software WebGPU).
+# Install what the tests need, then run every suite: types, lint and format (Biome), pack integrity, Vitest,
+# ruff, pytest, Playwright (wasm + software WebGPU).
 # Fails if any suite fails or runs no test; ends with one "total: N passed, M failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ run() { echo; echo "=== $1"; shift; "$@" || status=1; }
 
 export OPENBLAS_NUM_THREADS=1
 run "typecheck" npm run --silent typecheck
+run "lint+format" npx biome ci --colors=off
 run "packs" npm run --silent models:verify
 run "vitest" npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json
 run "ruff" .venv/bin/ruff check python
