@@ -4,15 +4,8 @@
  * adapter (SwiftShader) with the fixture pack — correctness only, it is slow.
  */
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_PATH, WASM_ARGS, WEBGPU_ARGS } from './scripts/chromium.mjs';
 
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
@@ -39,15 +32,15 @@ export default defineConfig({
     {
       name: 'wasm',
       testIgnore: /webgpu\.spec\.ts/,
-      use: { launchOptions: { executablePath: '/usr/bin/chromium', args: [...chromiumArgs, '--disable-gpu'] } },
+      use: { launchOptions: { executablePath: CHROMIUM_PATH, args: WASM_ARGS } },
     },
     {
       name: 'webgpu-software',
       testMatch: /webgpu\.spec\.ts/,
       use: {
         launchOptions: {
-          executablePath: '/usr/bin/chromium',
-          args: [...chromiumArgs, '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'],
+          executablePath: CHROMIUM_PATH,
+          args: WEBGPU_ARGS,
         },
       },
     },

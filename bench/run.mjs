@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, WASM_ARGS, WEBGPU_ARGS } from '../scripts/chromium.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -40,23 +41,11 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-const flags = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 async function inBrowser(backend) {
-  const extra =
-    backend === 'webgpu'
-      ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader']
-      : ['--disable-gpu'];
   const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wsol-bench-')), {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [...flags, ...extra],
+    args: backend === 'webgpu' ? WEBGPU_ARGS : WASM_ARGS,
   });
   try {
     const page = await ctx.newPage();

@@ -9,22 +9,14 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './cspGuard';
+import { CHROMIUM_PATH, WASM_ARGS } from '../scripts/chromium.mjs';
 import { openApp, readyMap } from './helpers';
 
 // --expose-gc gives the Worker gc() (test hook), so both measurements start from a collected heap.
 test.use({
   launchOptions: {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--disable-gpu',
-      '--js-flags=--expose-gc',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: [...WASM_ARGS, '--js-flags=--expose-gc'],
   },
 });
 

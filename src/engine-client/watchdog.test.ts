@@ -156,29 +156,22 @@ describe('WorkerWatchdog', () => {
     dog.stop();
   });
 
-  it('without Web Locks, unanswered pings while idle mean death after the idle timeout', async () => {
-    const dog = startWatchdog(false);
-    startWorker(false, false);
-    await vi.advanceTimersByTimeAsync(10_000);
-    hub.delivering = false; // the Worker is gone; nothing answers
-    await vi.advanceTimersByTimeAsync(DEFAULT_IDLE_TIMEOUT_MS - 3_000);
-    expect(deaths).toEqual([]);
-    await vi.advanceTimersByTimeAsync(6_000);
-    expect(deaths).toHaveLength(1);
-    expect(deaths[0]).toMatch(/stopped answering/);
-    dog.stop();
-  });
-
-  it('a long model run (call in flight, no pongs) is not a death until the busy timeout', async () => {
+  // Without Web Locks, only pings tell: an idle Worker that stops answering is dead after the
+  // idle timeout; one inside a long model run (a call in flight) only after the busy timeout.
+  it.each([
+    { when: 'idle', busy: false, timeout: DEFAULT_IDLE_TIMEOUT_MS },
+    { when: 'a long model run is in flight', busy: true, timeout: DEFAULT_BUSY_TIMEOUT_MS },
+  ])('without Web Locks, unanswered pings while $when mean death only after its timeout', async ({ busy, timeout }) => {
     const dog = startWatchdog(false);
     startWorker(false, false);
     await vi.advanceTimersByTimeAsync(5_000);
-    inFlight = true;
-    hub.delivering = false; // the Worker's thread is inside a model run
-    await vi.advanceTimersByTimeAsync(DEFAULT_BUSY_TIMEOUT_MS - 5_000);
+    inFlight = busy;
+    hub.delivering = false; // nothing answers: the Worker is gone, or its thread is inside a model run
+    await vi.advanceTimersByTimeAsync(timeout - 5_000);
     expect(deaths).toEqual([]);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(deaths).toHaveLength(1);
+    expect(deaths[0]).toMatch(/stopped answering/);
     dog.stop();
   });
 
@@ -234,23 +227,23 @@ describe('WorkerWatchdog', () => {
   });
 
   it('the test-close hook closes only a Worker started with test hooks', async () => {
-    const plain = startWatchdog();
-    startWorker(false);
-    await vi.advanceTimersByTimeAsync(10);
-    plain.sendTestClose();
-    await vi.advanceTimersByTimeAsync(10);
-    expect(closed).toBe(false);
-    plain.stop();
-
-    hub = new ChannelHub();
-    locks = new FakeLocks();
-    const hooked = startWatchdog();
-    startWorker(true);
-    await vi.advanceTimersByTimeAsync(10);
-    hooked.sendTestClose();
-    await vi.advanceTimersByTimeAsync(10);
-    expect(closed).toBe(true);
-    expect(deaths).toEqual([SILENT_DEATH_MESSAGE]);
+    /** Start a Worker (with or without hooks), send the test close, and say whether it closed. */
+    const tryClose = async (testHooks: boolean): Promise<boolean> => {
+      hub = new ChannelHub();
+      locks = new FakeLocks();
+      closed = false;
+      const dog = startWatchdog();
+      startWorker(testHooks);
+      await vi.advanceTimersByTimeAsync(10);
+      dog.sendTestClose();
+      await vi.advanceTimersByTimeAsync(10);
+      dog.stop();
+      return closed;
+    };
+    expect(await tryClose(false)).toBe(false);
+    expect(deaths).toEqual([]);
+    expect(await tryClose(true)).toBe(true);
+    expect(deaths).toEqual([SILENT_DEATH_MESSAGE]); // and the watchdog noticed the silent death
   });
 
   it('test hooks report the wasm memory the Worker created after it started', async () => {
