@@ -19,7 +19,7 @@ const TEXT: Record<EngineErrorName, { title: string; action: string }> = {
   ManifestInvalid: {
     title: 'The model pack’s manifest is invalid',
     action:
-      'Re-export the pack with its build script (python/scripts/build_*_pack.py), or fix the field named above. The previous pack is still loaded.',
+      'Re-export the pack (`python -m wsolkit.pack rebuild <pack>`), or fix the field named above. The previous pack is still loaded.',
   },
   IntegrityError: {
     title: 'A model file failed its integrity check',

@@ -6,7 +6,7 @@ import { camMap } from './map';
 /** CAM has no parameters of its own (the pack exports one feature layer). */
 export type CamParams = Record<string, never>;
 
-export const NO_BASELINES = 'this model pack has no baselines (the toy-world pack has them: python/scripts/build_toyworld_pack.py)';
+export const NO_BASELINES = 'this model pack has no baselines (the toy-world pack has them: python -m wsolkit.pack rebuild toyworld)';
 
 export const cam: LocalMethod<'cam', CamParams, NativeMap> = {
   id: 'cam',

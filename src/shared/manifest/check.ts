@@ -11,7 +11,7 @@ export class Checker {
     throw new EngineError(
       'ManifestInvalid',
       `Pack manifest ${this.source} is invalid at "${path}": ${problem}. ` +
-        'Re-export the pack with its build script (python/scripts/build_*_pack.py) or fix manifest.json by hand.',
+        'Re-export it (`python -m wsolkit.pack rebuild <pack>`; `python -m wsolkit.pack verify <folder>` checks its files) or fix manifest.json by hand.',
     );
   }
 
