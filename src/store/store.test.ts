@@ -1,7 +1,8 @@
 /**
- * The store against a fake engine (reset with resetStore(), no module reloads): the staleness rules (a moved slider
- * never shows an old map as current; late responses are dropped), UI-thread
- * recomputes without worker calls, and recovery after a worker crash.
+ * The store against a fake engine (reset with resetStore(), no module reloads): the
+ * staleness rules (a moved slider never shows an old map as current; late responses
+ * are dropped), UI-thread recomputes without worker calls, recovery after a worker
+ * crash, and every method through the one derive path in the compare view.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrashInfo, EngineClient } from '../engine-client';
@@ -41,6 +42,37 @@ const manifest = {
   },
 } as unknown as Manifest;
 
+/**
+ * The same pack with baselines: 2 feature channels on a 4×4 grid (channel 0 lights the
+ * top-left, channel 1 the bottom-right), a CAM head whose class k reads channel k % 2,
+ * one LPCAM prototype per class, and one SAT block (bottom-right).
+ */
+const f32 = (path: string, shape: number[]) => ({
+  path,
+  bytes: shape.reduce((a, d) => a * d, 4),
+  sha256: '0'.repeat(64),
+  dtype: 'float32',
+  shape,
+});
+const withBaselines = {
+  ...manifest,
+  models: { classifier: { outputs: [{ name: 'features', dtype: 'float32', dims: [1, 2, 4, 4] }] }, sat: {} },
+  baselines: {
+    cam: { featureOutput: 'features', head: f32('head.f32', [3, 2]) },
+    lpcam: {
+      prototypes: f32('protos.f32', [3, 2]),
+      ranges: [0, 1, 2].map((c) => ({ class: [c, 1], context: [c, 0] })),
+      settings: { k: 1, fgThreshold: 0.1, classThreshold: 0.9, contextLow: 0.05, imagesPerClass: 1, scales: [1], flip: false },
+    },
+    sat: { mapOutput: 'block_maps', blocks: [5], grid: 4 },
+  },
+} as unknown as Manifest;
+const features = new Float32Array(32);
+for (const i of [0, 1, 4, 5]) features[i] = 1;
+for (const i of [10, 11, 14, 15]) features[16 + i] = 1;
+const satBlock = new Float32Array(16);
+for (const i of [10, 11, 14, 15]) satBlock[i] = 1;
+
 const device: DeviceInfo = {
   backend: 'wasm',
   description: 'fake wasm',
@@ -77,6 +109,8 @@ class FakeEngine implements EngineClient {
   /** When true, maps() waits for `release()`. */
   hold = false;
   held: Deferred<MapsResult>[] = [];
+  /** Serve the pack with baselines (features, SAT masks and the CAM/LPCAM arrays). */
+  baselines = false;
   crashListeners = new Set<(i: CrashInfo) => void>();
 
   async init() {
@@ -93,10 +127,18 @@ class FakeEngine implements EngineClient {
   async loadPack(
     baseUrl: string,
     onProgress?: (p: { phase: 'download'; item: string; done: number; total: number; text: string }) => void,
-  ) {
+  ): Promise<PackSummary> {
     this.calls.push(`loadPack ${baseUrl}`);
     onProgress?.({ phase: 'download', item: 'unet.onnx', done: 10, total: 10, text: 'done' });
-    return { manifest, variants: { unet: 'fp32' }, baseUrl, fromCache: false, arrays: {} } satisfies PackSummary;
+    if (!this.baselines) return { manifest, variants: { unet: 'fp32' }, baseUrl, fromCache: false, arrays: {} };
+    const head = Float32Array.from([1, 0, 0, 1, 1, 0]);
+    return {
+      manifest: withBaselines,
+      variants: {},
+      baseUrl,
+      fromCache: false,
+      arrays: { 'head.f32': head, 'protos.f32': head },
+    } satisfies PackSummary;
   }
   async analyzeImage(): Promise<ImageAnalysis> {
     this.calls.push('analyze');
@@ -105,8 +147,8 @@ class FakeEngine implements EngineClient {
       topK: [1, 0, 2].map((i, k) => ({ index: i, name: `c${i}`, displayName: `c${i}`, probability: 0.5 - k * 0.1 })),
       frame: [32, 32],
       timings: { classifier: 1 },
-      features: null,
-      methodData: {},
+      features: this.baselines ? { data: features, dims: [2, 4, 4] } : null,
+      methodData: this.baselines ? { sat: { blockMaps: { data: satBlock, dims: [1, 4, 4] }, topK: [] } } : {},
     };
   }
   maps(request: MapsRequest): Promise<MapsResult> {
@@ -278,5 +320,69 @@ describe('store', () => {
     expect(state().error?.name).toBe('EngineNotReady');
     await until(() => canvas() === 'ready', 'ready after crash');
     expect(fake.calls.slice(before)).toEqual(['init', expect.stringMatching(/^loadPack/), 'analyze', 'maps']);
+  });
+});
+
+describe('every method through the store', () => {
+  beforeEach(async () => {
+    fake.baselines = true;
+    expect(await act().loadPack('http://localhost/models/with-baselines/')).toBe(true);
+    act().setLayout('compare');
+  });
+
+  const ready = (m: 'genpromp' | 'cam' | 'lpcam' | 'sat') => selectors.selectCanvasState(state(), m) === 'ready';
+  const all = () => ready('genpromp') && ready('cam') && ready('lpcam') && ready('sat');
+
+  it('the compare view derives all four; a class change re-derives CAM but reuses SAT; τ keeps every frame map', async () => {
+    giveImage({ boxes: [[0, 0, 31, 31]] });
+    await until(all, 'all four ready');
+    const first = { ...state().results };
+    const analyses = fake.calls.filter((c) => c === 'analyze').length;
+    act().setClass(0);
+    await until(() => all() && state().results.cam !== first.cam, 'class 0');
+    const byClass = { ...state().results };
+    expect(byClass.cam!.mapHash).not.toBe(first.cam!.mapHash); // class 1 read channel 1, class 0 reads channel 0
+    expect(byClass.sat!.mapHash).toBe(first.sat!.mapHash); // class-agnostic
+    expect(fake.calls.filter((c) => c === 'analyze').length).toBe(analyses); // the image was analysed once
+    act().setThreshold(0.9);
+    await until(() => all() && state().results.cam!.key !== byClass.cam!.key, 'τ 0.9');
+    for (const m of ['cam', 'lpcam', 'sat', 'genpromp'] as const) expect(state().results[m]!.frameMap).toBe(byClass[m]!.frameMap);
+  });
+
+  it("a method's own parameter re-derives only that method", async () => {
+    giveImage();
+    await until(all, 'all four ready');
+    const before = { ...state().results };
+    const mapsCalls = fake.mapsCalls.length;
+    act().setOwn('lpcam', { context: false });
+    act().setOwn('sat', { block: 0 });
+    await until(
+      () => all() && state().results.lpcam!.key !== before.lpcam!.key && state().results.sat!.key !== before.sat!.key,
+      'own params',
+    );
+    expect(state().results.genpromp).toBe(before.genpromp);
+    expect(state().results.cam).toBe(before.cam);
+    expect(fake.mapsCalls.length).toBe(mapsCalls);
+  });
+
+  it('a method that cannot be derived reports to the banner; the others still show', async () => {
+    const broken = {
+      ...withBaselines,
+      baselines: { ...withBaselines.baselines!, cam: { ...withBaselines.baselines!.cam, head: f32('missing.f32', [3, 2]) } },
+    };
+    fake.loadPack = async (baseUrl: string) => ({
+      manifest: broken as Manifest,
+      variants: {},
+      baseUrl,
+      fromCache: false,
+      arrays: { 'protos.f32': Float32Array.from([1, 0, 0, 1, 1, 0]) },
+    });
+    await act().loadPack('http://localhost/models/broken/');
+    act().setLayout('compare');
+    giveImage();
+    await until(() => ready('sat') && ready('lpcam') && ready('genpromp') && state().error !== null, 'error and the rest');
+    expect(state().error?.name).toBe('ModelIOMismatch');
+    expect(state().error?.message).toMatch(/CAM needs missing\.f32/);
+    expect(selectors.selectCanvasState(state(), 'cam')).toBe('empty');
   });
 });

@@ -143,6 +143,17 @@ describe('GenPromp pipeline caching (fixture pack)', () => {
     ).toBeGreaterThan(0);
   });
 
+  it('rejects maps requests the engine cannot serve with a named error', async () => {
+    const px = await readPng(`${repoRoot}${golden.cases[0]!.image}`);
+    const { imageKey } = await engine.analyzeImage(px);
+    // CAM has no worker side: its maps come from the analysis on the UI thread.
+    await expect(engine.maps({ method: 'cam', imageKey, classIndex: 0, params: {} })).rejects.toMatchObject({ name: 'InvalidInput' });
+    // Parameters cross the worker boundary and are checked there.
+    await expect(engine.maps(genprompMapsRequest(imageKey, 0, { lambda: 2, timesteps: [0] }))).rejects.toThrow(/λ must be within/);
+    await expect(engine.maps(genprompMapsRequest(imageKey, 0, { lambda: 0.5, timesteps: [5000] }))).rejects.toThrow(/Timestep 5000/);
+    await expect(engine.maps(genprompMapsRequest('no-such-image', 0, { lambda: 0.5, timesteps: [0] }))).rejects.toThrow(/no longer cached/);
+  });
+
   it('drops a queued request that a newer one superseded', async () => {
     const px = await readPng(`${repoRoot}${golden.cases[0]!.image}`);
     const { imageKey } = await engine.analyzeImage(px);
