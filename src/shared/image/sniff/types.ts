@@ -1,17 +1,4 @@
-/**
- * The result types of the image sniffer (see ./index).
- * Image sniffing: format, header dimensions and a few decoding-relevant facts,
- * read from the file's bytes WITHOUT decoding pixels.
- *
- * Pure (no DOM): the UI runs it before `createImageBitmap`, so zero-byte files,
- * non-images, truncated files and decompression bombs (a tiny file whose header
- * claims 30000×30000 pixels) are rejected with a message the user can act on,
- * before the browser allocates anything.
- *
- * Formats: PNG (APNG via acTL), JPEG (SOF components → CMYK; EXIF orientation;
- * Adobe APP14), GIF (frame count), WebP (VP8, VP8L, VP8X incl. animation),
- * BMP, AVIF/HEIC (ISO-BMFF `ftyp` brand + `ispe`), SVG (text).
- */
+/** The image sniffer's result types (the sniffer itself: ./index). */
 export type ImageFormat = 'png' | 'apng' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'avif' | 'heic' | 'svg';
 
 export interface ImageInfo {
