@@ -22,6 +22,8 @@ export interface ControlsProps {
   disabled: boolean;
   classes: ClassEntry[];
   classIndex: number | null;
+  /** Why this pack cannot run GenPromp (its λ, timesteps and resolutions are then disabled), or null. */
+  genprompUnavailable: string | null;
   lambda: number;
   timesteps: number[];
   timestepChoices: number[];
@@ -53,6 +55,7 @@ function Field({ label, hint, children, htmlFor }: { label: string; hint?: strin
 
 export function Controls(p: ControlsProps) {
   const computed = new Set(p.computedTimesteps);
+  const genprompDisabled = p.disabled || p.genprompUnavailable !== null;
   return (
     <section className="panel controls" aria-labelledby="controls-title">
       <h2 id="controls-title">Settings</h2>
@@ -75,6 +78,12 @@ export function Controls(p: ControlsProps) {
         </select>
       </Field>
 
+      {p.genprompUnavailable !== null && (
+        <p className="muted small" data-testid="genpromp-controls-unavailable">
+          λ, timesteps and resolutions are off: {p.genprompUnavailable}.
+        </p>
+      )}
+
       <Field label={`λ = ${p.lambda.toFixed(2)}`} hint="mix of meta (0) and learned (1) token; runs the model" htmlFor="lambda-slider">
         <input
           id="lambda-slider"
@@ -83,7 +92,7 @@ export function Controls(p: ControlsProps) {
           max={1}
           step={0.05}
           value={p.lambda}
-          disabled={p.disabled}
+          disabled={genprompDisabled}
           data-testid="lambda-slider"
           onChange={(e) => p.on.setLambda(Number(e.currentTarget.value))}
         />
@@ -94,7 +103,7 @@ export function Controls(p: ControlsProps) {
           label="Timesteps"
           choices={p.timestepChoices}
           selected={p.timesteps}
-          disabled={p.disabled}
+          disabled={genprompDisabled}
           testId={(t) => `timestep-toggle-${t}`}
           text={(t) => String(t)}
           computed={computed}
@@ -107,7 +116,7 @@ export function Controls(p: ControlsProps) {
           label="Attention resolutions"
           choices={p.resolutionChoices}
           selected={p.resolutions}
-          disabled={p.disabled}
+          disabled={genprompDisabled}
           testId={(r) => `resolution-toggle-${r}`}
           text={(r) => `${r}×${r}`}
           onToggle={p.on.toggleResolution}

@@ -13,12 +13,12 @@ import { actions as act } from './actions';
 import { resetStore, useAppStore } from './index';
 import * as selectors from './selectors';
 import { abortError } from '@shared/errors';
-import type { Manifest } from '@shared/manifest';
+import type { AttentionOutput, Manifest } from '@shared/manifest';
 
 const outputs = [
   { output: 'attn_mid', resolution: 4, block: 'mid', blockIndex: 0, layer: 0, heads: 1 },
   { output: 'attn_up', resolution: 8, block: 'up', blockIndex: 1, layer: 0, heads: 1 },
-] as Manifest['unetAttention'];
+] as AttentionOutput[];
 
 const manifest = {
   id: 'fake',
@@ -39,6 +39,7 @@ const manifest = {
     latentSampling: 'sample',
     noiseSeed: 1,
   },
+  defaultThreshold: 0.25,
 } as unknown as Manifest;
 
 const device: DeviceInfo = {
