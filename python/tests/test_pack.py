@@ -17,7 +17,7 @@ def _digest(folder, skip=()):
 
 
 def test_verify_accepts_the_committed_packs():
-    r = _pack("verify", ROOT / "public/models/fixture-tiny", ROOT / "public/models/toyworld")
+    r = _pack("verify", ROOT / "public/models/fixture-tiny", ROOT / "public/models/toyworld", ROOT / "public/models/imagenet-lite0")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("ok:")
 

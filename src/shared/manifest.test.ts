@@ -163,6 +163,17 @@ describe('parseManifest: baselines', () => {
     expect(methodById('cam').unavailable(m)).toBeNull();
   });
 
+  it('reads the committed imagenet-lite0 photo pack as classifier-only', () => {
+    const photo = JSON.parse(readFileSync(new URL('../../public/models/imagenet-lite0/manifest.json', import.meta.url), 'utf8'));
+    const m = parseManifest(photo, 'imagenet-lite0');
+    expect(diffusionOf(m)).toBeNull();
+    expect(m.classes).toHaveLength(1000);
+    expect(m.baselines?.cam.head.shape).toEqual([1000, 1280]);
+    expect(analysisFrame(m)).toEqual([224, 224]);
+    expect(methodById('cam').unavailable(m)).toBeNull();
+    expect(methodById('lpcam').unavailable(m)).not.toBeNull();
+  });
+
   it("takes a diffusion pack's default threshold from GenPromp unless the pack states one", () => {
     const m = parseManifest(toy, 'toy');
     expect(m.defaultThreshold).toBe(toy.genpromp.threshold);
