@@ -2,8 +2,9 @@
  * GenPromp controls. λ and class need a model run; threshold, box mode,
  * resolutions and computed timesteps are recomputed instantly on this thread.
  */
-import type { ReactNode } from 'react';
+import { type KeyboardEvent, type ReactNode, useState } from 'react';
 import type { ClassEntry } from '@shared/manifest';
+import { filterClasses } from './classSearch';
 import type { BoxMode, Colormap } from '../store/types';
 
 export interface ControlsActions {
@@ -55,11 +56,42 @@ function Field({ label, hint, children, htmlFor }: { label: string; hint?: strin
 
 export function Controls(p: ControlsProps) {
   const computed = new Set(p.computedTimesteps);
+  const [classQuery, setClassQuery] = useState('');
+  const matches = filterClasses(p.classes, classQuery);
+  // The chosen class stays listed even when the query hides it, so the select shows what is drawn.
+  const chosen = p.classIndex === null ? undefined : p.classes[p.classIndex];
+  const listed = chosen && !matches.includes(chosen) ? [chosen, ...matches] : matches;
+  const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    // Enter picks the first match: type a few letters, press Enter, done.
+    if (e.key === 'Enter' && matches[0]) {
+      e.preventDefault();
+      p.on.setClass(matches[0].index);
+    }
+  };
   const genprompDisabled = p.disabled || p.genprompUnavailable !== null;
   return (
     <section className="panel controls" aria-labelledby="controls-title">
       <h2 id="controls-title">Settings</h2>
       <p className="muted small">Class, threshold and box mode apply to every method; λ, timesteps and resolutions are GenPromp's.</p>
+
+      <Field
+        label="Find a class"
+        hint={classQuery ? `${matches.length} of ${p.classes.length} match; Enter picks the first` : `${p.classes.length} classes`}
+        htmlFor="class-search"
+      >
+        <input
+          id="class-search"
+          type="search"
+          data-testid="class-search"
+          placeholder="e.g. cat"
+          aria-controls="class-select"
+          autoComplete="off"
+          disabled={p.disabled || p.classes.length === 0}
+          value={classQuery}
+          onChange={(e) => setClassQuery(e.currentTarget.value)}
+          onKeyDown={onSearchKey}
+        />
+      </Field>
 
       <Field label="Class to localise" htmlFor="class-select">
         <select
@@ -70,7 +102,7 @@ export function Controls(p: ControlsProps) {
           onChange={(e) => p.on.setClass(Number(e.currentTarget.value))}
         >
           {p.classIndex === null && <option value="">(top-1 prediction)</option>}
-          {p.classes.map((c) => (
+          {listed.map((c) => (
             <option key={c.index} value={c.index}>
               {c.displayName}
             </option>
