@@ -79,6 +79,8 @@ class FakeEngine implements EngineClient {
   hold = false;
   held: Deferred<MapsResult>[] = [];
   crashListeners = new Set<(i: CrashInfo) => void>();
+  /** The manifest the next loadPack answers with. */
+  served: Manifest = manifest;
 
   async init() {
     this.calls.push('init');
@@ -97,7 +99,7 @@ class FakeEngine implements EngineClient {
   ) {
     this.calls.push(`loadPack ${baseUrl}`);
     onProgress?.({ phase: 'download', item: 'unet.onnx', done: 10, total: 10, text: 'done' });
-    return { manifest, variants: { unet: 'fp32' }, baseUrl, fromCache: false, arrays: {} } satisfies PackSummary;
+    return { manifest: this.served, variants: { unet: 'fp32' }, baseUrl, fromCache: false, arrays: {} } satisfies PackSummary;
   }
   async analyzeImage(): Promise<ImageAnalysis> {
     this.calls.push('analyze');
@@ -180,6 +182,23 @@ describe('store', () => {
     expect(s.own.genpromp).toEqual({ lambda: 0.6, timesteps: [0, 99], resolutions: [4, 8] });
     expect(s.device?.backend).toBe('wasm');
     expect(canvas()).toBe('empty');
+  });
+
+  it('a classifier-only pack starts at its own threshold, shows CAM and offers no GenPromp timesteps', async () => {
+    const { genpromp: _g, unetAttention: _u, vae: _v, ...rest } = manifest;
+    const headRef = { path: 'cam_head.f32', bytes: 24, sha256: '0'.repeat(64), dtype: 'float32', shape: [3, 2] };
+    fake.served = {
+      ...rest,
+      defaultThreshold: 0.4,
+      baselines: { cam: { featureOutput: 'features', head: headRef }, lpcam: null, sat: null },
+      models: {},
+    } as unknown as Manifest;
+    expect(await act().loadPack('photo/')).toBe(true);
+    const s = state();
+    expect(s.params.threshold).toBe(0.4);
+    expect(s.methods.method).toBe('cam');
+    expect(selectors.selectTimestepChoices(s)).toEqual([]);
+    expect(selectors.selectResolutionChoices(s)).toEqual([]);
   });
 
   it('an image → analysis → top-1 class → maps → ready, with a hash, boxes and IoU', async () => {
