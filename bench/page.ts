@@ -7,6 +7,7 @@ import { getEngine } from '../src/engine-client';
 import type { EngineOptions } from '@shared/api';
 import { aggregateAttention, localize, type AttentionMaps } from '@shared/genpromp/aggregate';
 import { genprompMapsRequest } from '@shared/genpromp/method';
+import { diffusionOf } from '@shared/manifest';
 import { ALL_METHODS } from '@shared/methods/registry';
 
 const q = new URLSearchParams(location.search);
@@ -40,7 +41,8 @@ async function main() {
   let t = performance.now();
   const pack = await engine.loadPack(packUrl);
   const loadMs = performance.now() - t;
-  const m = pack.manifest;
+  const m = diffusionOf(pack.manifest);
+  if (!m) throw new Error(`The benchmark measures GenPromp, which pack ${pack.manifest.id} cannot run: pick a Stable Diffusion pack`);
   const px = await decode(new URL(q.get('image') ?? '/samples/dog.png', location.href).href);
 
   t = performance.now();

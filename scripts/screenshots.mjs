@@ -1,27 +1,46 @@
 // Screenshots of the app's views for docs/img/ (headless Debian Chromium, wasm):
-//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img
+//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|photo-pack …]
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, WASM_ARGS } from './chromium.mjs';
 
 const [base = 'http://127.0.0.1:4180', out = 'docs/img'] = process.argv.slice(2);
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: WASM_ARGS });
+// Optional view names after the output folder draw only those views (e.g. `photo-pack`).
+const only = new Set(process.argv.slice(4));
+const wanted = (name) => only.size === 0 || only.has(name);
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('pageerror', (e) => console.error('page error:', e));
   const ready = (scope = page) => scope.locator('[data-testid="map-canvas"][data-state="ready"]').first().waitFor({ timeout: 60_000 });
+  const packReady = () =>
+    page.locator('[data-testid="pack-progress"][data-phase="ready"]').waitFor({ state: 'attached', timeout: 120_000 });
   await page.goto(`${base}/`);
-  await page.locator('[data-testid="pack-progress"][data-phase="ready"]').waitFor({ state: 'attached', timeout: 120_000 });
-  await page.getByTestId('sample-penguin').click();
-  await ready();
-  await page.getByTestId('class-select').selectOption({ label: 'Penguin' });
-  await ready();
-  await page.getByTestId('method-compare').check();
-  for (const m of ['genpromp', 'cam', 'lpcam', 'sat']) await ready(page.getByTestId(`panel-${m}`));
-  await page.screenshot({ path: `${out}/app-compare.png`, fullPage: true });
-  await page.getByTestId('method-sat').check();
-  await ready();
-  await page.screenshot({ path: `${out}/app-sat.png`, fullPage: true });
-  console.log(`wrote ${out}/app-compare.png and app-sat.png`);
+  await packReady();
+  if (wanted('compare') || wanted('sat')) {
+    await page.getByTestId('sample-penguin').click();
+    await ready();
+    await page.getByTestId('class-select').selectOption({ label: 'Penguin' });
+    await ready();
+    await page.getByTestId('method-compare').check();
+    for (const m of ['genpromp', 'cam', 'lpcam', 'sat']) await ready(page.getByTestId(`panel-${m}`));
+    await page.screenshot({ path: `${out}/app-compare.png`, fullPage: true });
+    await page.getByTestId('method-sat').check();
+    await ready();
+    await page.screenshot({ path: `${out}/app-sat.png`, fullPage: true });
+    console.log(`wrote ${out}/app-compare.png and app-sat.png`);
+  }
+  if (wanted('photo-pack')) {
+    // The ImageNet photo pack on scikit-image's CC0 cat photo, with the class search in use.
+    await page.getByTestId('pack-select').selectOption({ label: 'ImageNet photos (EfficientNet-Lite0)' });
+    await page.locator('[data-testid="pack-select"]:not([disabled])').waitFor();
+    await packReady();
+    await page.getByTestId('file-input').setInputFiles('e2e/fixtures/images/chelsea.png');
+    await ready();
+    await page.getByTestId('top5-item').first().waitFor();
+    await page.getByLabel(/Find a class/).fill('cat');
+    await page.screenshot({ path: `${out}/app-photo-pack.png`, fullPage: true });
+    console.log(`wrote ${out}/app-photo-pack.png`);
+  }
 } finally {
   await browser.close();
 }

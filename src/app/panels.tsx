@@ -239,14 +239,19 @@ export function ControlsPanel() {
   const computed = useAppStore(selectComputedTimesteps);
   const hasGt = useAppStore((s) => (s.image?.sample?.boxes?.length ?? 0) > 0);
   const disabled = useAppStore((s) => !s.pack);
+  const packId = useAppStore((s) => s.pack?.manifest.id ?? '');
+  const genprompUnavailable = useAppStore((s) => (s.pack ? methodById('genpromp').unavailable(s.pack.manifest) : null));
   // Offer the pack's defaults even if its choices list omits them.
   const timestepChoices = [...new Set([...tsChoices, ...gp.timesteps])].sort((x, y) => x - y);
   const resolutionChoices = [...new Set([...resChoices, ...gp.resolutions])].sort((x, y) => x - y);
   return (
     <Controls
+      // A new pack starts with an empty class search (its classes are another list).
+      key={packId}
       disabled={disabled}
       classes={classes}
       classIndex={params.classIndex}
+      genprompUnavailable={genprompUnavailable}
       lambda={gp.lambda}
       timesteps={gp.timesteps}
       timestepChoices={timestepChoices}

@@ -2,8 +2,9 @@
  * GenPromp controls. λ and class need a model run; threshold, box mode,
  * resolutions and computed timesteps are recomputed instantly on this thread.
  */
-import type { ReactNode } from 'react';
+import { type KeyboardEvent, type ReactNode, useState } from 'react';
 import type { ClassEntry } from '@shared/manifest';
+import { filterClasses } from './classSearch';
 import type { BoxMode, Colormap } from '../store/types';
 
 export interface ControlsActions {
@@ -22,6 +23,8 @@ export interface ControlsProps {
   disabled: boolean;
   classes: ClassEntry[];
   classIndex: number | null;
+  /** Why this pack cannot run GenPromp (its λ, timesteps and resolutions are then disabled), or null. */
+  genprompUnavailable: string | null;
   lambda: number;
   timesteps: number[];
   timestepChoices: number[];
@@ -53,10 +56,42 @@ function Field({ label, hint, children, htmlFor }: { label: string; hint?: strin
 
 export function Controls(p: ControlsProps) {
   const computed = new Set(p.computedTimesteps);
+  const [classQuery, setClassQuery] = useState('');
+  const matches = filterClasses(p.classes, classQuery);
+  // The chosen class stays listed even when the query hides it, so the select shows what is drawn.
+  const chosen = p.classIndex === null ? undefined : p.classes[p.classIndex];
+  const listed = chosen && !matches.includes(chosen) ? [chosen, ...matches] : matches;
+  const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    // Enter picks the first match: type a few letters, press Enter, done.
+    if (e.key === 'Enter' && matches[0]) {
+      e.preventDefault();
+      p.on.setClass(matches[0].index);
+    }
+  };
+  const genprompDisabled = p.disabled || p.genprompUnavailable !== null;
   return (
     <section className="panel controls" aria-labelledby="controls-title">
       <h2 id="controls-title">Settings</h2>
       <p className="muted small">Class, threshold and box mode apply to every method; λ, timesteps and resolutions are GenPromp's.</p>
+
+      <Field
+        label="Find a class"
+        hint={classQuery ? `${matches.length} of ${p.classes.length} match; Enter picks the first` : `${p.classes.length} classes`}
+        htmlFor="class-search"
+      >
+        <input
+          id="class-search"
+          type="search"
+          data-testid="class-search"
+          placeholder="e.g. cat"
+          aria-controls="class-select"
+          autoComplete="off"
+          disabled={p.disabled || p.classes.length === 0}
+          value={classQuery}
+          onChange={(e) => setClassQuery(e.currentTarget.value)}
+          onKeyDown={onSearchKey}
+        />
+      </Field>
 
       <Field label="Class to localise" htmlFor="class-select">
         <select
@@ -67,13 +102,19 @@ export function Controls(p: ControlsProps) {
           onChange={(e) => p.on.setClass(Number(e.currentTarget.value))}
         >
           {p.classIndex === null && <option value="">(top-1 prediction)</option>}
-          {p.classes.map((c) => (
+          {listed.map((c) => (
             <option key={c.index} value={c.index}>
               {c.displayName}
             </option>
           ))}
         </select>
       </Field>
+
+      {p.genprompUnavailable !== null && (
+        <p className="muted small" data-testid="genpromp-controls-unavailable">
+          λ, timesteps and resolutions are off: {p.genprompUnavailable}.
+        </p>
+      )}
 
       <Field label={`λ = ${p.lambda.toFixed(2)}`} hint="mix of meta (0) and learned (1) token; runs the model" htmlFor="lambda-slider">
         <input
@@ -83,7 +124,7 @@ export function Controls(p: ControlsProps) {
           max={1}
           step={0.05}
           value={p.lambda}
-          disabled={p.disabled}
+          disabled={genprompDisabled}
           data-testid="lambda-slider"
           onChange={(e) => p.on.setLambda(Number(e.currentTarget.value))}
         />
@@ -94,7 +135,7 @@ export function Controls(p: ControlsProps) {
           label="Timesteps"
           choices={p.timestepChoices}
           selected={p.timesteps}
-          disabled={p.disabled}
+          disabled={genprompDisabled}
           testId={(t) => `timestep-toggle-${t}`}
           text={(t) => String(t)}
           computed={computed}
@@ -107,7 +148,7 @@ export function Controls(p: ControlsProps) {
           label="Attention resolutions"
           choices={p.resolutionChoices}
           selected={p.resolutions}
-          disabled={p.disabled}
+          disabled={genprompDisabled}
           testId={(r) => `resolution-toggle-${r}`}
           text={(r) => `${r}×${r}`}
           onToggle={p.on.toggleResolution}

@@ -1,6 +1,7 @@
 /** The model pack: what is loaded, a selector of known packs, a URL field, and load progress. */
 import { useState, type FormEvent } from 'react';
 import type { PackIndexEntry, PackSummary } from '@shared/api';
+import { analysisFrame } from '@shared/manifest';
 import { formatBytes, ProgressBar } from './ProgressBar';
 
 export interface PhaseBar {
@@ -59,7 +60,7 @@ export function PackStatus({ packs, pack, status, loadingUrl, progress, phase, o
           </div>
           <p className="muted small">{pack.manifest.description}</p>
           <p className="muted small">
-            {pack.manifest.classes.length} classes · frame {pack.manifest.preprocess.size.join('×')} · variants{' '}
+            {pack.manifest.classes.length} classes · frame {analysisFrame(pack.manifest).join('×')} · variants{' '}
             {Object.entries(pack.variants)
               .map(([role, v]) => `${role}: ${v}`)
               .join(', ')}{' '}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseManifest, parsePackIndex, packFiles } from './manifest';
+import { analysisFrame, DIFFUSION_SECTIONS, diffusionOf, packFiles, packRoles, parseManifest, parsePackIndex } from './manifest';
+import { methodById } from './methods/registry';
 
 const good = JSON.parse(readFileSync(new URL('../../public/models/fixture-tiny/manifest.json', import.meta.url), 'utf8'));
 const clone = () => structuredClone(good) as Record<string, any>;
@@ -24,7 +25,7 @@ describe('parseManifest', () => {
     const m = parseManifest(good, 'fixture');
     expect(m.id).toBe('fixture-tiny');
     expect(m.classes.length).toBe(6);
-    expect(new Set(m.unetAttention.map((a) => a.resolution))).toEqual(new Set([8, 16, 32]));
+    expect(new Set(m.unetAttention!.map((a) => a.resolution))).toEqual(new Set([8, 16, 32]));
     expect(packFiles(m).length).toBeGreaterThanOrEqual(6);
   });
 
@@ -101,7 +102,7 @@ describe('parseManifest', () => {
       },
     ];
     const parsed = parseManifest(m, 'sd');
-    expect(parsed.models.unet.variants[0]!.externalData.length).toBe(2);
+    expect(parsed.models.unet!.variants[0]!.externalData.length).toBe(2);
     expect(packFiles(parsed, new Set(['unet.onnx'])).some((f) => f.path === 'unet.onnx.data.1')).toBe(true);
     expect(packFiles(parsed, new Set(['unet.onnx'])).some((f) => f.path === 'unet.onnx.data.2')).toBe(false);
   });
@@ -131,6 +132,68 @@ describe('parseManifest: baselines', () => {
     expect(m.models.sat).toBeDefined();
     const files = packFiles(m).map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(['cam_head.f32', 'lpcam_prototypes.f32', 'sat.onnx']));
+  });
+
+  /** The toy-world manifest with every diffusion section and model removed. */
+  const classifierOnly = () => {
+    const m = structuredClone(toy);
+    for (const k of DIFFUSION_SECTIONS) delete m[k];
+    for (const r of ['vae_encoder', 'text_encoder', 'unet']) delete m.models[r];
+    for (const c of m.classes) {
+      delete c.metaToken;
+      delete c.conceptToken;
+    }
+    m.defaultThreshold = 0.35;
+    return m;
+  };
+
+  it('reads a classifier-only pack: no diffusion sections, the classifier frame, its own threshold', () => {
+    const m = parseManifest(classifierOnly(), 'photo');
+    expect(m.genpromp).toBeUndefined();
+    expect(m.tokenizer).toBeUndefined();
+    expect(diffusionOf(m)).toBeNull();
+    expect(packRoles(m)).toEqual(['classifier', 'sat']);
+    expect(m.defaultThreshold).toBe(0.35);
+    expect(analysisFrame(m)).toEqual(m.classifierPreprocess.size);
+    expect(m.classes[0]!.metaToken).toBeUndefined();
+    const files = packFiles(m).map((f) => f.path);
+    expect(files).not.toContain('tokenizer.json');
+    expect(files).toEqual(expect.arrayContaining(['classifier.onnx', 'cam_head.f32']));
+    expect(methodById('genpromp').unavailable(m)).toMatch(/GenPromp needs a Stable Diffusion pack/);
+    expect(methodById('cam').unavailable(m)).toBeNull();
+  });
+
+  it('reads the committed imagenet-lite0 photo pack as classifier-only', () => {
+    const photo = JSON.parse(readFileSync(new URL('../../public/models/imagenet-lite0/manifest.json', import.meta.url), 'utf8'));
+    const m = parseManifest(photo, 'imagenet-lite0');
+    expect(diffusionOf(m)).toBeNull();
+    expect(m.classes).toHaveLength(1000);
+    expect(m.baselines?.cam.head.shape).toEqual([1000, 1280]);
+    expect(analysisFrame(m)).toEqual([224, 224]);
+    expect(methodById('cam').unavailable(m)).toBeNull();
+    expect(methodById('lpcam').unavailable(m)).not.toBeNull();
+  });
+
+  it("takes a diffusion pack's default threshold from GenPromp unless the pack states one", () => {
+    const m = parseManifest(toy, 'toy');
+    expect(m.defaultThreshold).toBe(toy.genpromp.threshold);
+    expect(analysisFrame(m)).toEqual(m.preprocess.size);
+    expect(parseManifest({ ...structuredClone(toy), defaultThreshold: 0.2 }, 'toy').defaultThreshold).toBe(0.2);
+  });
+
+  it('names the field when the diffusion sections are partly present', () => {
+    const partly = (mutate: (m: Record<string, any>) => void, pattern: RegExp) => {
+      const m = classifierOnly();
+      mutate(m);
+      expect(() => parseManifest(m, 'photo/manifest.json')).toThrow(pattern);
+    };
+    partly((m) => (m.genpromp = toy.genpromp), /at "tokenizer": is missing but genpromp is present/);
+    partly((m) => (m.models.unet = toy.models.unet), /at "tokenizer": is missing but models\.unet is present/);
+    check((m) => delete m.models.text_encoder, /at "models\.text_encoder": is missing but tokenizer is present/);
+    check((m) => delete m.unetAttention, /at "unetAttention": is missing but tokenizer is present/);
+    check((m) => delete m.classes[3].conceptToken, /classes\[3\]\.conceptToken/);
+    partly((m) => delete m.defaultThreshold, /at "defaultThreshold": expected a number/);
+    partly((m) => delete m.baselines, /at "baselines": is missing, and a classifier-only pack/);
   });
 
   it('is optional: packs without it parse with baselines = null', () => {

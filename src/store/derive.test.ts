@@ -166,6 +166,21 @@ describe('own parameters and the method choice across packs', () => {
     expect(methodsForPack(chosen, { ...pack, manifest: plain })).toEqual({ method: 'genpromp', layout: 'single' });
   });
 
+  it('picks the first available method (CAM) for a classifier-only pack, where GenPromp is unavailable', () => {
+    const { genpromp: _genpromp, ...rest } = manifest;
+    const classifierOnly = { ...rest, models: { classifier: {}, sat: {} } } as unknown as Manifest;
+    const photoPack = { ...pack, manifest: classifierOnly };
+    expect(methodById('genpromp').unavailable(classifierOnly)).toMatch(/Stable Diffusion pack/);
+    expect(methodsForPack({ method: 'genpromp', layout: 'single' }, photoPack)).toEqual({ method: 'cam', layout: 'single' });
+    // The compare layout stays: CAM, LPCAM and SAT are still there to compare.
+    expect(methodsForPack({ method: 'genpromp', layout: 'compare' }, photoPack)).toEqual({ method: 'cam', layout: 'compare' });
+    const own = ownParamsFor(classifierOnly, null);
+    expect(own.genpromp).toEqual({ lambda: 0, timesteps: [], resolutions: [] });
+    // CAM's map derives as for any pack.
+    const r = derive('cam', { classIndex: 0, manifest: classifierOnly });
+    expect(centre(r.boxes[0]!)[0]).toBeLessThan(16);
+  });
+
   it('resets GenPromp to the pack defaults and keeps a SAT block only where the pack has it', () => {
     const prev = { ...INITIAL_OWN, sat: { block: 2 as const }, lpcam: { context: false } } as OwnParams;
     const own = ownParamsFor(manifest, prev);

@@ -42,7 +42,7 @@ const NO_CLASSES: ClassEntry[] = [];
 export const selectClasses = (s: AppState): ClassEntry[] => s.pack?.manifest.classes ?? NO_CLASSES;
 
 const NO_NUMS: number[] = [];
-export const selectTimestepChoices = (s: AppState): number[] => s.pack?.manifest.genpromp.timestepChoices ?? NO_NUMS;
+export const selectTimestepChoices = (s: AppState): number[] => s.pack?.manifest.genpromp?.timestepChoices ?? NO_NUMS;
 
 /** Timesteps whose GenPromp maps are already computed for this image, class and λ. Memoised on the raw maps. */
 let computedCache: { raw: unknown; value: number[] } = { raw: undefined, value: NO_NUMS };

@@ -14,12 +14,12 @@ import { actions as act } from './actions';
 import { resetStore, useAppStore } from './index';
 import * as selectors from './selectors';
 import { abortError } from '@shared/errors';
-import type { Manifest } from '@shared/manifest';
+import type { AttentionOutput, Manifest } from '@shared/manifest';
 
 const outputs = [
   { output: 'attn_mid', resolution: 4, block: 'mid', blockIndex: 0, layer: 0, heads: 1 },
   { output: 'attn_up', resolution: 8, block: 'up', blockIndex: 1, layer: 0, heads: 1 },
-] as Manifest['unetAttention'];
+] as AttentionOutput[];
 
 const manifest = {
   id: 'fake',
@@ -40,6 +40,7 @@ const manifest = {
     latentSampling: 'sample',
     noiseSeed: 1,
   },
+  defaultThreshold: 0.25,
 } as unknown as Manifest;
 
 /**
@@ -112,6 +113,8 @@ class FakeEngine implements EngineClient {
   /** Serve the pack with baselines (features, SAT masks and the CAM/LPCAM arrays). */
   baselines = false;
   crashListeners = new Set<(i: CrashInfo) => void>();
+  /** The manifest the next loadPack answers with. */
+  served: Manifest = manifest;
 
   async init() {
     this.calls.push('init');
@@ -130,7 +133,7 @@ class FakeEngine implements EngineClient {
   ): Promise<PackSummary> {
     this.calls.push(`loadPack ${baseUrl}`);
     onProgress?.({ phase: 'download', item: 'unet.onnx', done: 10, total: 10, text: 'done' });
-    if (!this.baselines) return { manifest, variants: { unet: 'fp32' }, baseUrl, fromCache: false, arrays: {} };
+    if (!this.baselines) return { manifest: this.served, variants: { unet: 'fp32' }, baseUrl, fromCache: false, arrays: {} };
     const head = Float32Array.from([1, 0, 0, 1, 1, 0]);
     return {
       manifest: withBaselines,
@@ -138,7 +141,7 @@ class FakeEngine implements EngineClient {
       baseUrl,
       fromCache: false,
       arrays: { 'head.f32': head, 'protos.f32': head },
-    } satisfies PackSummary;
+    };
   }
   async analyzeImage(): Promise<ImageAnalysis> {
     this.calls.push('analyze');
@@ -221,6 +224,23 @@ describe('store', () => {
     expect(s.own.genpromp).toEqual({ lambda: 0.6, timesteps: [0, 99], resolutions: [4, 8] });
     expect(s.device?.backend).toBe('wasm');
     expect(canvas()).toBe('empty');
+  });
+
+  it('a classifier-only pack starts at its own threshold, shows CAM and offers no GenPromp timesteps', async () => {
+    const { genpromp: _g, unetAttention: _u, vae: _v, ...rest } = manifest;
+    const headRef = { path: 'cam_head.f32', bytes: 24, sha256: '0'.repeat(64), dtype: 'float32', shape: [3, 2] };
+    fake.served = {
+      ...rest,
+      defaultThreshold: 0.4,
+      baselines: { cam: { featureOutput: 'features', head: headRef }, lpcam: null, sat: null },
+      models: {},
+    } as unknown as Manifest;
+    expect(await act().loadPack('photo/')).toBe(true);
+    const s = state();
+    expect(s.params.threshold).toBe(0.4);
+    expect(s.methods.method).toBe('cam');
+    expect(selectors.selectTimestepChoices(s)).toEqual([]);
+    expect(selectors.selectResolutionChoices(s)).toEqual([]);
   });
 
   it('an image → analysis → top-1 class → maps → ready, with a hash, boxes and IoU', async () => {

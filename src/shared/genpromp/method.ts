@@ -6,6 +6,8 @@
  */
 import type { MapsRequest } from '../api';
 import { EngineError } from '../errors';
+// From ./types, not the index: the validator imports the method registry.
+import { diffusionOf } from '../manifest/types';
 import type { EngineMethod } from '../methods/types';
 import { aggregateAttention, type AttentionMaps } from './aggregate';
 
@@ -27,6 +29,10 @@ export const round2 = (v: number): number => Math.round(v * 100) / 100;
 export const sortedNums = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
 const clamp01 = (v: number): number => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0);
 
+/** Why a classifier-only pack cannot show GenPromp (shown next to the disabled choice). */
+export const NEEDS_DIFFUSION_PACK =
+  'GenPromp needs a Stable Diffusion pack (VAE, text encoder and UNet); this pack has a classifier only — see docs/make-a-real-pack.md';
+
 export const genpromp: EngineMethod<'genpromp', GenprompParams, AttentionMaps> = {
   id: 'genpromp',
   label: 'GenPromp',
@@ -34,14 +40,19 @@ export const genpromp: EngineMethod<'genpromp', GenprompParams, AttentionMaps> =
   source: 'engine',
   models: ['vae_encoder', 'text_encoder', 'unet'],
   classAgnostic: false,
-  unavailable: () => null,
+  unavailable: (m) => (diffusionOf(m) ? null : NEEDS_DIFFUSION_PACK),
   packArrays: () => [],
-  // Every pack load starts from the pack's own (validated) defaults.
-  defaults: (m) => ({
-    lambda: round2(clamp01(m.genpromp.lambda)),
-    timesteps: sortedNums(m.genpromp.timesteps),
-    resolutions: sortedNums(m.genpromp.resolutions),
-  }),
+  // Every pack load starts from the pack's own (validated) defaults; a classifier-only
+  // pack has none, and its empty selection is never used (the method is unavailable).
+  defaults: (m) => {
+    const d = diffusionOf(m);
+    if (!d) return { lambda: 0, timesteps: [], resolutions: [] };
+    return {
+      lambda: round2(clamp01(d.genpromp.lambda)),
+      timesteps: sortedNums(d.genpromp.timesteps),
+      resolutions: sortedNums(d.genpromp.resolutions),
+    };
+  },
   // λ, timesteps and resolutions have their own controls (src/components/Controls.tsx).
   controls: [],
   rawKey: (own) => `l${own.lambda.toFixed(2)}`,
@@ -51,7 +62,9 @@ export const genpromp: EngineMethod<'genpromp', GenprompParams, AttentionMaps> =
     return { lambda: own.lambda, timesteps: sortedNums(own.timesteps) };
   },
   merge: (have, got) => ({ ...have, ...got }),
-  aggregate(raw, own, m) {
+  aggregate(raw, own, manifest) {
+    const m = diffusionOf(manifest);
+    if (!m) throw new EngineError('InvalidInput', `GenPromp cannot run on pack ${manifest.id}: ${NEEDS_DIFFUSION_PACK}`);
     const map = aggregateAttention(raw, {
       timesteps: own.timesteps,
       resolutions: own.resolutions,

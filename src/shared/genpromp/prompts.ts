@@ -1,6 +1,6 @@
 /** Prompt tokenisation for GenPromp's templates (class word in each of the 7 templates). */
 import { EngineError } from '../errors';
-import type { Manifest } from '../manifest';
+import type { DiffusionManifest } from '../manifest';
 
 /** What the pipeline needs from a tokenizer: word ids without special tokens. */
 export interface WordTokenizer {
@@ -9,7 +9,7 @@ export interface WordTokenizer {
 }
 
 /** [BOS, words…, EOS, PAD…] of the context length (words truncated to fit). */
-export function encodePrompt(tok: WordTokenizer, spec: Manifest['tokenizer'], text: string): Int32Array {
+export function encodePrompt(tok: WordTokenizer, spec: DiffusionManifest['tokenizer'], text: string): Int32Array {
   const words = tok.encodeWords(text).slice(0, spec.contextLength - 2);
   const ids = new Int32Array(spec.contextLength).fill(spec.padId);
   ids[0] = spec.bosId;
@@ -24,7 +24,7 @@ export function encodePrompt(tok: WordTokenizer, spec: Manifest['tokenizer'], te
  * each class's meta and concept token instead of trusting it (a template word such
  * as "rendering" may split into several tokens).
  */
-export function checkTokenPosition(tok: WordTokenizer, m: Manifest): void {
+export function checkTokenPosition(tok: WordTokenizer, m: DiffusionManifest): void {
   for (const template of m.promptTemplates) {
     for (const c of m.classes) {
       for (const word of [c.metaToken, c.conceptToken]) {

@@ -1,8 +1,8 @@
 /** DDPM forward process; GenPromp uses only add_noise (noise at a timestep, no denoising). */
-import type { Manifest } from '../manifest';
+import type { DiffusionManifest } from '../manifest';
 
 /** ᾱ_t in float64, as python/wsolkit/scheduler.py. */
-export function alphasCumprod(s: Manifest['scheduler']): Float64Array {
+export function alphasCumprod(s: DiffusionManifest['scheduler']): Float64Array {
   const n = s.numTrainTimesteps;
   const out = new Float64Array(n);
   let prod = 1;

@@ -3,9 +3,13 @@
  * malformed with a ManifestInvalid error naming the offending field.
  */
 import { METHOD_MODEL_ROLES } from '../methods/registry';
-import { Checker, describe } from './check';
+import { Checker, describe, type Obj } from './check';
 import {
   type AttentionOutput,
+  DIFFUSION_SECTIONS,
+  type DiffusionManifest,
+  type DiffusionRole,
+  type DiffusionSection,
   type BaselinesSpec,
   type ClassEntry,
   type CoreRole,
@@ -20,14 +24,15 @@ import {
   type TensorSpec,
 } from './types';
 
-const CORE_ROLES: readonly CoreRole[] = ['vae_encoder', 'text_encoder', 'unet', 'classifier'];
+const DIFFUSION_ROLES: readonly DiffusionRole[] = ['vae_encoder', 'text_encoder', 'unet'];
+const CORE_ROLES: readonly CoreRole[] = [...DIFFUSION_ROLES, 'classifier'];
 
 /** Roles a pack may add beyond the core ones: those some method of the registry runs. */
 const OPTIONAL_ROLES: readonly ModelRole[] = METHOD_MODEL_ROLES.filter((r) => !(CORE_ROLES as readonly ModelRole[]).includes(r));
 
-/** The models of this pack, in load order: the four core ones, then the optional ones it has. */
+/** The models of this pack, in load order: the core ones it has (all four, or the classifier alone), then the optional ones. */
 export function packRoles(m: Pick<Manifest, 'models'>): ModelRole[] {
-  return [...CORE_ROLES, ...OPTIONAL_ROLES.filter((r) => m.models[r] !== undefined)];
+  return [...CORE_ROLES, ...OPTIONAL_ROLES].filter((r) => r === 'classifier' || m.models[r] !== undefined);
 }
 
 /**
@@ -45,45 +50,21 @@ export function parseManifest(json: unknown, source: string): Manifest {
   const producer = c.obj(m.producer, 'producer');
   const pre = c.obj(m.preprocess, 'preprocess');
   const cpre = c.obj(m.classifierPreprocess, 'classifierPreprocess');
-  const tok = c.obj(m.tokenizer, 'tokenizer');
-  const vae = c.obj(m.vae, 'vae');
-  const sch = c.obj(m.scheduler, 'scheduler');
-  const te = c.obj(m.textEncoder, 'textEncoder');
-  const gp = c.obj(m.genpromp, 'genpromp');
   const models = c.obj(m.models, 'models');
-  const rep = c.obj(m.representativeEmbeddings, 'representativeEmbeddings');
+  const isDiffusionPack = diffusionPresence(c, m, models);
 
-  const contextLength = c.int(tok.contextLength, 'tokenizer.contextLength', 4, 4096);
   const classes = c.arr(m.classes, 'classes', 1).map((x, i): ClassEntry => {
     const o = c.obj(x, `classes[${i}]`);
     const entry: ClassEntry = {
       index: c.int(o.index, `classes[${i}].index`),
       name: c.str(o.name, `classes[${i}].name`),
       displayName: c.str(o.displayName, `classes[${i}].displayName`),
-      metaToken: c.str(o.metaToken, `classes[${i}].metaToken`),
-      conceptToken: c.str(o.conceptToken, `classes[${i}].conceptToken`),
     };
+    // GenPromp puts these words in its prompts; a classifier-only pack may still name them.
+    if (isDiffusionPack || o.metaToken !== undefined) entry.metaToken = c.str(o.metaToken, `classes[${i}].metaToken`);
+    if (isDiffusionPack || o.conceptToken !== undefined) entry.conceptToken = c.str(o.conceptToken, `classes[${i}].conceptToken`);
     if (entry.index !== i) c.fail(`classes[${i}].index`, `classes must be listed in index order, found ${entry.index}`);
     return entry;
-  });
-
-  const embedDim = c.int(te.embedDim, 'textEncoder.embedDim', 1);
-  const repShape = c.tuple(rep.shape, 'representativeEmbeddings.shape', 2, (x, p) => c.int(x, p, 1)) as [number, number];
-  if (repShape[0] !== classes.length) {
-    c.fail('representativeEmbeddings.shape[0]', `has ${repShape[0]} rows but the pack lists ${classes.length} classes`);
-  }
-  if (repShape[1] !== embedDim) {
-    c.fail('representativeEmbeddings.shape[1]', `is ${repShape[1]} but textEncoder.embedDim is ${embedDim}`);
-  }
-  const repRef = c.fileRef(rep, 'representativeEmbeddings');
-  if (repRef.bytes !== repShape[0] * repShape[1] * 4) {
-    c.fail('representativeEmbeddings.bytes', `${repRef.bytes} bytes do not hold a float32 [${repShape.join(', ')}] array`);
-  }
-
-  const templates = c.arr(m.promptTemplates, 'promptTemplates', 1).map((t, i) => {
-    const s = c.str(t, `promptTemplates[${i}]`);
-    if (s.split('{}').length !== 2) c.fail(`promptTemplates[${i}]`, `"${s}" must contain exactly one "{}" slot`);
-    return s;
   });
 
   const parsedModels = {} as Manifest['models'];
@@ -110,39 +91,14 @@ export function parseManifest(json: unknown, source: string): Manifest {
     }
   }
 
-  const unetOutputs = new Set(parsedModels.unet.outputs.map((o) => o.name));
-  const unetAttention = c.arr(m.unetAttention, 'unetAttention', 1).map((x, i): AttentionOutput => {
-    const p = `unetAttention[${i}]`;
-    const o = c.obj(x, p);
-    const a: AttentionOutput = {
-      output: c.str(o.output, `${p}.output`),
-      resolution: c.int(o.resolution, `${p}.resolution`, 1, 512),
-      block: c.oneOf(o.block, `${p}.block`, ['down', 'mid', 'up'] as const),
-      blockIndex: c.int(o.blockIndex, `${p}.blockIndex`),
-      layer: c.int(o.layer, `${p}.layer`),
-      heads: c.int(o.heads, `${p}.heads`, 1),
-    };
-    if (!unetOutputs.has(a.output)) c.fail(`${p}.output`, `"${a.output}" is not among models.unet.outputs`);
-    return a;
-  });
-  const resolutionsAvailable = new Set(unetAttention.map((a) => a.resolution));
-
-  const numTrainTimesteps = c.int(sch.numTrainTimesteps, 'scheduler.numTrainTimesteps', 1, 100000);
-  const timestep = (x: unknown, p: string) => c.int(x, p, 0, numTrainTimesteps - 1);
-  const genpromp: Manifest['genpromp'] = {
-    lambda: c.num(gp.lambda, 'genpromp.lambda', 0, 1),
-    timesteps: c.arr(gp.timesteps, 'genpromp.timesteps', 1).map((x, i) => timestep(x, `genpromp.timesteps[${i}]`)),
-    timestepChoices: c.arr(gp.timestepChoices, 'genpromp.timestepChoices', 1).map((x, i) => timestep(x, `genpromp.timestepChoices[${i}]`)),
-    resolutions: c.arr(gp.resolutions, 'genpromp.resolutions', 1).map((x, i) => {
-      const r = c.int(x, `genpromp.resolutions[${i}]`, 1);
-      if (!resolutionsAvailable.has(r)) c.fail(`genpromp.resolutions[${i}]`, `no unetAttention output has resolution ${r}`);
-      return r;
-    }),
-    tokenPosition: c.int(gp.tokenPosition, 'genpromp.tokenPosition', 1, contextLength - 1),
-    threshold: c.num(gp.threshold, 'genpromp.threshold', 0, 1),
-    latentSampling: c.oneOf(gp.latentSampling, 'genpromp.latentSampling', ['sample', 'mean'] as const),
-    noiseSeed: c.int(gp.noiseSeed, 'genpromp.noiseSeed', 0, 0xffffffff),
-  };
+  const diffusion = isDiffusionPack ? parseDiffusion(c, m, parsedModels, classes.length) : null;
+  // Without GenPromp, the CAM head is what a pack shows; a pack with neither would show nothing.
+  if (!diffusion && (m.baselines === undefined || m.baselines === null)) {
+    c.fail('baselines', 'is missing, and a classifier-only pack (no GenPromp sections) needs baselines.cam to show any method');
+  }
+  // A classifier-only pack has no GenPromp threshold to start from, so it must state its own.
+  const defaultThreshold =
+    m.defaultThreshold !== undefined || !diffusion ? c.num(m.defaultThreshold, 'defaultThreshold', 0, 1) : diffusion.genpromp.threshold;
 
   const size2 = (v: unknown, p: string) => c.tuple(v, p, 2, (x, q) => c.int(x, q, 1, 8192)) as [number, number];
   const rgb = (v: unknown, p: string) => c.tuple(v, p, 3, (x, q) => c.num(x, q)) as [number, number, number];
@@ -180,6 +136,101 @@ export function parseManifest(json: unknown, source: string): Manifest {
       mean: rgb(cpre.mean, 'classifierPreprocess.mean'),
       std: rgb(cpre.std, 'classifierPreprocess.std'),
     },
+    classes,
+    ...diffusion,
+    models: parsedModels,
+    defaultThreshold,
+    baselines: m.baselines === undefined ? null : parseBaselines(c, m.baselines, parsedModels, classes.length),
+  };
+}
+
+/**
+ * Whether the pack is a diffusion pack: every diffusion section and model role
+ * present (true) or none of them (false). A mix fails naming the first missing one.
+ */
+function diffusionPresence(c: Checker, m: Obj, models: Obj): boolean {
+  const present = [
+    ...DIFFUSION_SECTIONS.map((k) => ({ field: k as string, here: m[k] !== undefined && m[k] !== null })),
+    ...DIFFUSION_ROLES.map((r) => ({ field: `models.${r}`, here: models[r] !== undefined && models[r] !== null })),
+  ];
+  const first = present.find((p) => p.here);
+  const missing = present.find((p) => !p.here);
+  if (first && missing) {
+    c.fail(
+      missing.field,
+      `is missing but ${first.field} is present: a Stable Diffusion pack needs every one of ${present.map((p) => p.field).join(', ')}, ` +
+        'and a classifier-only pack none of them',
+    );
+  }
+  return first !== undefined;
+}
+
+type DiffusionSections = Pick<DiffusionManifest, DiffusionSection>;
+
+function parseDiffusion(c: Checker, m: Obj, models: Manifest['models'], numClasses: number): DiffusionSections {
+  const tok = c.obj(m.tokenizer, 'tokenizer');
+  const vae = c.obj(m.vae, 'vae');
+  const sch = c.obj(m.scheduler, 'scheduler');
+  const te = c.obj(m.textEncoder, 'textEncoder');
+  const gp = c.obj(m.genpromp, 'genpromp');
+  const rep = c.obj(m.representativeEmbeddings, 'representativeEmbeddings');
+  const contextLength = c.int(tok.contextLength, 'tokenizer.contextLength', 4, 4096);
+
+  const embedDim = c.int(te.embedDim, 'textEncoder.embedDim', 1);
+  const repShape = c.tuple(rep.shape, 'representativeEmbeddings.shape', 2, (x, p) => c.int(x, p, 1)) as [number, number];
+  if (repShape[0] !== numClasses) {
+    c.fail('representativeEmbeddings.shape[0]', `has ${repShape[0]} rows but the pack lists ${numClasses} classes`);
+  }
+  if (repShape[1] !== embedDim) {
+    c.fail('representativeEmbeddings.shape[1]', `is ${repShape[1]} but textEncoder.embedDim is ${embedDim}`);
+  }
+  const repRef = c.fileRef(rep, 'representativeEmbeddings');
+  if (repRef.bytes !== repShape[0] * repShape[1] * 4) {
+    c.fail('representativeEmbeddings.bytes', `${repRef.bytes} bytes do not hold a float32 [${repShape.join(', ')}] array`);
+  }
+
+  const templates = c.arr(m.promptTemplates, 'promptTemplates', 1).map((t, i) => {
+    const s = c.str(t, `promptTemplates[${i}]`);
+    if (s.split('{}').length !== 2) c.fail(`promptTemplates[${i}]`, `"${s}" must contain exactly one "{}" slot`);
+    return s;
+  });
+
+  const unetOutputs = new Set(models.unet!.outputs.map((o) => o.name));
+  const unetAttention = c.arr(m.unetAttention, 'unetAttention', 1).map((x, i): AttentionOutput => {
+    const p = `unetAttention[${i}]`;
+    const o = c.obj(x, p);
+    const a: AttentionOutput = {
+      output: c.str(o.output, `${p}.output`),
+      resolution: c.int(o.resolution, `${p}.resolution`, 1, 512),
+      block: c.oneOf(o.block, `${p}.block`, ['down', 'mid', 'up'] as const),
+      blockIndex: c.int(o.blockIndex, `${p}.blockIndex`),
+      layer: c.int(o.layer, `${p}.layer`),
+      heads: c.int(o.heads, `${p}.heads`, 1),
+    };
+    if (!unetOutputs.has(a.output)) c.fail(`${p}.output`, `"${a.output}" is not among models.unet.outputs`);
+    return a;
+  });
+  const resolutionsAvailable = new Set(unetAttention.map((a) => a.resolution));
+
+  const numTrainTimesteps = c.int(sch.numTrainTimesteps, 'scheduler.numTrainTimesteps', 1, 100000);
+  const timestep = (x: unknown, p: string) => c.int(x, p, 0, numTrainTimesteps - 1);
+  const genpromp: DiffusionManifest['genpromp'] = {
+    lambda: c.num(gp.lambda, 'genpromp.lambda', 0, 1),
+    timesteps: c.arr(gp.timesteps, 'genpromp.timesteps', 1).map((x, i) => timestep(x, `genpromp.timesteps[${i}]`)),
+    timestepChoices: c.arr(gp.timestepChoices, 'genpromp.timestepChoices', 1).map((x, i) => timestep(x, `genpromp.timestepChoices[${i}]`)),
+    resolutions: c.arr(gp.resolutions, 'genpromp.resolutions', 1).map((x, i) => {
+      const r = c.int(x, `genpromp.resolutions[${i}]`, 1);
+      if (!resolutionsAvailable.has(r)) c.fail(`genpromp.resolutions[${i}]`, `no unetAttention output has resolution ${r}`);
+      return r;
+    }),
+    tokenPosition: c.int(gp.tokenPosition, 'genpromp.tokenPosition', 1, contextLength - 1),
+    threshold: c.num(gp.threshold, 'genpromp.threshold', 0, 1),
+    latentSampling: c.oneOf(gp.latentSampling, 'genpromp.latentSampling', ['sample', 'mean'] as const),
+    noiseSeed: c.int(gp.noiseSeed, 'genpromp.noiseSeed', 0, 0xffffffff),
+  };
+  const size2 = (v: unknown, p: string) => c.tuple(v, p, 2, (x, q) => c.int(x, q, 1, 8192)) as [number, number];
+
+  return {
     tokenizer: {
       file: c.fileRef(tok.file, 'tokenizer.file'),
       contextLength,
@@ -187,7 +238,6 @@ export function parseManifest(json: unknown, source: string): Manifest {
       eosId: c.int(tok.eosId, 'tokenizer.eosId'),
       padId: c.int(tok.padId, 'tokenizer.padId'),
     },
-    classes,
     representativeEmbeddings: { ...repRef, dtype: 'float32', shape: repShape },
     promptTemplates: templates,
     vae: {
@@ -205,8 +255,6 @@ export function parseManifest(json: unknown, source: string): Manifest {
     textEncoder: { hiddenSize: c.int(te.hiddenSize, 'textEncoder.hiddenSize', 1), embedDim },
     unetAttention,
     genpromp,
-    models: parsedModels,
-    baselines: m.baselines === undefined ? null : parseBaselines(c, m.baselines, parsedModels, classes.length),
   };
 }
 
@@ -292,7 +340,7 @@ function parseBaselines(c: Checker, v: unknown, models: Manifest['models'], numC
 
 /** Every file a pack needs, for download planning and `models:verify`. */
 export function packFiles(m: Manifest, variantPaths?: Set<string>): FileRef[] {
-  const files: FileRef[] = [m.tokenizer.file, m.representativeEmbeddings];
+  const files: FileRef[] = m.tokenizer && m.representativeEmbeddings ? [m.tokenizer.file, m.representativeEmbeddings] : [];
   if (m.license.attribution) files.push(m.license.attribution);
   if (m.baselines) files.push(m.baselines.cam.head, ...(m.baselines.lpcam ? [m.baselines.lpcam.prototypes] : []));
   for (const role of packRoles(m)) {

@@ -50,8 +50,10 @@ export interface ModelVariant extends FileRef {
   externalData: FileRef[];
 }
 
-/** The four models GenPromp needs; every pack has them. */
-export type CoreRole = 'vae_encoder' | 'text_encoder' | 'unet' | 'classifier';
+/** The diffusion models GenPromp runs; a classifier-only pack has none of them. */
+export type DiffusionRole = 'vae_encoder' | 'text_encoder' | 'unet';
+/** The four models of a Stable Diffusion pack (the classifier is in every pack). */
+export type CoreRole = DiffusionRole | 'classifier';
 /** `sat` is optional: a pack without it shows the other methods only. */
 export type ModelRole = CoreRole | 'sat';
 
@@ -79,10 +81,10 @@ export interface ClassEntry {
   /** Stable identifier, e.g. "dog". */
   name: string;
   displayName: string;
-  /** The discriminative word put in the templates (GenPromp's meta token). */
-  metaToken: string;
-  /** The learned concept token's string in the tokenizer, e.g. "<toy-0>". */
-  conceptToken: string;
+  /** The discriminative word put in the templates (GenPromp's meta token); absent in classifier-only packs. */
+  metaToken?: string;
+  /** The learned concept token's string in the tokenizer, e.g. "<toy-0>"; absent in classifier-only packs. */
+  conceptToken?: string;
 }
 
 export interface Manifest {
@@ -103,7 +105,7 @@ export interface Manifest {
     alphaBackground: [number, number, number];
   };
   classifierPreprocess: { size: [number, number]; mean: [number, number, number]; std: [number, number, number] };
-  tokenizer: {
+  tokenizer?: {
     file: FileRef;
     contextLength: number;
     bosId: number;
@@ -112,19 +114,19 @@ export interface Manifest {
   };
   classes: ClassEntry[];
   /** Learned input-embedding rows of the concept tokens, [classes, embedDim] little-endian float32. */
-  representativeEmbeddings: FileRef & { dtype: 'float32'; shape: [number, number] };
-  promptTemplates: string[];
-  vae: { scalingFactor: number; latentChannels: number; latentSize: [number, number] };
-  scheduler: {
+  representativeEmbeddings?: FileRef & { dtype: 'float32'; shape: [number, number] };
+  promptTemplates?: string[];
+  vae?: { scalingFactor: number; latentChannels: number; latentSize: [number, number] };
+  scheduler?: {
     type: 'ddpm';
     betaSchedule: 'scaled_linear' | 'linear';
     betaStart: number;
     betaEnd: number;
     numTrainTimesteps: number;
   };
-  textEncoder: { hiddenSize: number; embedDim: number };
-  unetAttention: AttentionOutput[];
-  genpromp: {
+  textEncoder?: { hiddenSize: number; embedDim: number };
+  unetAttention?: AttentionOutput[];
+  genpromp?: {
     lambda: number;
     timesteps: number[];
     /** Timesteps the UI offers. */
@@ -136,9 +138,49 @@ export interface Manifest {
     latentSampling: 'sample' | 'mean';
     noiseSeed: number;
   };
-  models: Record<CoreRole, ModelEntry> & { sat?: ModelEntry };
+  /** The classifier always; the diffusion roles together with the diffusion sections; `sat` when SAT is exported. */
+  models: { classifier: ModelEntry } & Partial<Record<DiffusionRole | 'sat', ModelEntry>>;
+  /** The threshold τ a freshly loaded pack starts with (GenPromp's own when the pack has no other). */
+  defaultThreshold: number;
   /** The baselines' data; absent in packs made before them (the app then shows GenPromp only). */
   baselines: BaselinesSpec | null;
+}
+
+/**
+ * The manifest sections only GenPromp reads. A pack has all of them (a Stable
+ * Diffusion pack) or none (a classifier-only pack); the validator rejects a mix.
+ */
+export const DIFFUSION_SECTIONS = [
+  'tokenizer',
+  'representativeEmbeddings',
+  'promptTemplates',
+  'vae',
+  'scheduler',
+  'textEncoder',
+  'unetAttention',
+  'genpromp',
+] as const;
+export type DiffusionSection = (typeof DIFFUSION_SECTIONS)[number];
+
+/** A manifest with every diffusion section and model (what GenPromp's code reads). */
+export type DiffusionManifest = Omit<Manifest, DiffusionSection | 'models' | 'classes'> & {
+  [K in DiffusionSection]-?: NonNullable<Manifest[K]>;
+} & {
+  models: Manifest['models'] & Record<DiffusionRole, ModelEntry>;
+  classes: Array<Required<ClassEntry>>;
+};
+
+/** The manifest as a diffusion pack, or null for a classifier-only pack (the validator guarantees all-or-none). */
+export function diffusionOf(m: Manifest): DiffusionManifest | null {
+  return m.genpromp !== undefined ? (m as DiffusionManifest) : null;
+}
+
+/**
+ * [height, width] of the frame maps and boxes are drawn in: GenPromp's diffusion input
+ * in a diffusion pack (every method shares it), the classifier input otherwise.
+ */
+export function analysisFrame(m: Manifest): [number, number] {
+  return diffusionOf(m) ? m.preprocess.size : m.classifierPreprocess.size;
 }
 
 /** A little-endian float32 array file. */

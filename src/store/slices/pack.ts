@@ -99,13 +99,12 @@ export const createPackSlice: Slice<PackSlice> = (set, get) => {
         flushProgress();
         runtime.lastPackUrl = url;
         runtime.maps.clear();
-        const gp = summary.manifest.genpromp;
         set((s) => ({
           pack: summary,
           packGen: s.packGen + 1,
           packStatus: 'ready',
           loadingUrl: null,
-          params: { classIndex: null, threshold: round2(clamp01(gp.threshold)), boxMode: 'largest' },
+          params: { classIndex: null, threshold: round2(clamp01(summary.manifest.defaultThreshold)), boxMode: 'largest' },
           own: ownParamsFor(summary.manifest, s.own),
           methods: methodsForPack(s.methods, summary),
           analysis: null,

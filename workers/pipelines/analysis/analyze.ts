@@ -7,7 +7,7 @@
 import type { ClassScore, ImageAnalysis, ImagePixels, StageTimings } from '@shared/api';
 import { EngineError } from '@shared/errors';
 import { resizeForModel, softmax, toNormalizedNCHW, topK } from '@shared/image/preprocess';
-import type { Manifest } from '@shared/manifest';
+import { analysisFrame, type Manifest } from '@shared/manifest';
 import type { MethodId } from '@shared/methods/registry';
 import type { ModelSession } from '../../runtime/backend';
 import { LruCache } from '@shared/lru';
@@ -111,7 +111,7 @@ export class ImageAnalyzer {
     const analysis: ImageAnalysis = {
       imageKey,
       topK: topKScores(m, out.logits!.data as Float32Array),
-      frame: m.preprocess.size,
+      frame: analysisFrame(m),
       timings,
       features: f ? { data: f.data as Float32Array, dims: [f.dims[1]!, f.dims[2]!, f.dims[3]!] } : null,
       methodData,

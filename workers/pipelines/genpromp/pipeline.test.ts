@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateAttention, localize, type AttentionMaps } from '@shared/genpromp/aggregate';
 import { genprompMapsRequest } from '@shared/genpromp/method';
 import { resizeForModel } from '@shared/image/preprocess';
-import type { Manifest } from '@shared/manifest';
+import { type DiffusionManifest, diffusionOf } from '@shared/manifest';
 import { nodeEngine, packUrl, readPng, repoRoot } from '../../testing/nodeEngine';
 
 interface Aggregate {
@@ -51,7 +51,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, kind?: keyof typ
 for (const g of goldens) {
   describe(`GenPromp pipeline parity with the Python reference (${g.pack} pack, fp32, wasm)`, () => {
     const engine = nodeEngine();
-    let manifest: Manifest;
+    let manifest: DiffusionManifest;
 
     afterAll(() => {
       console.info(
@@ -63,7 +63,7 @@ for (const g of goldens) {
       worst.rawMaps = 0;
       worst.aggregatedMaps = 0;
       await engine.init();
-      manifest = (await engine.loadPack(packUrl(`public/models/${g.pack}`))).manifest;
+      manifest = diffusionOf((await engine.loadPack(packUrl(`public/models/${g.pack}`))).manifest)!;
     });
 
     for (const c of g.cases) {

@@ -13,13 +13,13 @@
 import type { MapsRequest, MapsResult, StageTimings } from '@shared/api';
 import { EngineError, abortError } from '@shared/errors';
 import type { AttentionMaps } from '@shared/genpromp/aggregate';
-import type { GenprompMapsParams } from '@shared/genpromp/method';
+import { type GenprompMapsParams, NEEDS_DIFFUSION_PACK } from '@shared/genpromp/method';
 import { diffusionSeed, gaussian, posteriorSeed } from '@shared/genpromp/noise';
 import { checkTokenPosition, encodePrompt, mixEmbeddings } from '@shared/genpromp/prompts';
 import type { WordTokenizer } from '@shared/genpromp/prompts';
 import { addNoise, alphasCumprod } from '@shared/genpromp/scheduler';
 import { toRangeNCHW } from '@shared/image/preprocess';
-import type { Manifest } from '@shared/manifest';
+import { type DiffusionManifest, diffusionOf } from '@shared/manifest';
 import type { ModelSession } from '../../runtime/backend';
 import { LruCache } from '@shared/lru';
 import type { ImageInput, MethodWorker, PackContext, PerImageResult } from '../types';
@@ -43,7 +43,8 @@ const now = () => performance.now();
 
 /** Build GenPromp's worker side from a loaded pack: its three models, tokenizer and concept rows. */
 export function createGenpromp(ctx: PackContext): GenprompPipeline {
-  const m = ctx.manifest;
+  const m = diffusionOf(ctx.manifest);
+  if (!m) throw new EngineError('ManifestInvalid', `GenPromp cannot run on pack ${ctx.manifest.id}: ${NEEDS_DIFFUSION_PACK}`);
   const { vae_encoder: vae, text_encoder: textEncoder, unet } = ctx.sessions;
   if (!vae || !textEncoder || !unet)
     throw new EngineError('ManifestInvalid', 'GenPromp needs the vae_encoder, text_encoder and unet models');
@@ -69,7 +70,7 @@ export class GenprompPipeline implements MethodWorker {
   private readonly diffusionNoise: Float32Array;
 
   constructor(
-    readonly manifest: Manifest,
+    readonly manifest: DiffusionManifest,
     private readonly models: GenprompModels,
   ) {
     this.acp = alphasCumprod(manifest.scheduler);
@@ -241,7 +242,7 @@ export class GenprompPipeline implements MethodWorker {
 }
 
 /** The request's own parameters, checked: they cross the worker boundary. */
-function checkParams(p: unknown, m: Manifest): GenprompMapsParams {
+function checkParams(p: unknown, m: DiffusionManifest): GenprompMapsParams {
   const o = (typeof p === 'object' && p !== null ? p : {}) as Partial<GenprompMapsParams>;
   const { lambda, timesteps } = o;
   if (typeof lambda !== 'number' || !(lambda >= 0 && lambda <= 1))
