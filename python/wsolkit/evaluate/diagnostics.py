@@ -109,13 +109,15 @@ def run_diagnostics(ref: Reference, label: str, limit: int | None = None, seed: 
     report: dict = {"label": label, "settings": {"lambda": lam_default, "timesteps": ts, "resolutions": rs, "seed": seed}}
 
     # wrong-class control
-    single = [it for it in test if len(it.boxes) == 1]
+    single_idx = [i for i, it in enumerate(test) if len(it.boxes) == 1]
+    single = [test[i] for i in single_idx]
     wrong = wrong_classes([ref.classes.index(it.cls) for it in single], len(ref.classes), seed)
     single_wrong = [dataclasses.replace(it, cls=ref.classes[w]) for it, w in zip(single, wrong)]
     rows = {}
     for method in methods:
         tau, val_score = maps(method, val, "val").best_tau(val, ref.size)
-        mt, mw = maps(method, single, "single"), maps(method, single_wrong, "single-wrong")
+        mt = MapSet(method, [maps(method, test, "test").maps[i] for i in single_idx])  # the true class: the test maps
+        mw = maps(method, single_wrong, "single-wrong")
         rows[method] = {"tau": tau, "val_gt_known": round(val_score, 2), "gt_known_true": round(mt.gt_known(single, ref.size, tau), 2),
                         "gt_known_wrong": round(mw.gt_known(single, ref.size, tau), 2),
                         "max_box_acc_v2_true": round(mt.max_box_acc_v2(single), 2), "max_box_acc_v2_wrong": round(mw.max_box_acc_v2(single), 2),
