@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import time
 from pathlib import Path
@@ -80,10 +79,6 @@ def lambda_change(maps0: list, maps1: list, tau0: float, tau1: float, size: int)
         bb = gp.localize(b, (size, size), tau1, "largest")[0]
         changed += cal_iou(ba, bb) < BOX_CHANGE_IOU
     return {"mean_abs_map_diff": round(float(np.mean(diffs)), 4), "box_changed": round(100 * changed / len(maps0), 2), "images": len(maps0)}
-
-
-def checkpoint_id(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
 def run_diagnostics(ref: Reference, label: str, limit: int | None = None, seed: int = 0, lambdas=LAMBDAS,
