@@ -13,7 +13,7 @@ from conftest import ROOT
 from wsolkit import paths
 from wsolkit.evaluate import diagnostics as dg
 from wsolkit.evaluate.reference import Reference
-from wsolkit.localisation import MapSet, PairItem, peak_in_mask
+from wsolkit.localisation import MapSet, PairItem, peak_in_mask, toyworld_split
 
 FIXTURE_PACK = ROOT / "public/models/fixture-tiny"
 FIXTURE_CKPT = ROOT / "python/checkpoints/fixture-tiny.pt"
@@ -140,3 +140,23 @@ def test_run_diagnostics_end_to_end_on_the_fixture(tiny_sets, tmp_path):
     dg.write_diagnostics_doc(md, doc)  # idempotent: the section is replaced, not appended
     text = doc.read_text()
     assert text.count("## Diagnostics") == 1 and text.count("| fixture | CAM |") == 2 and text.startswith("# Results\n\ntext\n")
+
+
+def test_a_classifier_checkpoint_replaces_the_packs_for_cam_and_the_classifier_report(tiny_sets, tmp_path):
+    import torch
+
+    from wsolkit.evaluate.report import classifier_report
+    from wsolkit.models.lite0 import MEAN, STD, Lite0Classifier, Lite0Config
+
+    classes = Reference(FIXTURE_CKPT, FIXTURE_PACK).classes
+    torch.manual_seed(0)
+    cfg = Lite0Config(num_classes=len(classes), image_size=64, last_stride=1)
+    ck = tmp_path / "classifier_lite0.pt"
+    torch.save({"config": cfg.to_dict(), "state": Lite0Classifier(cfg).state_dict(), "classes": classes, "mean": MEAN, "std": STD}, ck)
+    ref = Reference(FIXTURE_CKPT, FIXTURE_PACK, classifier=ck)
+    assert ref.clf_size == 64 and ref.clf_mean == list(MEAN) and ref.lpcam_data is None
+    items = toyworld_split("test", ref.classes)[:2]
+    assert ref.features(items).shape == (2, 1280, 4, 4) and ref.cam(items, [0, 1])[0].shape == (4, 4)
+    r = classifier_report(ref, log=lambda *a: None)
+    assert r["classifier"] == "classifier_lite0" and r["classification"]["test"]["images"] == 6
+    assert set(r["rows"]) == {"cam", "cam_no_relu"} and all(0 <= x["gt_known"] <= 100 for x in r["rows"].values())

@@ -51,6 +51,10 @@ def main(argv=None):
                     "--json is then a list of runs, this run replacing the one with the same --label; --write-doc rewrites the doc's Diagnostics section")
     ap.add_argument("--label", default="pack", help="the run's name in the diagnostics tables")
     ap.add_argument("--seed", type=int, default=0, help="seed of the wrong classes (--diagnostics)")
+    ap.add_argument("--methods", default="genpromp,cam", help="methods for --diagnostics (comma list of genpromp, cam)")
+    ap.add_argument("--classifier", type=Path, help="a classifier stage checkpoint to use instead of the pack's (e.g. python/checkpoints/toyworld/classifier_lite0.pt)")
+    ap.add_argument("--lpcam", type=Path, help="LPCAM prototypes (python -m wsolkit.train.lpcam --out …) for --classifier")
+    ap.add_argument("--classifier-report", action="store_true", help="only the classifier: top-1/top-5 and the CAM and LPCAM rows (with and without context), τ on validation")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -59,11 +63,20 @@ def main(argv=None):
         return
     if not args.checkpoint.exists():
         raise SystemExit(f"{args.checkpoint} is missing: build the pack (python/scripts/build_toyworld_pack.py)")
-    ref = Reference(args.checkpoint, args.pack)
+    ref = Reference(args.checkpoint, args.pack, args.classifier, args.lpcam)
+    if args.classifier_report:
+        from .report import classifier_report
+
+        report = classifier_report(ref)
+        print(json.dumps(report, indent=2))
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(report, indent=2) + "\n")
+        return
     if args.diagnostics:
         from .diagnostics import diagnostics_markdown, merge_reports, run_diagnostics, write_diagnostics_doc
 
-        report = run_diagnostics(ref, args.label, args.limit, args.seed)
+        report = run_diagnostics(ref, args.label, args.limit, args.seed, methods=tuple(args.methods.split(",")))
         runs = merge_reports(args.json, report)
         print(diagnostics_markdown(runs))
         if args.write_doc:
