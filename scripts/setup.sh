@@ -10,7 +10,8 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 # Debian packages: Chromium for e2e; Debian's PyTorch/ONNX/OpenCV (PyPI's torch wheel drags in CUDA).
-APT_PKGS=(chromium python3-venv python3-torch python3-onnx python3-opencv python3-pil python3-pytest python3-numpy libopenblas0-openmp)
+# darknet only for its sample photos (/usr/share/darknet/data), which python/tests/test_lite0.py classifies.
+APT_PKGS=(chromium python3-venv python3-torch python3-onnx python3-opencv python3-pil python3-pytest python3-numpy libopenblas0-openmp darknet)
 if [ "$what" = test ]; then
   missing=()
   for p in "${APT_PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
 from wsolkit.toyworld import catalog
 from wsolkit.toyworld.backgrounds import Backgrounds, PhotoPool, procedural
-from wsolkit.toyworld.compose import ComposeConfig, compose
-from wsolkit.toyworld.dataset import ToyWorldDataset, build_eval_set
+from wsolkit.toyworld.compose import ComposeConfig, compose, compose_pair
+from wsolkit.toyworld.dataset import ToyWorldDataset, build_eval_set, build_pair_set
 from wsolkit.toyworld.sprites import SpriteBank
 
 # (style, split) pairs taken from the real catalog so split bookkeeping is exercised for real.
@@ -230,3 +231,49 @@ def test_eval_builder_byte_identical(sprite_root, photo_pool, tmp_path):
                      max(b[2] for b in im["boxes"]), max(b[3] for b in im["boxes"])]
             assert union == _bbox(m)
     assert a1["checksum"]
+
+
+def test_compose_pair_gives_each_object_its_box_and_visible_mask(sprite_root):
+    bank = SpriteBank.load("train", sprite_root)
+    cfg = ComposeConfig(border_cut_p=0.5)
+    covered = 0
+    for seed in range(20):
+        info = {}
+        rgb, boxes, masks = compose_pair(np.random.default_rng(seed), bank["dog"][0], bank["bus"][0],
+                                         lambda r, s: procedural(r, s), 96, cfg, info=info)
+        assert rgb.shape == (96, 96, 3) and len(boxes) == 2 and len(masks) == 2
+        for b, m in zip(boxes, masks):
+            assert set(np.unique(m)) <= {0, 1} and m.sum() > 0
+            mb = _bbox(m)
+            assert b[0] <= mb[0] and b[1] <= mb[1] and mb[2] <= b[2] and mb[3] <= b[3]  # box = full extent
+        top = 1 - info["drawn_first"]
+        # both objects count a pixel only on the top object's soft edge (alpha 8..127 does not hide)
+        interior = cv2.erode(masks[top], np.ones((5, 5), np.uint8))
+        assert not np.any(masks[info["drawn_first"]] & interior)
+        assert boxes[top] == _bbox(masks[top])  # the object drawn on top is never hidden
+        covered += boxes[info["drawn_first"]] != _bbox(masks[info["drawn_first"]])
+    again = compose_pair(np.random.default_rng(3), bank["dog"][0], bank["bus"][0], lambda r, s: procedural(r, s), 96, cfg)
+    first = compose_pair(np.random.default_rng(3), bank["dog"][0], bank["bus"][0], lambda r, s: procedural(r, s), 96, cfg)
+    assert np.array_equal(again[0], first[0]) and again[1] == first[1]
+    assert covered >= 1  # overlaps happen, and they hide pixels of the lower object only
+
+
+def test_pair_builder_is_byte_identical_with_two_different_classes(sprite_root, photo_pool, tmp_path):
+    def build(out):
+        return build_pair_set(SpriteBank.load("val", sprite_root), Backgrounds(photo_pool), out, per_class=3, seed=0,
+                              size=64, log=lambda *a: None)
+    build(tmp_path / "a")
+    build(tmp_path / "b")
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert len(files) == 1 + 3 * 3 * len(CLASSES)
+    for f in files:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    ann = json.loads((tmp_path / "a" / "annotations.json").read_text())
+    assert ann["format"] == "wsol-lab toyworld pairs v1" and len(ann["images"]) == 3 * len(CLASSES)
+    for im in ann["images"]:
+        a, b = im["objects"]
+        assert a["cls"] != b["cls"] and im["styles"] == ["emojione1"]
+        for o in (a, b):
+            m = np.asarray(Image.open(tmp_path / "a" / o["mask"])) > 0
+            assert m.any() and CLASSES[o["label"]] == o["cls"]
+    assert {im["objects"][0]["cls"] for im in ann["images"]} == set(CLASSES)

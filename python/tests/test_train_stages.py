@@ -90,6 +90,22 @@ def test_classifier(world):
     assert logits.shape == (1, len(CLASSES))
 
 
+def test_classifier_lite0(world):
+    _run("classifier_lite0", "--steps", "2", "--batch", "2", "--train", "last1", "--eval-every", "1")
+    summary = _summary("classifier_lite0")
+    assert {"val_top1", "test_top5", "cpu_minutes"} <= summary.keys()
+    assert 0 < summary["trained_parameters"] < 2e6  # the last block, the head convolution and the linear only
+    model = load_model("classifier_lite0", paths.STAGES / "classifier_lite0.pt")
+    logits, features = model(torch.zeros(1, 3, SIZE, SIZE))
+    assert logits.shape == (1, len(CLASSES)) and features.shape == (1, 1280, SIZE // 16, SIZE // 16)
+    assert (paths.RUNS / "classifier_lite0" / "last.pt").exists()
+    # the frozen part did not move: the first block's weights are still ImageNet's
+    from wsolkit.models.lite0 import weights_path
+    w = torch.load(weights_path(), map_location="cpu")
+    assert torch.equal(model.backbone._blocks[0]._depthwise_conv.weight, w["_blocks.0._depthwise_conv.weight"])
+    assert not torch.equal(model.backbone._blocks[-1]._project_conv.weight, w["_blocks.15._project_conv.weight"])
+
+
 def test_unet(world):
     _run("unet", "--steps", "2", "--batch", "2", "--channels", "8,16,16")
     assert "monitor_val_gt_known" in _summary("unet")  # the training monitor ran on the (tiny) validation set
@@ -115,6 +131,12 @@ def test_lpcam(world):
     assert _summary("lpcam")["images"] == 2 * len(CLASSES)
     ck = torch.load(paths.STAGES / "lpcam.pt")
     assert ck["classes"] == CLASSES and len(ck["prototypes"]) == len(CLASSES)
+
+
+def test_lpcam_on_lite0(world):
+    _run("lpcam", "--k", "2", "--images-per-class", "2", "--classifier", "classifier_lite0", "--out", str(paths.STAGES / "lpcam_lite0.pt"), run_dir=False)
+    ck = torch.load(paths.STAGES / "lpcam_lite0.pt")
+    assert ck["classifier"] == "classifier_lite0" and np.asarray(ck["prototypes"][0]["class"]).shape[1] == 1280
 
 
 def test_sat(world):

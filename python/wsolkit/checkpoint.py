@@ -14,9 +14,10 @@ import torch
 
 from . import paths
 from .models import SAT, VAE, Classifier, ClassifierConfig, SATConfig, TextEncoder, TextEncoderConfig, UNet, UNetConfig, VAEConfig
+from .models.lite0 import Lite0Classifier, Lite0Config
 
 KINDS = {"vae": (VAE, VAEConfig), "text_encoder": (TextEncoder, TextEncoderConfig), "unet": (UNet, UNetConfig),
-         "classifier": (Classifier, ClassifierConfig), "sat": (SAT, SATConfig)}
+         "classifier": (Classifier, ClassifierConfig), "sat": (SAT, SATConfig), "classifier_lite0": (Lite0Classifier, Lite0Config)}
 _COMBINED_ENTRY = {"text_encoder": "text"}  # kind → its entry in a combined checkpoint, where the names differ
 
 

@@ -59,6 +59,44 @@ def toyworld_split(split: str, class_names: list[str]) -> list[Item]:
     return load_items(d, json.loads((d / "annotations.json").read_text())["images"], class_names)
 
 
+@dataclass
+class PairItem(Item):
+    """One object of a two-class image (data/toyworld/<split>-pairs): `cls` and `boxes` are the named
+    object's, `mask` its visible pixels; `other_*` describe the object of the other class."""
+    mask: np.ndarray = field(repr=False, default=None)  # bool [H, W]
+    other_cls: str = ""
+    other_boxes: list = field(default_factory=list)
+    other_mask: np.ndarray = field(repr=False, default=None)
+
+
+def toyworld_pairs(split: str, class_names: list[str]) -> list[PairItem]:
+    """The two-class set of a split as two PairItems per image (each class named once), image order."""
+    from PIL import Image
+
+    d = paths.EVAL_SETS / f"{split}-pairs"
+    if not (d / "annotations.json").exists():
+        raise SystemExit(f"{d}/annotations.json is missing: build it (python/scripts/toyworld_build_eval.py)")
+    out = []
+    for im in json.loads((d / "annotations.json").read_text())["images"]:
+        rgb = gp.composite(gp.load_rgba(d / im["file"]))
+        objs = im["objects"]
+        masks = [np.asarray(Image.open(d / o["mask"])) > 0 for o in objs]
+        for j in (0, 1):
+            o, x = objs[j], objs[1 - j]
+            if o["cls"] not in class_names:
+                raise SystemExit(f"{d}: class {o['cls']!r} is not one of the pack's classes")
+            out.append(PairItem(d / im["file"], o["cls"], [list(map(float, o["box"]))], rgb, masks[j], x["cls"],
+                                [list(map(float, x["box"]))], masks[1 - j]))
+    return out
+
+
+def peak_in_mask(cam: np.ndarray, mask: np.ndarray) -> bool:
+    """Whether the map's maximum (bilinear to the mask's size, first argmax) lies on the mask."""
+    h, w = mask.shape
+    m = cv2.resize(cam.astype(np.float32), (w, h))
+    return bool(mask.flat[int(np.argmax(m))])
+
+
 def subsample(items: list, limit: int | None) -> list:
     """Every k-th item (all classes stay represented), for quick looks; None keeps all."""
     return items if not limit or limit >= len(items) else items[:: -(-len(items) // limit)]

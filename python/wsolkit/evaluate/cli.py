@@ -2,6 +2,7 @@
 
     cd python && ../.venv/bin/python -m wsolkit.evaluate                       # toy-world test split, default settings
     cd python && ../.venv/bin/python -m wsolkit.evaluate --ablations --write-doc  # every table in docs/results-toyworld.md
+    cd python && ../.venv/bin/python -m wsolkit.evaluate --diagnostics --label NAME --json ../docs/results/toyworld-diagnostics.json --write-doc
     cd python && ../.venv/bin/python -m wsolkit.evaluate --images DIR --labels labels.json [--threshold 0.3]
 
 Metrics as wsolkit/metrics.py (see wsolkit/evaluate/report.py):
@@ -46,6 +47,14 @@ def main(argv=None):
     ap.add_argument("--limit", type=int, help="at most this many images per split (every k-th; a quick look, not a result)")
     ap.add_argument("--select-on-val", action="store_true", help="only choose the pack's default λ and τ on validation (print JSON)")
     ap.add_argument("--baselines-only", type=Path, metavar="REPORT", help="recompute only the CAM/LPCAM/SAT rows of a saved --json report (then --json/--write-doc as usual)")
+    ap.add_argument("--diagnostics", action="store_true", help="wrong-class control, two-class split, λ effect (wsolkit/evaluate/diagnostics.py); "
+                    "--json is then a list of runs, this run replacing the one with the same --label; --write-doc rewrites the doc's Diagnostics section")
+    ap.add_argument("--label", default="pack", help="the run's name in the diagnostics tables")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the wrong classes (--diagnostics)")
+    ap.add_argument("--methods", default="genpromp,cam", help="methods for --diagnostics (comma list of genpromp, cam)")
+    ap.add_argument("--classifier", type=Path, help="a classifier stage checkpoint to use instead of the pack's (e.g. python/checkpoints/toyworld/classifier_lite0.pt)")
+    ap.add_argument("--lpcam", type=Path, help="LPCAM prototypes (python -m wsolkit.train.lpcam --out …) for --classifier")
+    ap.add_argument("--classifier-report", action="store_true", help="only the classifier: top-1/top-5 and the CAM and LPCAM rows (with and without context), τ on validation")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -54,7 +63,28 @@ def main(argv=None):
         return
     if not args.checkpoint.exists():
         raise SystemExit(f"{args.checkpoint} is missing: build the pack (python/scripts/build_toyworld_pack.py)")
-    ref = Reference(args.checkpoint, args.pack)
+    ref = Reference(args.checkpoint, args.pack, args.classifier, args.lpcam)
+    if args.classifier_report:
+        from .report import classifier_report
+
+        report = classifier_report(ref)
+        print(json.dumps(report, indent=2))
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(report, indent=2) + "\n")
+        return
+    if args.diagnostics:
+        from .diagnostics import diagnostics_markdown, merge_reports, run_diagnostics, write_diagnostics_doc
+
+        report = run_diagnostics(ref, args.label, args.limit, args.seed, methods=tuple(args.methods.split(",")))
+        runs = merge_reports(args.json, report)
+        print(diagnostics_markdown(runs))
+        if args.write_doc:
+            write_diagnostics_doc(diagnostics_markdown(runs), paths.ROOT / "docs/results-toyworld.md")
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(runs, indent=2) + "\n")
+        return
     if args.select_on_val:
         report = select_on_validation(ref)
         print(json.dumps(report, indent=2))

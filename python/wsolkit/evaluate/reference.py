@@ -23,7 +23,10 @@ from ..scheduler import alphas_cumprod
 class Reference:
     """GenPromp inference over batches, numerically the per-image reference in genpromp.py."""
 
-    def __init__(self, checkpoint: Path = paths.CHECKPOINT, pack_dir: Path = paths.PACK_DIR):
+    def __init__(self, checkpoint: Path = paths.CHECKPOINT, pack_dir: Path = paths.PACK_DIR, classifier: Path | None = None,
+                 lpcam: Path | None = None):
+        """`classifier`: a classifier stage checkpoint (classifier or classifier_lite0) to use instead of the
+        pack's, with its own input size and normalisation; `lpcam`: an LPCAM stage checkpoint for it."""
         from tokenizers import Tokenizer
 
 
@@ -51,6 +54,19 @@ class Reference:
         self.templates = m["promptTemplates"]
         self.acp = alphas_cumprod(m["scheduler"]["betaStart"], m["scheduler"]["betaEnd"], m["scheduler"]["numTrainTimesteps"])
         self._text_cache: dict = {}
+        self.classifier_name = "pack"
+        if classifier is not None:
+            clf = torch.load(classifier, map_location="cpu")
+            if clf["classes"] != self.classes:
+                raise SystemExit(f"{classifier}: its classes differ from the pack's")
+            kind = "classifier_lite0" if "last_stride" in clf["config"] else "classifier"
+            self.classifier = load_model(kind, clf)
+            self.clf_size, self.clf_mean, self.clf_std = clf["config"]["image_size"], list(clf["mean"]), list(clf["std"])
+            self.classifier_name = Path(classifier).stem
+            self.lpcam_data = None  # the pack's prototypes belong to the pack's classifier
+        if lpcam is not None:
+            lp = torch.load(lpcam, map_location="cpu")
+            self.lpcam_data = {"settings": lp["settings"], "prototypes": lp["prototypes"]}
 
     # --- per-image inputs
     def model_input(self, items: list[Item]) -> torch.Tensor:

@@ -129,6 +129,25 @@ def run_toyworld(ref: Reference, ablations: bool, limit: int | None = None, log=
     return report
 
 
+def classifier_report(ref: Reference, log=print) -> dict:
+    """The classifier alone: top-1/top-5 on val and test, CAM (with and without ReLU) and LPCAM (with and
+    without context subtraction, when prototypes are loaded), τ on validation, metrics on test."""
+    t0 = time.time()
+    val, test = toyworld_split("val", ref.classes), toyworld_split("test", ref.classes)
+    top5_test, cls_test = classify(ref, test)
+    _, cls_val = classify(ref, val)
+    log(f"  classification: test {cls_test}, val {cls_val}")
+    rows = {"cam": evaluate_config(ref, val, test, top5_test, lambda items: cam_maps(ref, items), "CAM"),
+            "cam_no_relu": evaluate_config(ref, val, test, top5_test, lambda items: cam_maps(ref, items, relu=False), "CAM, no ReLU")}
+    if ref.lpcam_data is not None:
+        rows["lpcam"] = evaluate_config(ref, val, test, top5_test, lambda items: lpcam_maps(ref, items), "LPCAM (class − context)")
+        rows["lpcam_no_context"] = evaluate_config(ref, val, test, top5_test, lambda items: lpcam_maps(ref, items, False), "LPCAM, no context subtraction")
+    for r in rows.values():
+        log(f"  {r['name']}: τ {r['tau']} (val {r['val_gt_known']}), test GT-known {r['gt_known']}, MaxBoxAccV2 {r['max_box_acc_v2']}")
+    return {"classifier": ref.classifier_name, "input_size": ref.clf_size, "classification": {"test": cls_test, "val": cls_val},
+            "rows": rows, "seconds": round(time.time() - t0, 1)}
+
+
 def update_baselines(ref: Reference, report: dict, log=print) -> dict:
     """Recompute only the baseline rows (main table and their ablation table) of a saved report.
     GenPromp's rows do not depend on the baselines, so a new baseline costs minutes, not the

@@ -19,11 +19,12 @@ from PIL import Image
 
 from . import catalog
 from .backgrounds import Backgrounds
-from .compose import ComposeConfig, compose
+from .compose import ComposeConfig, compose, compose_pair
 from .sprites import SpriteBank
 
 MAX_BOXES = 3
 SPLIT_CODE = {"train": 0, "val": 1, "test": 2}
+PAIR_STREAM = 10  # added to the split code: the two-class sets draw from their own seeded streams
 
 
 def _torch_dataset_base():
@@ -180,6 +181,71 @@ def build_eval_set(bank: SpriteBank, backgrounds: Backgrounds, out_dir: str | Pa
         config={k: v for k, v in cfg.__dict__.items()},
         counts={c: sum(1 for im in images if im["cls"] == c) for c in bank.classes},
         images=images,
+    )
+    text = json.dumps(ann, indent=1, sort_keys=True) + "\n"
+    (out_dir / "annotations.json").write_text(text)
+    ann["checksum"] = f"{zlib.crc32(text.encode()):08x}"
+    return ann
+
+
+def build_pair_set(bank: SpriteBank, backgrounds: Backgrounds, out_dir: str | Path, per_class: int,
+                   seed: int = 0, size: int = 256, cfg: ComposeConfig | None = None, log=print) -> dict:
+    """Write a fixed two-class set for bank.split into out_dir (e.g. data/toyworld/test-pairs).
+
+    Every image holds one object of class A and one of a DIFFERENT class B, both from this
+    split's sprites (the same style split as the single-object sets), with exact boxes and
+    visible masks (`compose_pair`). Class A runs over the classes that have sprites, `per_class`
+    images each; image k of class A uses A's sprites round robin, its own Generator
+    (SeedSequence([seed, PAIR_STREAM + split, class index, k])), and draws B and B's sprite
+    from it. Files: images/<name>.png, masks/<name>_0.png (A) and _1.png (B), annotations.json
+    (format "wsol-lab toyworld pairs v1"). Rerunning gives byte-identical files.
+    """
+    out_dir = Path(out_dir)
+    cfg = cfg or ComposeConfig()
+    for sub in ("images", "masks"):
+        (out_dir / sub).mkdir(parents=True, exist_ok=True)
+    drawable = [c for c in bank.classes if bank[c]]
+    if len(drawable) < 2:
+        raise ValueError(f"split {bank.split} has fewer than two classes with sprites")
+    written, images = set(), []
+    for cls in drawable:
+        ci = bank.classes.index(cls)
+        for k in range(per_class):
+            rng = np.random.default_rng([seed, PAIR_STREAM + SPLIT_CODE[bank.split], ci, k])
+            others = [c for c in drawable if c != cls]
+            other = others[int(rng.integers(len(others)))]
+            sa = bank[cls][k % len(bank[cls])]
+            sb = bank[other][int(rng.integers(len(bank[other])))]
+            info: dict = {}
+            rgb, boxes, masks = compose_pair(rng, sa, sb, backgrounds, size, cfg, info=info)
+            name = f"{bank.split}_pair_{cls}_{k:03d}"
+            files = [f"images/{name}.png"] + [f"masks/{name}_{j}.png" for j in (0, 1)]
+            (out_dir / files[0]).write_bytes(_png_bytes(rgb, "RGB"))
+            for j in (0, 1):
+                (out_dir / files[1 + j]).write_bytes(_png_bytes(masks[j] * 255, "L"))
+            written.update(files)
+            objects = [dict(cls=c, label=bank.classes.index(c), box=boxes[j], mask=files[1 + j],
+                            sprite=dict(id=s.id, style=s.style, licence=s.licence))
+                       for j, (c, s) in enumerate(((cls, sa), (other, sb)))]
+            licences = sorted({s.licence for s in (sa, sb)})
+            bg_licence = info["background"].get("licence")
+            images.append(dict(
+                file=files[0], objects=objects, styles=sorted({sa.style, sb.style}), licences=licences,
+                background=info["background"], background_licence=bg_licence, drawn_first=info["drawn_first"],
+                instances=info["instances"],
+                share_alike=any(lic in catalog.SHARE_ALIKE_LICENCES for lic in licences) or "BY-SA" in (bg_licence or ""),
+            ))
+        log(f"  {bank.split} pairs {cls}: {per_class} images")
+    for sub in ("images", "masks"):
+        for f in (out_dir / sub).iterdir():
+            if f"{sub}/{f.name}" not in written:
+                f.unlink()
+    ann = dict(
+        format="wsol-lab toyworld pairs v1", split=bank.split, seed=seed, size=size, per_class=per_class,
+        classes=bank.classes, classes_without_images=[c for c in bank.classes if c not in drawable],
+        box_format="[x0, y0, x1, y1] inclusive pixel coordinates, full object extent (alpha >= 8)",
+        mask_format="PNG L, 255 = visible pixel of that object (alpha >= 8, not under the other object)",
+        config={k: v for k, v in cfg.__dict__.items()}, images=images,
     )
     text = json.dumps(ann, indent=1, sort_keys=True) + "\n"
     (out_dir / "annotations.json").write_text(text)

@@ -9,7 +9,8 @@ classifier's last feature map; positions whose max-normalised CAM is above
 seeded, empty-cluster guard) on each; prototypes are kept as LPCAM's official code does:
 class = FG centres with softmax(μ·Wᵀ)[c] > 0.9 (if none, the best-scored one,
 the COCO code's fallback), context = BG centres with 0.05 < p[c] < 0.9.
-Writes python/checkpoints/toyworld/lpcam.pt and lpcam.json.
+Writes python/checkpoints/toyworld/lpcam.pt and lpcam.json. `--classifier classifier_lite0`
+builds them on the fine-tuned EfficientNet-Lite0 (its stage checkpoint) instead of the GAP CNN.
 """
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ import torch
 from .. import paths
 from ..baselines import LPCAMSettings, build_prototypes
 from ..checkpoint import load_stage
-from .classifier import normalise
 from .data import train_cache
 
 
@@ -38,13 +38,16 @@ def main(argv=None):
     ap.add_argument("--images-per-class", type=int, default=d.images_per_class)
     ap.add_argument("--seed", type=int, default=d.seed)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--classifier", default="classifier", choices=["classifier", "classifier_lite0"], help="the stage whose feature map is clustered")
     ap.add_argument("--out", type=lambda p: paths.ROOT / p if not p.startswith("/") else Path(p), default=paths.STAGES / "lpcam.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     s = LPCAMSettings(args.k, args.fg_threshold, args.class_threshold, args.context_low, args.images_per_class, d.max_iters, args.seed)
     cpu0, wall0 = time.process_time(), time.time()
 
-    clf, ck = load_stage("classifier")
+    clf, ck = load_stage(args.classifier)
+    mean, std = torch.tensor(ck["mean"])[:, None, None], torch.tensor(ck["std"])[:, None, None]
+    normalise = lambda x01: (x01 - mean) / std  # noqa: E731
     images, labels, classes = train_cache(clf.cfg.image_size, 20000, 0)
     assert classes == ck["classes"], "classifier and training cache disagree on the class order"
     pick = np.concatenate([np.flatnonzero(labels == c)[: s.images_per_class] for c in range(len(classes))])
@@ -55,11 +58,11 @@ def main(argv=None):
     protos = build_prototypes(feats, labels[pick], head_w, s)
 
     cpu, wall = time.process_time() - cpu0, time.time() - wall0
-    summary = {"cpu_minutes": round(cpu / 60, 1), "wall_minutes": round(wall / 60, 1), "images": int(len(pick)), **s.to_dict(),
+    summary = {"classifier": args.classifier, "cpu_minutes": round(cpu / 60, 1), "wall_minutes": round(wall / 60, 1), "images": int(len(pick)), **s.to_dict(),
                "class_prototypes": [len(p["class"]) for p in protos], "context_prototypes": [len(p["context"]) for p in protos],
                "fallback_classes": [classes[c] for c, p in enumerate(protos) if p["fallback"]]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"settings": s.to_dict(), "classes": classes, "prototypes": protos, "cpu_seconds": cpu, "wall_seconds": wall}, args.out)
+    torch.save({"settings": s.to_dict(), "classifier": args.classifier, "classes": classes, "prototypes": protos, "cpu_seconds": cpu, "wall_seconds": wall}, args.out)
     args.out.with_suffix(".json").write_text(json.dumps(summary) + "\n")
     print(json.dumps(summary))
 
