@@ -212,11 +212,7 @@ def test_eval_builder_byte_identical(sprite_root, photo_pool, tmp_path):
         return build_eval_set(bank, Backgrounds(photo_pool), out, per_class=5, seed=0, size=64,
                               log=lambda *a: None)
     a1 = build(tmp_path / "a")
-    build(tmp_path / "b")
-    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert len(files) == 1 + 2 * 5 * len(CLASSES)
-    for f in files:
-        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    assert _builds_identically(build, tmp_path) == 1 + 2 * 5 * len(CLASSES)
     ann = json.loads((tmp_path / "a" / "annotations.json").read_text())
     assert ann["counts"] == {c: 5 for c in CLASSES}
     styles = {im["styles"][0] for im in ann["images"]}
@@ -263,11 +259,7 @@ def test_pair_builder_is_byte_identical_with_two_different_classes(sprite_root, 
         return build_pair_set(SpriteBank.load("val", sprite_root), Backgrounds(photo_pool), out, per_class=3, seed=0,
                               size=64, log=lambda *a: None)
     build(tmp_path / "a")
-    build(tmp_path / "b")
-    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert len(files) == 1 + 3 * 3 * len(CLASSES)
-    for f in files:
-        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    assert _builds_identically(build, tmp_path) == 1 + 3 * 3 * len(CLASSES)
     ann = json.loads((tmp_path / "a" / "annotations.json").read_text())
     assert ann["format"] == "wsol-lab toyworld pairs v1" and len(ann["images"]) == 3 * len(CLASSES)
     for im in ann["images"]:
@@ -277,3 +269,12 @@ def test_pair_builder_is_byte_identical_with_two_different_classes(sprite_root, 
             m = np.asarray(Image.open(tmp_path / "a" / o["mask"])) > 0
             assert m.any() and CLASSES[o["label"]] == o["cls"]
     assert {im["objects"][0]["cls"] for im in ann["images"]} == set(CLASSES)
+
+
+def _builds_identically(build, tmp_path) -> int:
+    """Build again into tmp_path/b and check every file equals tmp_path/a's, byte for byte; the file count."""
+    build(tmp_path / "b")
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    for f in files:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    return len(files)

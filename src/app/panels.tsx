@@ -250,16 +250,12 @@ export function ControlsPanel() {
       key={packId}
       disabled={disabled}
       classes={classes}
-      classIndex={params.classIndex}
       genprompUnavailable={genprompUnavailable}
-      lambda={gp.lambda}
-      timesteps={gp.timesteps}
       timestepChoices={timestepChoices}
       computedTimesteps={computed}
-      resolutions={gp.resolutions}
       resolutionChoices={resolutionChoices}
-      threshold={params.threshold}
-      boxMode={params.boxMode}
+      {...params}
+      {...gp}
       {...view}
       hasGt={hasGt}
       on={actions()}
@@ -268,17 +264,12 @@ export function ControlsPanel() {
 }
 
 export function PackPanel() {
-  const { packs, pack, status, loadingUrl } = useAppStore(
-    useShallow((s) => ({ packs: s.packIndex, pack: s.pack, status: s.packStatus, loadingUrl: s.loadingUrl })),
-  );
+  const picked = useAppStore(useShallow((s) => ({ packs: s.packIndex, pack: s.pack, status: s.packStatus, loadingUrl: s.loadingUrl })));
   const progress = useAppStore((s) => s.progress);
   const phase = useAppStore((s) => (s.packStatus === 'loading' ? (s.progressPhase ?? 'manifest') : s.packStatus));
   return (
     <PackStatus
-      packs={packs}
-      pack={pack}
-      status={status}
-      loadingUrl={loadingUrl}
+      {...picked}
       progress={aggregateProgress(progress)}
       phase={phase}
       onSelect={(e) => void actions().loadPack(e.path)}

@@ -3,20 +3,20 @@
 CAM for class c is Σ_k w_ck · f_k over the last feature map (Zhou et al., CVPR 2016),
 so the export keeps `features` as an output next to `logits`.
 """
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch.nn.functional as F
 from torch import nn
 
+from .layers import DictConfig
+
 
 @dataclass
-class ClassifierConfig:
+class ClassifierConfig(DictConfig):
     num_classes: int = 30
     stage_channels: tuple[int, ...] = (16, 32, 64, 128)  # each stage halves the size but the last
     image_size: int = 128
 
-    def to_dict(self):
-        return asdict(self)
 
 
 class ConvBNAct(nn.Sequential):

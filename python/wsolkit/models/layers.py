@@ -1,4 +1,6 @@
 """Building blocks shared by the VAE and the UNet (diffusers' ResnetBlock2D family)."""
+from dataclasses import asdict
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -40,3 +42,10 @@ class Upsample(nn.Module):
 
     def forward(self, x):
         return self.conv(F.interpolate(x, scale_factor=2.0, mode="nearest"))
+
+
+class DictConfig:
+    """Mixin for the models' dataclass configs: saved beside the weights as a plain dict."""
+
+    def to_dict(self) -> dict:
+        return asdict(self)

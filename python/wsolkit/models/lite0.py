@@ -15,10 +15,12 @@ on its stride). The ImageNet classifier (`_fc`) stays in the state dict for `ima
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
+
+from .layers import DictConfig
 
 MEAN = (127 / 255,) * 3
 STD = (128 / 255,) * 3
@@ -33,14 +35,12 @@ def weights_path() -> str:
 
 
 @dataclass
-class Lite0Config:
+class Lite0Config(DictConfig):
     num_classes: int = 30
     image_size: int = 128
     last_stride: int = 2
     dropout: float = 0.2
 
-    def to_dict(self):
-        return asdict(self)
 
 
 def backbone(image_size: int, last_stride: int = 2, pretrained: bool = True) -> nn.Module:

@@ -9,15 +9,17 @@ localisation map; SAT's map is the mean over those blocks. Classification is a
 
 The export returns every SQA block's map, so the app can show one block or the mean.
 """
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .layers import DictConfig
+
 
 @dataclass
-class SATConfig:
+class SATConfig(DictConfig):
     num_classes: int = 30
     image_size: int = 128
     patch_size: int = 8
@@ -31,8 +33,6 @@ class SATConfig:
     def grid(self) -> int:
         return self.image_size // self.patch_size
 
-    def to_dict(self):
-        return asdict(self)
 
 
 class Attention(nn.Module):

@@ -9,14 +9,16 @@ therefore takes `override_embeds` and `override_mask`: where the mask is 1 the
 given row replaces the table lookup, so the app can inject any learned row
 without resizing the table (SD 1.x: ids 49408+k do not exist in the table).
 """
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
+from .layers import DictConfig
+
 
 @dataclass
-class TextEncoderConfig:
+class TextEncoderConfig(DictConfig):
     vocab_size: int = 128
     context_length: int = 77
     width: int = 64  # hidden size = input-embedding size, as in CLIP
@@ -24,8 +26,6 @@ class TextEncoderConfig:
     heads: int = 4
     projection_dim: int = 64  # for contrastive pre-training (pooled EOS → projection)
 
-    def to_dict(self):
-        return asdict(self)
 
 
 class CausalSelfAttention(nn.Module):

@@ -12,17 +12,17 @@ GenPromp), so the exported graph outputs small [B, H·W] maps instead of the who
 [B, heads, H·W, L] tensor.
 """
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import Downsample, ResnetBlock, Upsample
+from .layers import DictConfig, Downsample, ResnetBlock, Upsample
 
 
 @dataclass
-class UNetConfig:
+class UNetConfig(DictConfig):
     in_channels: int = 4
     block_channels: tuple[int, ...] = (32, 64, 64)
     cross_attention: tuple[bool, ...] = (True, True, False)  # per down level; up levels mirror
@@ -36,8 +36,6 @@ class UNetConfig:
     groups: int = 8
     sample_size: int = 32
 
-    def to_dict(self):
-        return asdict(self)
 
 
 def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:

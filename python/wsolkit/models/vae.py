@@ -4,17 +4,17 @@ Encoder: conv_in → per level [ResnetBlock × n, Downsample except last] → mi
 [Resnet, self-attention, Resnet] → GroupNorm/SiLU/conv_out (2·latent channels)
 → quant_conv. Its output is the diagonal Gaussian posterior (mean, logvar).
 """
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import Downsample, ResnetBlock, Upsample
+from .layers import DictConfig, Downsample, ResnetBlock, Upsample
 
 
 @dataclass
-class VAEConfig:
+class VAEConfig(DictConfig):
     in_channels: int = 3
     latent_channels: int = 4
     block_channels: tuple[int, ...] = (32, 64, 64)  # downsample factor 2**(len-1)
@@ -26,8 +26,6 @@ class VAEConfig:
     def downsample(self) -> int:
         return 2 ** (len(self.block_channels) - 1)
 
-    def to_dict(self):
-        return asdict(self)
 
 
 class SelfAttention2d(nn.Module):

@@ -234,6 +234,21 @@ def _background(rng: np.random.Generator, backgrounds, size: int) -> tuple[np.nd
     return img[..., :3], info
 
 
+
+def _try_place(rng, sprite, scale: float, size: int, cfg, thr: float):
+    """One sprite as a transformed layer at a random place: (layer, px, py, mask, box, meta), or None
+    when the layer or its visible mask comes out empty."""
+    rgba, smeta = _as_sprite(sprite)
+    layer = _make_layer(rng, rgba, scale * size, cfg)
+    if layer is None:
+        return None
+    px, py, cut = _place(rng, layer, size, cfg)
+    m = _layer_mask_in_image(layer, px, py, size, thr)
+    box = _bbox(m)
+    if box is None:
+        return None
+    return layer, px, py, m, box, dict(smeta, scale=round(scale, 4), border_cut=cut, **layer.meta)
+
 def compose(rng: np.random.Generator, sprites_for_class: Sequence, backgrounds, size: int = 256,
             cfg: ComposeConfig | None = None, occluder_sprites: Sequence = (),
             info: dict | None = None) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
@@ -263,20 +278,12 @@ def compose(rng: np.random.Generator, sprites_for_class: Sequence, backgrounds, 
     for _k in range(n):
         for attempt in range(20):
             s_idx = int(rng.integers(len(sprites_for_class)))
-            rgba, smeta = _as_sprite(sprites_for_class[s_idx])
-            scale = float(rng.uniform(*scale_rng))
-            layer = _make_layer(rng, rgba, scale * size, cfg)
-            if layer is None:
+            placed = _try_place(rng, sprites_for_class[s_idx], float(rng.uniform(*scale_rng)), size, cfg, thr)
+            if placed is None:
                 continue
-            px, py, cut = _place(rng, layer, size, cfg)
-            m = _layer_mask_in_image(layer, px, py, size, thr)
-            box = _bbox(m)
-            if box is None:
+            if any(_iou(placed[4], o[4]) > cfg.max_instance_iou for o in instances) and attempt < 19:
                 continue
-            if any(_iou(box, o[4]) > cfg.max_instance_iou for o in instances) and attempt < 19:
-                continue
-            meta = dict(smeta, scale=round(scale, 4), border_cut=cut, **layer.meta)
-            instances.append((layer, px, py, m, box, meta))
+            instances.append(placed)
             break
     if not instances:
         raise RuntimeError("could not place any instance")
@@ -347,20 +354,13 @@ def compose_pair(rng: np.random.Generator, sprite_a, sprite_b, backgrounds, size
     canvas = bg.astype(np.float32) / 255
     placed = []  # (layer, px, py, mask, box, meta)
     for sprite in (sprite_a, sprite_b):
-        rgba, smeta = _as_sprite(sprite)
         for attempt in range(40):
-            scale = float(rng.uniform(*cfg.multi_scale))
-            layer = _make_layer(rng, rgba, scale * size, cfg)
-            if layer is None:
+            one = _try_place(rng, sprite, float(rng.uniform(*cfg.multi_scale)), size, cfg, thr)
+            if one is None:
                 continue
-            px, py, cut = _place(rng, layer, size, cfg)
-            m = _layer_mask_in_image(layer, px, py, size, thr)
-            box = _bbox(m)
-            if box is None:
+            if placed and _iou(one[4], placed[0][4]) > max_box_iou and attempt < 39:
                 continue
-            if placed and _iou(box, placed[0][4]) > max_box_iou and attempt < 39:
-                continue
-            placed.append((layer, px, py, m, box, dict(smeta, scale=round(scale, 4), border_cut=cut, **layer.meta)))
+            placed.append(one)
             break
         else:
             raise RuntimeError("could not place the object")

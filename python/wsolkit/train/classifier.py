@@ -24,13 +24,19 @@ from .harness import optimise, run_stage, stage_args, stage_config
 MEAN, STD = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)
 
 
-def normalise(x01: torch.Tensor) -> torch.Tensor:
-    return (x01 - torch.tensor(MEAN)[:, None, None]) / torch.tensor(STD)[:, None, None]
+def normaliser(mean, std):
+    """x in [0, 1], [B, 3, H, W] → (x − mean) / std per channel."""
+    m, s = torch.tensor(mean)[:, None, None], torch.tensor(std)[:, None, None]
+    return lambda x01: (x01 - m) / s
+
+
+normalise = normaliser(MEAN, STD)
 
 
 @torch.no_grad()
-def topk_accuracy(model, images_u8: torch.Tensor, labels: torch.Tensor, batch=128) -> dict:
-    logits = torch.cat([model(normalise(images_u8[i : i + batch].float() / 255))[0] for i in range(0, len(images_u8), batch)])
+def topk_accuracy(model, images_u8: torch.Tensor, labels: torch.Tensor, batch=128, norm=normalise) -> dict:
+    """Top-1/top-5 (%) of a model whose first output is the logits, on uint8 images [N, 3, H, W]."""
+    logits = torch.cat([model(norm(images_u8[i : i + batch].float() / 255))[0] for i in range(0, len(images_u8), batch)])
     top5 = logits.topk(5, dim=1).indices
     return {"top1": round(100 * (top5[:, 0] == labels).float().mean().item(), 2),
             "top5": round(100 * (top5 == labels[:, None]).any(1).float().mean().item(), 2)}

@@ -21,20 +21,16 @@ import torch.nn.functional as F
 
 from .. import paths
 from ..models.lite0 import MEAN, STD, Lite0Classifier, Lite0Config
+from .classifier import normaliser
+from .classifier import topk_accuracy as classifier_topk
 from .data import augment, eval_set, train_cache
 from .harness import optimise, run_stage, stage_args, stage_config, write_result
 
-
-def normalise(x01: torch.Tensor) -> torch.Tensor:
-    return (x01 - torch.tensor(MEAN)[:, None, None]) / torch.tensor(STD)[:, None, None]
+normalise = normaliser(MEAN, STD)
 
 
-@torch.no_grad()
-def topk_accuracy(model, images_u8: torch.Tensor, labels: torch.Tensor, batch=64) -> dict:
-    logits = torch.cat([model(normalise(images_u8[i : i + batch].float() / 255))[0] for i in range(0, len(images_u8), batch)])
-    top5 = logits.topk(5, dim=1).indices
-    return {"top1": round(100 * (top5[:, 0] == labels).float().mean().item(), 2),
-            "top5": round(100 * (top5 == labels[:, None]).any(1).float().mean().item(), 2)}
+def topk_accuracy(model, images_u8, labels, batch=64) -> dict:
+    return classifier_topk(model, images_u8, labels, batch=batch, norm=normalise)
 
 
 def main(argv=None):
