@@ -2,7 +2,7 @@
  * GenPromp controls. λ and class need a model run; threshold, box mode,
  * resolutions and computed timesteps are recomputed instantly on this thread.
  */
-import { type KeyboardEvent, type ReactNode, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useMemo, useState } from 'react';
 import type { ClassEntry } from '@shared/manifest';
 import { filterClasses } from './classSearch';
 import type { BoxMode, Colormap } from '../store/types';
@@ -57,10 +57,19 @@ function Field({ label, hint, children, htmlFor }: { label: string; hint?: strin
 export function Controls(p: ControlsProps) {
   const computed = new Set(p.computedTimesteps);
   const [classQuery, setClassQuery] = useState('');
-  const matches = filterClasses(p.classes, classQuery);
-  // The chosen class stays listed even when the query hides it, so the select shows what is drawn.
-  const chosen = p.classIndex === null ? undefined : p.classes[p.classIndex];
-  const listed = chosen && !matches.includes(chosen) ? [chosen, ...matches] : matches;
+  // Memoised: the τ and λ sliders re-render these controls every frame, and a pack may list
+  // 1,000 classes; the filter and the <option> list change only with the classes, query or choice.
+  const matches = useMemo(() => filterClasses(p.classes, classQuery), [p.classes, classQuery]);
+  const classOptions = useMemo(() => {
+    // The chosen class stays listed even when the query hides it, so the select shows what is drawn.
+    const chosen = p.classIndex === null ? undefined : p.classes[p.classIndex];
+    const listed = chosen && !matches.includes(chosen) ? [chosen, ...matches] : matches;
+    return listed.map((c) => (
+      <option key={c.index} value={c.index}>
+        {c.displayName}
+      </option>
+    ));
+  }, [matches, p.classes, p.classIndex]);
   const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
     // Enter picks the first match: type a few letters, press Enter, done.
     if (e.key === 'Enter' && matches[0]) {
@@ -102,11 +111,7 @@ export function Controls(p: ControlsProps) {
           onChange={(e) => p.on.setClass(Number(e.currentTarget.value))}
         >
           {p.classIndex === null && <option value="">(top-1 prediction)</option>}
-          {listed.map((c) => (
-            <option key={c.index} value={c.index}>
-              {c.displayName}
-            </option>
-          ))}
+          {classOptions}
         </select>
       </Field>
 
