@@ -1,7 +1,9 @@
 /**
  * Benchmark page: drives the real engine Worker through the app's engine client
  * and times what a user waits for. Results go to window.__bench (read by
- * bench/run.mjs). Query: ?pack=<url>&backend=wasm|webgpu&image=<url>&repeats=N
+ * bench/run.mjs). Query: ?pack=<url>&backend=wasm|webgpu&image=<url>&repeats=N&minimal=1
+ * `minimal` (for full-size packs on a CPU): the per-timestep UNet cost comes from the first map's
+ * batch, and the λ and class changes run once each instead of `repeats` times / once per class.
  */
 import { getEngine } from '../src/engine-client';
 import type { EngineOptions } from '@shared/api';
@@ -12,6 +14,7 @@ import { ALL_METHODS } from '@shared/methods/registry';
 
 const q = new URLSearchParams(location.search);
 const repeats = Number(q.get('repeats') ?? 15);
+const minimal = q.get('minimal') === '1';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -62,9 +65,9 @@ async function main() {
 
   // Per-timestep UNet cost: one timestep per request (batch 1), at fresh λ values so
   // nothing is cached; median of 3 per timestep.
-  const unetPerT: Record<number, number> = {};
+  const unetPerT: Record<number, number> = minimal ? { ...first.timings.unetPerTimestep } : {};
   let fresh = 0;
-  for (const t of g.timestepChoices) {
+  for (const t of minimal ? [] : g.timestepChoices) {
     const runs: number[] = [];
     for (let k = 0; k < 3; k++) {
       const r = await engine.maps(genprompMapsRequest(analysis.imageKey, cls, { lambda: 0.0101 * ++fresh, timesteps: [t] }));
@@ -82,7 +85,7 @@ async function main() {
 
   // λ change: a new λ every time (never cached), full redraw from the UI thread.
   const lambdaMs: number[] = [];
-  for (let i = 0; i < repeats; i++) {
+  for (let i = 0; i < (minimal ? 1 : repeats); i++) {
     const lambda = Math.round((0.013 + i / repeats) * 1000) / 1000;
     const s = performance.now();
     const r = await engine.maps(genprompMapsRequest(analysis.imageKey, cls, { lambda, timesteps: g.timesteps }));
@@ -100,7 +103,7 @@ async function main() {
 
   // Class change: text encoder (first time for the class) + UNet + redraw.
   const classMs: number[] = [];
-  for (const c of m.classes.filter((c) => c.index !== cls)) {
+  for (const c of m.classes.filter((c) => c.index !== cls).slice(0, minimal ? 1 : undefined)) {
     const s = performance.now();
     const r = await engine.maps(genprompMapsRequest(analysis.imageKey, c.index, { lambda: g.lambda, timesteps: g.timesteps }));
     post(r.raw, g.threshold);
@@ -149,6 +152,7 @@ async function main() {
     crossOriginIsolated,
     wasmThreads: device.wasmThreads,
     timesteps: g.timesteps,
+    minimal,
     stagesMs: {
       load: loadMs,
       preprocess: analysis.timings.preprocess,

@@ -1,11 +1,18 @@
-// npm run bench [-- --pack public/models/<id>] [--repeats N] [--webgpu] [--precision fp32|int8|fp16]
+// npm run bench [-- --pack public/models/<id> | --pack <any pack folder>] [--repeats N] [--webgpu] [--precision fp32|int8|fp16]
+//                 [--minimal] [--compare-pack <folder>] [--no-node]
 // Builds the bench page (vite --mode bench → dist-bench/), serves it cross-origin isolated, runs bench/index.html in headless
 // Debian Chromium on wasm (and software WebGPU with --webgpu), times the same UNet on
 // onnxruntime-node, and prints one JSON document.
+// A pack outside public/ (e.g. a full-size Stable Diffusion export) is served from its folder by a small
+// CORS server on the next port. --minimal times only load, analysis, the first map and one λ change
+// (what a full-size UNet can afford on a CPU); --compare-pack runs a second pack the same way in the same
+// run (e.g. the untruncated UNet) and prints the ratios. Peak memory is each browser process's VmHWM
+// (peak resident set) read from /proc before the browser closes.
 import { spawn, execSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, WASM_ARGS, WEBGPU_ARGS } from '../scripts/chromium.mjs';
 
@@ -15,12 +22,40 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const packDir = opt('pack', 'public/models/fixture-tiny').replace(/\/$/, '');
+const comparePackDir = opt('compare-pack', '')?.replace(/\/$/, '');
 const repeats = Number(opt('repeats', 15));
 const withWebgpu = args.includes('--webgpu');
+const minimal = args.includes('--minimal');
+const withNode = !args.includes('--no-node');
 const threads = opt('threads', '');
 const precision = opt('precision', '');
 const port = Number(opt('port', 4174));
-const packUrl = `/${packDir.replace(/^public\//, '')}/`;
+const packPort = port + 1;
+const isPublic = (dir) => dir.startsWith('public/');
+const externalDirs = [packDir, comparePackDir].filter((d) => d && !isPublic(d));
+
+/** Serve pack folders outside public/ (read-only, CORS) so a multi-GB export is never copied into the build. */
+function servePacks(dirs) {
+  const roots = dirs.map((d) => resolve(d));
+  const server = createServer((req, res) => {
+    const [, index, ...rest] = decodeURIComponent(new URL(req.url, 'http://x').pathname).split('/');
+    const root = roots[Number(index)];
+    const file = root && resolve(root, rest.join('/'));
+    const headers = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
+    if (!file?.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, headers).end();
+      return;
+    }
+    const type = extname(file) === '.json' ? 'application/json' : 'application/octet-stream';
+    res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': statSync(file).size });
+    createReadStream(file).pipe(res);
+  });
+  server.listen(packPort, '127.0.0.1');
+  return server;
+}
+const packServer = externalDirs.length ? servePacks(externalDirs) : null;
+const packUrlOf = (dir) =>
+  isPublic(dir) ? `/${dir.replace(/^public\//, '')}/` : `http://127.0.0.1:${packPort}/${externalDirs.indexOf(dir)}/`;
 
 // The bench page has its own build (dist-bench/); the app's dist/ does not include it.
 execSync('npx vite build --mode bench --logLevel warn', { stdio: 'inherit' });
@@ -41,19 +76,49 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-async function inBrowser(backend) {
-  const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wsol-bench-')), {
+/** Peak resident set (VmHWM, MiB) of every process whose command line names this browser's profile, and of their children. */
+function peakRssMiB(profileDir) {
+  const procs = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
+      const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+      procs.push({ pid: Number(pid), ppid, cmd, hwm });
+    } catch {}
+  }
+  const mine = new Set(procs.filter((p) => p.cmd.includes(profileDir)).map((p) => p.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) {
+      if (mine.has(p.pid) || !mine.has(p.ppid)) continue;
+      mine.add(p.pid);
+      grew = true;
+    }
+  }
+  const hwms = procs.filter((p) => mine.has(p.pid)).map((p) => ({ hwm: p.hwm, type: /--type=(\S+)/.exec(p.cmd)?.[1] ?? 'browser' }));
+  const renderer = Math.max(0, ...hwms.filter((p) => p.type === 'renderer').map((p) => p.hwm));
+  return { rendererPeakMiB: Math.round(renderer), largestProcessPeakMiB: Math.round(Math.max(0, ...hwms.map((p) => p.hwm))) };
+}
+
+async function inBrowser(backend, dir) {
+  const profile = mkdtempSync(join(tmpdir(), 'wsol-bench-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: backend === 'webgpu' ? WEBGPU_ARGS : WASM_ARGS,
   });
   try {
     const page = await ctx.newPage();
-    await page.goto(
-      `${base}/bench/index.html?backend=${backend}&pack=${encodeURIComponent(packUrl)}&repeats=${repeats}${threads ? `&threads=${threads}` : ''}${precision ? `&precision=${precision}` : ''}`,
-    );
-    await page.waitForFunction(() => window.__bench, null, { timeout: 600_000, polling: 250 });
-    return await page.evaluate(() => window.__bench);
+    const query = new URLSearchParams({ backend, pack: packUrlOf(dir), repeats: String(repeats) });
+    if (threads) query.set('threads', threads);
+    if (precision) query.set('precision', precision);
+    if (minimal) query.set('minimal', '1');
+    await page.goto(`${base}/bench/index.html?${query}`);
+    await page.waitForFunction(() => window.__bench, null, { timeout: 0, polling: 1000 });
+    const result = await page.evaluate(() => window.__bench);
+    return { ...result, memory: peakRssMiB(profile) };
   } finally {
     await ctx.close();
   }
@@ -92,10 +157,20 @@ const median = (o) => {
 
 try {
   const report = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, pack: packDir, repeats };
-  report.wasm = await inBrowser('wasm');
-  if (withWebgpu) report.webgpu = await inBrowser('webgpu');
-  report.onnxruntimeNode = await unetOnNode();
-  if (report.wasm?.stagesMs) {
+  report.wasm = await inBrowser('wasm', packDir);
+  if (withWebgpu) report.webgpu = await inBrowser('webgpu', packDir);
+  if (comparePackDir) {
+    report.compare = { pack: comparePackDir, wasm: await inBrowser('wasm', comparePackDir) };
+    const unet = (r) => median(r.stagesMs.unetPerTimestep);
+    if (report.wasm?.stagesMs && report.compare.wasm?.stagesMs) {
+      report.compare.ratios = {
+        unetPerTimestepPackOverComparePack: unet(report.wasm) / unet(report.compare.wasm),
+        rendererPeakPackOverComparePack: report.wasm.memory.rendererPeakMiB / report.compare.wasm.memory.rendererPeakMiB,
+      };
+    }
+  }
+  if (withNode) report.onnxruntimeNode = await unetOnNode();
+  if (report.wasm?.stagesMs && report.onnxruntimeNode) {
     report.ratios = {
       browserWasmUnetOverNodeUnet: median(report.wasm.stagesMs.unetPerTimestep) / report.onnxruntimeNode.unetMedianMs,
       ...(report.webgpu?.stagesMs
@@ -108,4 +183,5 @@ try {
   try {
     process.kill(-server.pid);
   } catch {}
+  packServer?.close();
 }
