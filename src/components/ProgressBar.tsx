@@ -1,17 +1,14 @@
 /** One labelled progress bar; bytes are shown exactly as reported. */
+import { formatBytes } from '@shared/formatBytes';
+
+export { formatBytes };
+
 export interface ProgressBarProps {
   label: string;
   done: number;
   total: number;
   unit: 'bytes' | 'steps';
   text?: string;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
 export function ProgressBar({ label, done, total, unit, text }: ProgressBarProps) {

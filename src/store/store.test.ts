@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrashInfo, EngineClient } from '../engine-client';
 import { setEngineForTests } from '../engine-client';
-import type { DeviceInfo, ImageAnalysis, MapsRequest, MapsResult, PackSummary } from '@shared/api';
+import type { DeviceInfo, ImageAnalysis, MapsRequest, MapsResult, PackFolder, PackSummary } from '@shared/api';
 import type { AttentionMaps } from '@shared/genpromp/aggregate';
 import type { GenprompMapsParams } from '@shared/genpromp/method';
 import { actions as act } from './actions';
@@ -133,12 +133,13 @@ class FakeEngine implements EngineClient {
   ): Promise<PackSummary> {
     this.calls.push(`loadPack ${baseUrl}`);
     onProgress?.({ phase: 'download', item: 'unet.onnx', done: 10, total: 10, text: 'done' });
-    if (!this.baselines) return { manifest: this.served, variants: { unet: 'fp32' }, baseUrl, fromCache: false, arrays: {} };
+    if (!this.baselines) return { manifest: this.served, variants: { unet: 'fp32' }, baseUrl, source: 'url', fromCache: false, arrays: {} };
     const head = Float32Array.from([1, 0, 0, 1, 1, 0]);
     return {
       manifest: withBaselines,
       variants: {},
       baseUrl,
+      source: 'url',
       fromCache: false,
       arrays: { 'head.f32': head, 'protos.f32': head },
     };
@@ -165,6 +166,21 @@ class FakeEngine implements EngineClient {
     };
     if (!this.hold) return Promise.resolve(answer());
     return new Promise((resolve, reject) => this.held.push({ req, resolve: () => resolve(answer()), reject }));
+  }
+  async loadPackFolder(folder: PackFolder): Promise<PackSummary> {
+    this.calls.push(`loadPackFolder ${folder.name}`);
+    return {
+      manifest: this.served,
+      variants: { unet: 'fp32' },
+      baseUrl: `folder:${folder.name}/`,
+      source: 'folder',
+      fromCache: false,
+      arrays: {},
+    };
+  }
+  async cancelPackLoad() {
+    this.calls.push('cancelPackLoad');
+    return false;
   }
   async clearCache() {}
   onCrash(l: (i: CrashInfo) => void) {
@@ -394,6 +410,7 @@ describe('every method through the store', () => {
       manifest: broken as Manifest,
       variants: {},
       baseUrl,
+      source: 'url',
       fromCache: false,
       arrays: { 'protos.f32': Float32Array.from([1, 0, 0, 1, 1, 0]) },
     });

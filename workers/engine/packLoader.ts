@@ -5,9 +5,16 @@
  * so a second visit needs no network and a re-exported file is never served
  * stale. Every byte is counted for the progress bar; sizes and hashes are checked
  * against the manifest before anything reaches ORT.
+ *
+ * Resume is per file: a cancelled or interrupted load keeps the files it finished
+ * in the cache, and the next load fetches only the others. A partly downloaded
+ * file starts again from its first byte (no HTTP Range resume); external-data
+ * shards keep each file under 2 GiB, so at most one shard's bytes are lost.
  */
 import type { ProgressCallback } from '@shared/api';
 import { EngineError } from '@shared/errors';
+import { storageQuotaError } from './budgets';
+import { TransferRate } from './transferRate';
 import { parseManifest, parsePackIndex } from '@shared/manifest';
 import type { FileRef, Manifest, PackIndexEntry } from '@shared/manifest';
 
@@ -22,6 +29,10 @@ export interface CacheLike {
 export interface LoaderDeps {
   fetch: FetchFn;
   cache: CacheLike | null;
+  /** Aborted when the user cancels the load (DownloadCancelled). */
+  signal?: AbortSignal;
+  /** Milliseconds, for the download rate (tests pass a fake clock). */
+  now?: () => number;
 }
 
 export const CACHE_NAME = 'wsol-lab-packs-v1';
@@ -37,8 +48,11 @@ export async function openPackCache(): Promise<CacheLike | null> {
 async function fetchOrExplain(deps: LoaderDeps, url: string, what: string): Promise<Response> {
   let res: Response;
   try {
-    res = await deps.fetch(url, { cache: 'no-cache' });
+    res = await deps.fetch(url, { cache: 'no-cache', ...(deps.signal ? { signal: deps.signal } : {}) });
   } catch (err) {
+    throwIfCancelled(deps.signal);
+    // A folder source names its own missing files.
+    if (err instanceof EngineError) throw err;
     throw new EngineError(
       'DownloadFailed',
       `Could not download ${what} from ${url}: ${String((err as Error)?.message ?? err)}. ` +
@@ -56,6 +70,16 @@ async function fetchOrExplain(deps: LoaderDeps, url: string, what: string): Prom
     );
   }
   return res;
+}
+
+/** DownloadCancelled once the load's signal is aborted (the user pressed Cancel). */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new EngineError(
+      'DownloadCancelled',
+      'The pack download was cancelled. Files that finished are kept in the browser cache; loading the pack again fetches only the rest.',
+    );
+  }
 }
 
 export async function loadPackIndex(deps: LoaderDeps, indexUrl: string): Promise<PackIndexEntry[]> {
@@ -96,6 +120,21 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+const cacheKey = (baseUrl: string, f: FileRef) => `${baseUrl}${f.path}?sha256=${f.sha256}`;
+
+/** Unique files by path (a shard may be listed by several variants). */
+function uniqueFiles(files: FileRef[]): FileRef[] {
+  return [...new Map(files.map((f) => [f.path, f])).values()];
+}
+
+/** Which of `files` the cache lacks: what a load would download. */
+export async function filesToDownload(deps: LoaderDeps, baseUrl: string, files: FileRef[]): Promise<FileRef[]> {
+  if (!deps.cache) return uniqueFiles(files);
+  const missing: FileRef[] = [];
+  for (const f of uniqueFiles(files)) if (!(await deps.cache.match(cacheKey(baseUrl, f)))) missing.push(f);
+  return missing;
+}
+
 /**
  * Load `files` of the pack at `baseUrl`, verified, reporting progress over the
  * total byte count. Returns path → bytes. `fromCache` is true if no byte came
@@ -107,17 +146,30 @@ export async function loadFiles(
   files: FileRef[],
   onProgress?: ProgressCallback,
 ): Promise<{ data: Map<string, Uint8Array>; fromCache: boolean }> {
-  const unique = [...new Map(files.map((f) => [f.path, f])).values()];
+  const unique = uniqueFiles(files);
   const total = unique.reduce((s, f) => s + f.bytes, 0);
   let done = 0;
   let fromCache = true;
   const data = new Map<string, Uint8Array>();
-  const report = (item: string, text: string, phase: 'download' | 'verify' = 'download') =>
-    onProgress?.({ phase, item, done, total, text });
+  // Rate and ETA count network bytes only: cached files would make them meaningless.
+  const rate = new TransferRate(deps.now ?? (() => performance.now()));
+  let networkLeft = (await filesToDownload(deps, baseUrl, unique)).reduce((s, f) => s + f.bytes, 0);
+  const report = (item: string, text: string, phase: 'download' | 'verify' = 'download') => {
+    const bytesPerSecond = rate.bytesPerSecond();
+    onProgress?.({
+      phase,
+      item,
+      done,
+      total,
+      text,
+      ...(bytesPerSecond !== null ? { bytesPerSecond, etaSeconds: networkLeft / bytesPerSecond } : {}),
+    });
+  };
 
   for (const f of unique) {
+    throwIfCancelled(deps.signal);
     const url = `${baseUrl}${f.path}`;
-    const key = `${url}?sha256=${f.sha256}`;
+    const key = cacheKey(baseUrl, f);
     const cached = await deps.cache?.match(key);
     if (cached) {
       const bytes = new Uint8Array(await cached.arrayBuffer());
@@ -130,8 +182,10 @@ export async function loadFiles(
     }
     fromCache = false;
     const res = await fetchOrExplain(deps, url, `file "${f.path}"`);
-    const bytes = await readBody(res, f, (n) => {
+    const bytes = await readBody(res, f, deps.signal, (n) => {
       done += n;
+      networkLeft -= n;
+      rate.add(n);
       report(f.path, `Downloading ${f.path}`);
     });
     if (bytes.byteLength !== f.bytes) {
@@ -149,14 +203,24 @@ export async function loadFiles(
       );
     }
     data.set(f.path, bytes);
-    await deps.cache?.put(key, new Response(bytes as Uint8Array<ArrayBuffer>));
+    await putInCache(deps.cache, key, bytes);
   }
   onProgress?.({ phase: 'download', item: '', done: total, total, text: fromCache ? 'Loaded from cache' : 'Downloaded' });
   return { data, fromCache };
 }
 
+/** Cache one verified file; a full disk is StorageQuotaExceeded, not a generic failure. */
+async function putInCache(cache: CacheLike | null, key: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await cache?.put(key, new Response(bytes as Uint8Array<ArrayBuffer>));
+  } catch (err) {
+    if ((err as Error)?.name === 'QuotaExceededError') throw storageQuotaError(bytes.byteLength, null, err);
+    throw err;
+  }
+}
+
 /** Read a body chunk by chunk, refusing to read far past the expected size. */
-async function readBody(res: Response, f: FileRef, onChunk: (n: number) => void): Promise<Uint8Array> {
+async function readBody(res: Response, f: FileRef, signal: AbortSignal | undefined, onChunk: (n: number) => void): Promise<Uint8Array> {
   if (!res.body) {
     const b = new Uint8Array(await res.arrayBuffer());
     onChunk(b.byteLength);
@@ -167,7 +231,22 @@ async function readBody(res: Response, f: FileRef, onChunk: (n: number) => void)
   let extra = 0;
   const reader = res.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (err) {
+      throwIfCancelled(signal);
+      throw new EngineError(
+        'DownloadFailed',
+        `The download of ${f.path} broke off: ${String((err as Error)?.message ?? err)}. Try again.`,
+        {
+          cause: err,
+        },
+      );
+    }
+    if (signal?.aborted) await reader.cancel().catch(() => undefined);
+    throwIfCancelled(signal);
+    const { done, value } = chunk;
     if (done) break;
     const room = Math.max(0, f.bytes - offset);
     out.set(value.subarray(0, room), offset);
