@@ -1,5 +1,5 @@
 /** One labelled progress bar; bytes are shown exactly as reported. */
-import { formatBytes } from '@shared/formatBytes';
+import { formatBytes, formatDuration, formatRate } from '@shared/formatBytes';
 
 export { formatBytes };
 
@@ -9,9 +9,11 @@ export interface ProgressBarProps {
   total: number;
   unit: 'bytes' | 'steps';
   text?: string;
+  /** Downloads: the current rate and the time left at it. */
+  rate?: { bytesPerSecond: number; etaSeconds: number };
 }
 
-export function ProgressBar({ label, done, total, unit, text }: ProgressBarProps) {
+export function ProgressBar({ label, done, total, unit, text, rate }: ProgressBarProps) {
   const frac = total > 0 ? Math.min(1, done / total) : 0;
   const amount = unit === 'bytes' ? `${formatBytes(done)} / ${formatBytes(total)}` : `${done} / ${total}`;
   return (
@@ -27,6 +29,11 @@ export function ProgressBar({ label, done, total, unit, text }: ProgressBarProps
       </div>
       <progress value={done} max={total > 0 ? total : 1} aria-label={label} />
       {text && <div className="progress-text">{text}</div>}
+      {rate && (
+        <div className="progress-text" data-testid="download-rate">
+          {formatRate(rate.bytesPerSecond)} · about {formatDuration(rate.etaSeconds)} left
+        </div>
+      )}
     </div>
   );
 }
