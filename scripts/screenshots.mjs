@@ -1,5 +1,5 @@
 // Screenshots of the app's views for docs/img/ (headless Debian Chromium, wasm):
-//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|photo-pack …]
+//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|photo-pack|pack-download|pack-folder …]
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, WASM_ARGS } from './chromium.mjs';
 
@@ -40,6 +40,30 @@ try {
     await page.getByLabel(/Find a class/).fill('cat');
     await page.screenshot({ path: `${out}/app-photo-pack.png`, fullPage: true });
     console.log(`wrote ${out}/app-photo-pack.png`);
+  }
+  if (wanted('pack-download')) {
+    // A throttled connection (DevTools network emulation, which covers the engine Worker's fetches) shows rate and ETA.
+    await page.goto(`${base}/`);
+    await packReady();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 200 * 1024, uploadThroughput: -1 });
+    await page.getByTestId('pack-select').selectOption({ label: 'ImageNet photos (EfficientNet-Lite0)' });
+    await page.getByTestId('download-rate').waitFor({ timeout: 60_000 });
+    await page.getByTestId('pack-panel').screenshot({ path: `${out}/pack-download.png` });
+    await page.getByTestId('pack-cancel').click();
+    await page.getByTestId('pack-cancelled').waitFor();
+    await page.getByTestId('pack-panel').screenshot({ path: `${out}/pack-cancelled.png` });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    console.log(`wrote ${out}/pack-download.png and pack-cancelled.png`);
+  }
+  if (wanted('pack-folder')) {
+    await page.goto(`${base}/`);
+    await packReady();
+    await page.getByTestId('pack-folder-input').setInputFiles('public/models/fixture-tiny');
+    await page.getByText('(from folder)', { exact: false }).first().waitFor({ timeout: 60_000 });
+    await packReady();
+    await page.getByTestId('pack-panel').screenshot({ path: `${out}/pack-folder.png` });
+    console.log(`wrote ${out}/pack-folder.png`);
   }
 } finally {
   await browser.close();
