@@ -46,7 +46,12 @@ try {
     await page.goto(`${base}/`);
     await packReady();
     const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 200 * 1024, uploadThroughput: -1 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: 200 * 1024,
+      uploadThroughput: -1,
+    });
     await page.getByTestId('pack-select').selectOption({ label: 'ImageNet photos (EfficientNet-Lite0)' });
     await page.getByTestId('download-rate').waitFor({ timeout: 60_000 });
     await page.getByTestId('pack-panel').screenshot({ path: `${out}/pack-download.png` });
