@@ -13,6 +13,7 @@ import type { GenprompMapsParams } from '@shared/genpromp/method';
 import { actions as act } from './actions';
 import { resetStore, useAppStore } from './index';
 import * as selectors from './selectors';
+import { PERSIST_ABOVE_BYTES, requestPersistence } from './slices/pack';
 import { abortError } from '@shared/errors';
 import type { AttentionOutput, Manifest } from '@shared/manifest';
 
@@ -356,6 +357,65 @@ describe('store', () => {
     expect(state().error?.name).toBe('EngineNotReady');
     await until(() => canvas() === 'ready', 'ready after crash');
     expect(fake.calls.slice(before)).toEqual(['init', expect.stringMatching(/^loadPack/), 'analyze', 'maps']);
+  });
+
+  it('a cancelled download is a state, not an error: the previous pack stays and the cancelled load says how far it got', async () => {
+    let cancel!: () => void;
+    fake.loadPack = async (_baseUrl, onProgress) => {
+      onProgress?.({ phase: 'download', item: 'unet.onnx', done: 300, total: 1000, text: 'Downloading unet.onnx' });
+      await new Promise<void>((r) => (cancel = r));
+      throw Object.assign(new Error('The pack download was cancelled.'), { name: 'DownloadCancelled' });
+    };
+    const previous = state().pack;
+    const load = act().loadPack('http://localhost/models/big/');
+    expect(state().packStatus).toBe('loading');
+    act().cancelPackLoad();
+    expect(fake.calls.at(-1)).toBe('cancelPackLoad');
+    cancel();
+    await load;
+    expect(state()).toMatchObject({ packStatus: 'ready', pack: previous, error: null });
+    expect(state().cancelledLoad).toEqual({ url: 'http://localhost/models/big/', done: 300, total: 1000 });
+  });
+
+  it('a folder pack is remembered for a worker restart', async () => {
+    const folder: PackFolder = { name: 'my-pack', files: {} };
+    await act().loadPackFolder(folder);
+    expect(state().pack?.source).toBe('folder');
+    const before = fake.calls.length;
+    for (const l of fake.crashListeners) l({ message: 'out of memory', recentCrashes: 1 });
+    await until(() => fake.calls.slice(before).includes('loadPackFolder my-pack'), 'folder reload');
+  });
+});
+
+describe('persistent storage before a download', () => {
+  const storage = (persisted: boolean, grant: boolean) => {
+    const asked: string[] = [];
+    const manager = {
+      persisted: async () => persisted,
+      persist: async () => {
+        asked.push('persist');
+        return grant;
+      },
+    } as unknown as StorageManager;
+    return { manager, asked };
+  };
+  const plan = (bytesToFetch: number) => ({ bytesToFetch, filesToFetch: 1, bytesTotal: bytesToFetch });
+
+  it('asks only for big downloads, and reports the answer', async () => {
+    const small = storage(false, true);
+    expect(await requestPersistence(plan(PERSIST_ABOVE_BYTES - 1), small.manager)).toBe('not-asked');
+    expect(small.asked).toEqual([]);
+    const big = storage(false, false);
+    expect(await requestPersistence(plan(PERSIST_ABOVE_BYTES), big.manager)).toBe('denied');
+    expect(big.asked).toEqual(['persist']);
+    expect(await requestPersistence(plan(PERSIST_ABOVE_BYTES), storage(false, true).manager)).toBe('granted');
+  });
+
+  it('does not ask again when storage is already persistent, and copes without the API', async () => {
+    const already = storage(true, true);
+    expect(await requestPersistence(plan(4e9), already.manager)).toBe('granted');
+    expect(already.asked).toEqual([]);
+    expect(await requestPersistence(plan(4e9), undefined)).toBe('unsupported');
   });
 });
 

@@ -192,7 +192,10 @@ export const createPackSlice: Slice<PackSlice> = (set, get) => {
 
     loadPack(url) {
       const beforeDownload: BeforeDownload = async (plan) => {
-        const persistence = await requestPersistence(plan, typeof navigator === 'undefined' ? undefined : navigator.storage);
+        // A browser that throws here must not stop the download: persistence is a wish, not a requirement.
+        const persistence = await requestPersistence(plan, typeof navigator === 'undefined' ? undefined : navigator.storage).catch(
+          () => 'unsupported' as const,
+        );
         set({ storagePersistence: persistence });
       };
       return runLoad(
