@@ -1,5 +1,5 @@
 /** A pack from a local folder: loaded through the folder input, checked like a download; a bad folder is a named error. */
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { expect, test } from './cspGuard';
 import { openApp, readyMap, root } from './helpers';
 
@@ -36,4 +36,21 @@ test('a folder whose file fails its sha256, or lacks a file, names it and keeps 
   await page.getByTestId('pack-folder-input').setInputFiles(missing);
   await expect(banner).toContainText(/no file "unet\.onnx"/);
   await expect(page.getByTestId('pack-name')).toHaveText('Toy world (trained here)');
+});
+
+test('the files of a pack dropped on the pack panel load like a folder', async ({ page }) => {
+  await openApp(page);
+  // A script-made DataTransfer has no directory entries: this is the loose-files path of a drop.
+  const files = readdirSync(fixture).map((name) => ({ name, bytes: [...readFileSync(`${fixture}/${name}`)] }));
+  const dataTransfer = await page.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+    return dt;
+  }, files);
+  const panel = page.getByTestId('pack-panel');
+  await panel.dispatchEvent('dragover', { dataTransfer });
+  await panel.dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('pack-name')).toHaveText('Fixture (random weights) (from folder)', { timeout: 90_000 });
+  await page.getByTestId('sample-dog').click();
+  await readyMap(page);
 });
