@@ -1,7 +1,7 @@
 /** Big packs: cancel and per-file resume, storage checks, folder packs, download rate, lazy text encoding. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { PackFolder } from '@shared/api';
+import type { PackFolder, ProgressReport } from '@shared/api';
 import { genprompMapsRequest } from '@shared/genpromp/method';
 import { createOrtBackend } from '../runtime/ortBackend';
 import { fileFetch, nodeEngine, packUrl, readPng, repoRoot } from '../testing/nodeEngine';
@@ -216,6 +216,18 @@ describe('a pack from a local folder', () => {
 });
 
 describe('download rate', () => {
+  it('download reports carry rate and ETA from network bytes; verify reports do not', async () => {
+    let t = 0;
+    const files = [manifest.models.classifier.variants[0], manifest.models.unet.variants[0]];
+    const reports: ProgressReport[] = [];
+    await loadFiles({ fetch: twoChunkFetch, cache: null, now: () => (t += 250) }, base, files, (p) => reports.push(p));
+    const rated = reports.filter((p) => p.bytesPerSecond !== undefined);
+    expect(rated.length).toBeGreaterThan(0);
+    expect(rated.every((p) => p.phase === 'download' && p.etaSeconds! >= 0)).toBe(true);
+    // After the last chunk nothing is left to fetch.
+    expect(rated.at(-1)!.etaSeconds).toBe(0);
+  });
+
   it('is bytes over the window, null until half a second has passed', () => {
     let t = 0;
     const rate = new TransferRate(() => t);

@@ -162,7 +162,7 @@ export async function loadFiles(
       done,
       total,
       text,
-      ...(bytesPerSecond !== null ? { bytesPerSecond, etaSeconds: networkLeft / bytesPerSecond } : {}),
+      ...(phase === 'download' && bytesPerSecond !== null ? { bytesPerSecond, etaSeconds: networkLeft / bytesPerSecond } : {}),
     });
   };
 
