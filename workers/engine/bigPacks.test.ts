@@ -25,6 +25,29 @@ class MemoryCache implements CacheLike {
   async put(key: string, res: Response) {
     this.store.set(key, new Uint8Array(await res.arrayBuffer()));
   }
+  async delete(key: string) {
+    return this.store.delete(key);
+  }
+}
+
+/** A server for the fixture's files sending 64 KiB chunks, honouring `Range: bytes=N-` unless told not to. */
+function rangeServer(honourRange: boolean) {
+  const ranges: Array<string | null> = [];
+  const fetch: FetchFn = async (url, init) => {
+    const bytes = new Uint8Array(await (await fileFetch(url)).arrayBuffer());
+    const range = new Headers(init?.headers).get('range');
+    ranges.push(range);
+    const from = honourRange && range ? Number(/^bytes=(\d+)-$/.exec(range)![1]) : 0;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = from; i < bytes.byteLength; i += 65536) c.enqueue(bytes.slice(i, Math.min(i + 65536, bytes.byteLength)));
+        c.close();
+      },
+    });
+    if (from === 0) return new Response(body);
+    return new Response(body, { status: 206, headers: { 'content-range': `bytes ${from}-${bytes.byteLength - 1}/${bytes.byteLength}` } });
+  };
+  return { fetch, ranges };
 }
 
 /** The fixture's files, each body in two chunks, so a load can be cancelled inside a file. */
@@ -122,6 +145,48 @@ describe('cancel and per-file resume', () => {
     expect(await engine.cancelPackLoad()).toBe(false);
     const a = await engine.analyzeImage(await readPng(`${repoRoot}public/samples-fixture/dog.png`));
     await expect(engine.maps(genprompMapsRequest(a.imageKey, 0, { lambda: 0.6, timesteps: [0] }))).resolves.toBeTruthy();
+  });
+});
+
+describe('HTTP Range resume inside a large file', () => {
+  const unet = manifest.models.unet.variants[0];
+  const partBytes = 256 * 1024;
+
+  /** Download the UNet until 1 MiB has arrived, then cancel: four 256 KiB parts are cached. */
+  async function cancelAfterOneMiB(cache: MemoryCache): Promise<void> {
+    const controller = new AbortController();
+    const server = rangeServer(true);
+    const cancelAtOneMiB = (p: ProgressReport) => {
+      if (p.phase === 'download' && p.done >= 1024 * 1024) controller.abort();
+    };
+    await expect(
+      loadFiles({ fetch: server.fetch, cache, signal: controller.signal, partBytes }, base, [unet], cancelAtOneMiB),
+    ).rejects.toMatchObject({
+      name: 'DownloadCancelled',
+    });
+    expect([...cache.store.keys()].filter((k) => k.includes('&part=')).length).toBe(4);
+  }
+
+  it('the next load asks only for the bytes after the cached parts, verifies the whole file and drops the parts', async () => {
+    const cache = new MemoryCache();
+    await cancelAfterOneMiB(cache);
+    const server = rangeServer(true);
+    const seen: ProgressReport[] = [];
+    const { data } = await loadFiles({ fetch: server.fetch, cache, partBytes }, base, [unet], (p) => seen.push(p));
+    expect(server.ranges).toEqual([`bytes=${4 * partBytes}-`]);
+    expect(data.get(unet.path)!.byteLength).toBe(unet.bytes);
+    expect(seen.find((p) => p.text.startsWith('Resuming'))?.done).toBe(4 * partBytes);
+    expect([...cache.store.keys()].filter((k) => k.includes('&part='))).toEqual([]);
+    expect([...cache.store.keys()]).toEqual([`${base}${unet.path}?sha256=${unet.sha256}`]);
+  });
+
+  it('a server that ignores Range sends the whole file again, and it still verifies', async () => {
+    const cache = new MemoryCache();
+    await cancelAfterOneMiB(cache);
+    const server = rangeServer(false);
+    const { data } = await loadFiles({ fetch: server.fetch, cache, partBytes }, base, [unet]);
+    expect(server.ranges).toEqual([`bytes=${4 * partBytes}-`]);
+    expect(data.get(unet.path)!.byteLength).toBe(unet.bytes);
   });
 });
 
