@@ -1,5 +1,5 @@
 // Screenshots of the app's views for docs/img/ (headless Debian Chromium, wasm):
-//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|photo-pack …]
+//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|photo-pack|pack-download|pack-folder|pack-errors …]
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, WASM_ARGS } from './chromium.mjs';
 
@@ -40,6 +40,64 @@ try {
     await page.getByLabel(/Find a class/).fill('cat');
     await page.screenshot({ path: `${out}/app-photo-pack.png`, fullPage: true });
     console.log(`wrote ${out}/app-photo-pack.png`);
+  }
+  if (wanted('pack-download')) {
+    // A throttled connection (DevTools network emulation, which covers the engine Worker's fetches) shows rate and ETA.
+    await page.goto(`${base}/`);
+    await packReady();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: 200 * 1024,
+      uploadThroughput: -1,
+    });
+    await page.getByTestId('pack-select').selectOption({ label: 'ImageNet photos (EfficientNet-Lite0)' });
+    await page.getByTestId('download-rate').waitFor({ timeout: 60_000 });
+    await page.getByTestId('pack-panel').screenshot({ path: `${out}/pack-download.png` });
+    await page.getByTestId('pack-cancel').click();
+    await page.getByTestId('pack-cancelled').waitFor();
+    await page.getByTestId('pack-panel').screenshot({ path: `${out}/pack-cancelled.png` });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    console.log(`wrote ${out}/pack-download.png and pack-cancelled.png`);
+  }
+  if (wanted('pack-folder')) {
+    await page.goto(`${base}/`);
+    await packReady();
+    await page.getByTestId('pack-folder-input').setInputFiles('public/models/fixture-tiny');
+    await page.getByText('(from folder)', { exact: false }).first().waitFor({ timeout: 60_000 });
+    await packReady();
+    await page.getByTestId('pack-panel').screenshot({ path: `${out}/pack-folder.png` });
+    console.log(`wrote ${out}/pack-folder.png`);
+  }
+  if (wanted('pack-errors')) {
+    // Two named errors of big packs: a folder whose file fails its sha256, and an fp32 pack too big for one wasm heap.
+    const { cpSync, readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
+    const bad = `${mkdtempSync('/tmp/wsol-badpack-')}/fixture-tiny`;
+    cpSync('public/models/fixture-tiny', bad, { recursive: true });
+    const m = JSON.parse(readFileSync(`${bad}/manifest.json`, 'utf8'));
+    m.models.classifier.variants[0].sha256 = '0'.repeat(64);
+    writeFileSync(`${bad}/manifest.json`, JSON.stringify(m));
+    await page.goto(`${base}/`);
+    await packReady();
+    await page.getByTestId('pack-folder-input').setInputFiles(bad);
+    await page.getByTestId('error-banner').waitFor({ timeout: 60_000 });
+    await page.getByTestId('error-banner').screenshot({ path: `${out}/pack-error-folder.png` });
+
+    const big = JSON.parse(readFileSync('public/models/fixture-tiny/manifest.json', 'utf8'));
+    const unet = big.models.unet.variants[0];
+    big.models.unet.variants = [
+      { ...unet, externalData: [0, 1, 2].map((i) => ({ path: `unet.onnx.data${i}`, bytes: 1_500_000_000, sha256: 'b'.repeat(64) })) },
+      { ...unet, precision: 'int8', backends: ['wasm'] },
+    ];
+    await page.route('**/models/fixture-tiny/manifest.json', (route) => route.fulfill({ json: big }));
+    await page.goto(`${base}/?precision=fp32`);
+    await packReady();
+    await page.getByTestId('pack-select').selectOption({ label: 'Fixture (random weights)' });
+    await page.getByText('too large for WebAssembly').waitFor({ timeout: 60_000 });
+    await page.getByTestId('error-banner').screenshot({ path: `${out}/pack-error-memory.png` });
+    await page.unroute('**/models/fixture-tiny/manifest.json');
+    console.log(`wrote ${out}/pack-error-folder.png and pack-error-memory.png`);
   }
 } finally {
   await browser.close();

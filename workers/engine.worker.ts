@@ -11,6 +11,7 @@ const engine = new Engine({
   createBackend: (p) => createOrtBackend({ kind: p.info.backend, numThreads: p.info.wasmThreads, device: p.device }),
   fetch: (url, init) => fetch(url, init),
   openCache: openPackCache,
+  storage: typeof navigator !== 'undefined' ? (navigator.storage ?? null) : null,
 });
 
 Comlink.expose(engine);

@@ -23,11 +23,24 @@ const TEXT: Record<EngineErrorName, { title: string; action: string }> = {
   },
   IntegrityError: {
     title: 'A model file failed its integrity check',
-    action: 'The download was corrupted or the pack changed on the server. Try again; if it persists, clear the cached models and reload.',
+    action:
+      'The download was corrupted, a file is missing, or the pack changed since its manifest was written. Try again; if it persists, clear the cached models, or re-export the pack.',
   },
   DownloadFailed: {
     title: 'Download failed',
     action: 'Check your connection (and, for a custom pack, that the server allows CORS), then try again.',
+  },
+  DownloadCancelled: {
+    title: 'Download cancelled',
+    action: 'Files that finished downloading are kept in the browser cache; loading the pack again fetches only the rest.',
+  },
+  StorageQuotaExceeded: {
+    title: 'Not enough storage for this pack',
+    action: 'Free space (clear cached models or other site data), or load the pack from a local folder, which is not cached.',
+  },
+  MemoryBudgetExceeded: {
+    title: 'The pack is too large for WebAssembly',
+    action: 'Use the smaller variant named above (add ?precision=… to the page address), or a device with WebGPU.',
   },
   ModelCreateFailed: {
     title: 'The model could not be started',

@@ -14,6 +14,8 @@ import { PackStatus } from '../components/PackStatus';
 import { SampleGallery } from '../components/SampleGallery';
 import { TopK } from '../components/TopK';
 import { ALL_METHODS, methodById, type AnyMethod, type MethodId } from '@shared/methods/registry';
+import type { PackFolder } from '@shared/api';
+import { directoryPicker, folderFromDirectoryHandle, folderFromDrop, folderFromFiles } from './packFolder';
 import { useAppStore } from '../store';
 import { actions } from '../store/actions';
 import {
@@ -264,9 +266,27 @@ export function ControlsPanel() {
 }
 
 export function PackPanel() {
-  const picked = useAppStore(useShallow((s) => ({ packs: s.packIndex, pack: s.pack, status: s.packStatus, loadingUrl: s.loadingUrl })));
+  const picked = useAppStore(
+    useShallow((s) => ({
+      packs: s.packIndex,
+      pack: s.pack,
+      status: s.packStatus,
+      loadingUrl: s.loadingUrl,
+      cancelled: s.cancelledLoad,
+      persistence: s.storagePersistence,
+    })),
+  );
   const progress = useAppStore((s) => s.progress);
   const phase = useAppStore((s) => (s.packStatus === 'loading' ? (s.progressPhase ?? 'manifest') : s.packStatus));
+  const picker = directoryPicker();
+  const loadFolder = (read: Promise<PackFolder>, context: string) =>
+    read.then(
+      (folder) => void actions().loadPackFolder(folder),
+      (err: unknown) => {
+        // Closing the picker is not an error.
+        if ((err as Error)?.name !== 'AbortError') actions().reportError(err, context);
+      },
+    );
   return (
     <PackStatus
       {...picked}
@@ -275,6 +295,12 @@ export function PackPanel() {
       onSelect={(e) => void actions().loadPack(e.path)}
       onLoadUrl={(url) => actions().loadPackFromUrl(url)}
       onClearCache={() => void actions().clearModelCache()}
+      onCancel={() => actions().cancelPackLoad()}
+      onResume={(url) => void actions().loadPack(url)}
+      canPickDirectory={picker !== null}
+      onPickDirectory={() => picker && void loadFolder(picker().then(folderFromDirectoryHandle), 'Opening a pack folder')}
+      onFolderFiles={(files) => void actions().loadPackFolder(folderFromFiles(files))}
+      onDropFolder={(dt) => void loadFolder(folderFromDrop(dt), 'Reading a dropped pack folder')}
     />
   );
 }

@@ -1,20 +1,19 @@
 /** One labelled progress bar; bytes are shown exactly as reported. */
+import { formatBytes, formatDuration, formatRate } from '@shared/formatBytes';
+
+export { formatBytes };
+
 export interface ProgressBarProps {
   label: string;
   done: number;
   total: number;
   unit: 'bytes' | 'steps';
   text?: string;
+  /** Downloads: the current rate and the time left at it. */
+  rate?: { bytesPerSecond: number; etaSeconds: number };
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
-}
-
-export function ProgressBar({ label, done, total, unit, text }: ProgressBarProps) {
+export function ProgressBar({ label, done, total, unit, text, rate }: ProgressBarProps) {
   const frac = total > 0 ? Math.min(1, done / total) : 0;
   const amount = unit === 'bytes' ? `${formatBytes(done)} / ${formatBytes(total)}` : `${done} / ${total}`;
   return (
@@ -30,6 +29,11 @@ export function ProgressBar({ label, done, total, unit, text }: ProgressBarProps
       </div>
       <progress value={done} max={total > 0 ? total : 1} aria-label={label} />
       {text && <div className="progress-text">{text}</div>}
+      {rate && (
+        <div className="progress-text" data-testid="download-rate">
+          {formatRate(rate.bytesPerSecond)} · about {formatDuration(rate.etaSeconds)} left
+        </div>
+      )}
     </div>
   );
 }

@@ -11,6 +11,7 @@
 import * as Comlink from 'comlink';
 import type {
   BackendPreference,
+  BeforeDownload,
   DeviceInfo,
   EngineApi,
   EngineOptions,
@@ -18,6 +19,7 @@ import type {
   ImagePixels,
   MapsRequest,
   MapsResult,
+  PackFolder,
   PackIndexEntry,
   PackSummary,
   ProgressCallback,
@@ -193,10 +195,21 @@ class WorkerEngineClient implements EngineClient {
     return this.call((r) => r.listPacks(indexUrl));
   }
 
-  loadPack(baseUrl: string, onProgress?: ProgressCallback): Promise<PackSummary> {
-    // The callback lives here; the Worker gets a proxy to it (a MessagePort).
+  loadPack(baseUrl: string, onProgress?: ProgressCallback, beforeDownload?: BeforeDownload): Promise<PackSummary> {
+    // The callbacks live here; the Worker gets proxies to them (MessagePorts) and awaits beforeDownload's answer.
     const cb = onProgress ? Comlink.proxy(onProgress) : undefined;
-    return this.call((r) => r.loadPack(baseUrl, cb));
+    const before = beforeDownload ? Comlink.proxy(beforeDownload) : undefined;
+    return this.call((r) => r.loadPack(baseUrl, cb, before));
+  }
+
+  loadPackFolder(folder: PackFolder, onProgress?: ProgressCallback): Promise<PackSummary> {
+    // Files are cloned as handles to the same bytes, not read here.
+    const cb = onProgress ? Comlink.proxy(onProgress) : undefined;
+    return this.call((r) => r.loadPackFolder(folder, cb));
+  }
+
+  cancelPackLoad(): Promise<boolean> {
+    return this.call((r) => r.cancelPackLoad());
   }
 
   analyzeImage(image: ImagePixels): Promise<ImageAnalysis> {

@@ -49,6 +49,10 @@ export interface ProgressReport {
   done: number;
   total: number;
   text: string;
+  /** Download only, once measurable: network bytes per second over the last seconds. */
+  bytesPerSecond?: number;
+  /** Download only: seconds left at that rate for the bytes not in the cache yet. */
+  etaSeconds?: number;
 }
 
 export type ProgressCallback = (p: ProgressReport) => void;
@@ -57,8 +61,10 @@ export interface PackSummary {
   manifest: Manifest;
   /** Variant precision chosen per model role, e.g. { unet: 'fp32' }. */
   variants: Record<string, string>;
-  /** Where the pack came from (URL prefix ending in '/'). */
+  /** Where the pack came from (URL prefix ending in '/'; `folder:<name>/` for a local folder). */
   baseUrl: string;
+  /** 'folder': read from a folder the user picked, validated the same way but never cached. */
+  source: 'url' | 'folder';
   fromCache: boolean;
   /**
    * Little-endian float32 files of the pack that the methods' UI-thread maps need
@@ -66,6 +72,26 @@ export interface PackSummary {
    */
   arrays: Record<string, Float32Array>;
 }
+
+/** A pack folder picked or dropped by the user: manifest.json and the files it lists, by path relative to it. */
+export interface PackFolder {
+  /** The folder's name, for messages. */
+  name: string;
+  /** Files are structured-cloneable: the Worker reads them without a copy through the page. */
+  files: Record<string, Blob>;
+}
+
+/** What a load is about to download, told to the page before the first byte (it may ask for persistent storage). */
+export interface DownloadPlan {
+  /** Bytes still missing from the cache. */
+  bytesToFetch: number;
+  filesToFetch: number;
+  /** Bytes of the chosen variants and pack files in all. */
+  bytesTotal: number;
+}
+
+/** Called with the plan before downloading; the load waits for it. */
+export type BeforeDownload = (plan: DownloadPlan) => Promise<void> | void;
 
 /** RGBA pixels decoded on the UI side (EXIF orientation applied). */
 export interface ImagePixels {
@@ -126,8 +152,16 @@ export interface EngineApi {
   init(preference?: BackendPreference, options?: EngineOptions): Promise<DeviceInfo>;
   device(): Promise<DeviceInfo>;
   listPacks(indexUrl: string): Promise<PackIndexEntry[]>;
-  /** Load (download, verify, cache, create sessions, warm up) the pack at `baseUrl`. */
-  loadPack(baseUrl: string, onProgress?: ProgressCallback): Promise<PackSummary>;
+  /**
+   * Load (download, verify, cache, create sessions, warm up) the pack at `baseUrl`.
+   * Before downloading it checks the wasm memory budget and the storage quota, then
+   * awaits `beforeDownload`. Cancellable with `cancelPackLoad` (DownloadCancelled).
+   */
+  loadPack(baseUrl: string, onProgress?: ProgressCallback, beforeDownload?: BeforeDownload): Promise<PackSummary>;
+  /** Load a pack from a local folder: the same checks as a download, nothing cached. */
+  loadPackFolder(folder: PackFolder, onProgress?: ProgressCallback): Promise<PackSummary>;
+  /** Stop the pack load in progress (it rejects with DownloadCancelled); the loaded pack stays. False if none was running. */
+  cancelPackLoad(): Promise<boolean>;
   /** Preprocess and classify an image, and run each method's per-image step (VAE, SAT); cached by content. */
   analyzeImage(image: ImagePixels): Promise<ImageAnalysis>;
   /** A method's raw maps (cached in the worker). Latest wins per method: an older queued request rejects with AbortError. */

@@ -9,6 +9,12 @@ export const ERROR_NAMES = [
   'ManifestInvalid',
   'IntegrityError',
   'DownloadFailed',
+  /** The user pressed Cancel: files that finished are cached, a retry skips them. */
+  'DownloadCancelled',
+  /** The browser's storage has less room than the files still to download. */
+  'StorageQuotaExceeded',
+  /** The chosen variants would not fit one wasm32 heap (4 GiB per ORT instance). */
+  'MemoryBudgetExceeded',
   'ModelCreateFailed',
   'ModelIOMismatch',
   'InvalidInput',

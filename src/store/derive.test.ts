@@ -49,6 +49,7 @@ const pack: PackSummary = {
   manifest,
   variants: {},
   baseUrl: 'x/',
+  source: 'url',
   fromCache: false,
   arrays: { 'cam_head.f32': Float32Array.from([1, 0, 0, 1]), 'p.f32': Float32Array.from([1, 0, 0, 1]) },
 };

@@ -5,7 +5,7 @@
  * without reloading modules, and a worker crash and a user restart forget the
  * same things.
  */
-import type { ProgressReport, StageTimings } from '@shared/api';
+import type { PackFolder, ProgressReport, StageTimings } from '@shared/api';
 import { LruCache } from '@shared/lru';
 import type { MethodId } from '@shared/methods/registry';
 
@@ -23,6 +23,8 @@ class Runtime {
   /** Incremented when the worker crashes or restarts: work started before belongs to a dead worker. */
   engineGen = 0;
   lastPackUrl: string | null = null;
+  /** Set instead of lastPackUrl when the pack came from a local folder: a restarted engine reloads it from these Files. */
+  lastPackFolder: PackFolder | null = null;
   packLoadSeq = 0;
   imageSeq = 0;
   errorSeq = 0;
@@ -50,6 +52,7 @@ class Runtime {
     this.forgetEngineWork();
     this.booted = false;
     this.lastPackUrl = null;
+    this.lastPackFolder = null;
     this.packLoadSeq = 0;
     this.imageSeq = 0;
     this.errorSeq = 0;

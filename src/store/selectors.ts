@@ -75,6 +75,9 @@ export interface PhaseProgress {
   done: number;
   total: number;
   text: string;
+  /** Download only, once measurable. */
+  bytesPerSecond?: number;
+  etaSeconds?: number;
 }
 
 const PHASES: ProgressPhase[] = ['download', 'verify', 'create', 'warmup'];
@@ -88,7 +91,10 @@ export function aggregateProgress(progress: AppState['progress']): PhaseProgress
   const out: PhaseProgress[] = [];
   for (const phase of PHASES) {
     const r = progress[phase];
-    if (r) out.push({ phase, done: Math.min(r.done, r.total), total: r.total, text: r.text });
+    if (!r) continue;
+    const rate =
+      r.bytesPerSecond !== undefined && r.etaSeconds !== undefined ? { bytesPerSecond: r.bytesPerSecond, etaSeconds: r.etaSeconds } : {};
+    out.push({ phase, done: Math.min(r.done, r.total), total: r.total, text: r.text, ...rate });
   }
   return out;
 }

@@ -7,12 +7,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrashInfo, EngineClient } from '../engine-client';
 import { setEngineForTests } from '../engine-client';
-import type { DeviceInfo, ImageAnalysis, MapsRequest, MapsResult, PackSummary } from '@shared/api';
+import type { DeviceInfo, ImageAnalysis, MapsRequest, MapsResult, PackFolder, PackSummary } from '@shared/api';
 import type { AttentionMaps } from '@shared/genpromp/aggregate';
 import type { GenprompMapsParams } from '@shared/genpromp/method';
 import { actions as act } from './actions';
 import { resetStore, useAppStore } from './index';
 import * as selectors from './selectors';
+import { PERSIST_ABOVE_BYTES, requestPersistence } from './slices/pack';
 import { abortError } from '@shared/errors';
 import type { AttentionOutput, Manifest } from '@shared/manifest';
 
@@ -133,12 +134,13 @@ class FakeEngine implements EngineClient {
   ): Promise<PackSummary> {
     this.calls.push(`loadPack ${baseUrl}`);
     onProgress?.({ phase: 'download', item: 'unet.onnx', done: 10, total: 10, text: 'done' });
-    if (!this.baselines) return { manifest: this.served, variants: { unet: 'fp32' }, baseUrl, fromCache: false, arrays: {} };
+    if (!this.baselines) return { manifest: this.served, variants: { unet: 'fp32' }, baseUrl, source: 'url', fromCache: false, arrays: {} };
     const head = Float32Array.from([1, 0, 0, 1, 1, 0]);
     return {
       manifest: withBaselines,
       variants: {},
       baseUrl,
+      source: 'url',
       fromCache: false,
       arrays: { 'head.f32': head, 'protos.f32': head },
     };
@@ -165,6 +167,21 @@ class FakeEngine implements EngineClient {
     };
     if (!this.hold) return Promise.resolve(answer());
     return new Promise((resolve, reject) => this.held.push({ req, resolve: () => resolve(answer()), reject }));
+  }
+  async loadPackFolder(folder: PackFolder): Promise<PackSummary> {
+    this.calls.push(`loadPackFolder ${folder.name}`);
+    return {
+      manifest: this.served,
+      variants: { unet: 'fp32' },
+      baseUrl: `folder:${folder.name}/`,
+      source: 'folder',
+      fromCache: false,
+      arrays: {},
+    };
+  }
+  async cancelPackLoad() {
+    this.calls.push('cancelPackLoad');
+    return false;
   }
   async clearCache() {}
   onCrash(l: (i: CrashInfo) => void) {
@@ -341,6 +358,65 @@ describe('store', () => {
     await until(() => canvas() === 'ready', 'ready after crash');
     expect(fake.calls.slice(before)).toEqual(['init', expect.stringMatching(/^loadPack/), 'analyze', 'maps']);
   });
+
+  it('a cancelled download is a state, not an error: the previous pack stays and the cancelled load says how far it got', async () => {
+    let cancel!: () => void;
+    fake.loadPack = async (_baseUrl, onProgress) => {
+      onProgress?.({ phase: 'download', item: 'unet.onnx', done: 300, total: 1000, text: 'Downloading unet.onnx' });
+      await new Promise<void>((r) => (cancel = r));
+      throw Object.assign(new Error('The pack download was cancelled.'), { name: 'DownloadCancelled' });
+    };
+    const previous = state().pack;
+    const load = act().loadPack('http://localhost/models/big/');
+    expect(state().packStatus).toBe('loading');
+    act().cancelPackLoad();
+    expect(fake.calls.at(-1)).toBe('cancelPackLoad');
+    cancel();
+    await load;
+    expect(state()).toMatchObject({ packStatus: 'ready', pack: previous, error: null });
+    expect(state().cancelledLoad).toEqual({ url: 'http://localhost/models/big/', done: 300, total: 1000 });
+  });
+
+  it('a folder pack is remembered for a worker restart', async () => {
+    const folder: PackFolder = { name: 'my-pack', files: {} };
+    await act().loadPackFolder(folder);
+    expect(state().pack?.source).toBe('folder');
+    const before = fake.calls.length;
+    for (const l of fake.crashListeners) l({ message: 'out of memory', recentCrashes: 1 });
+    await until(() => fake.calls.slice(before).includes('loadPackFolder my-pack'), 'folder reload');
+  });
+});
+
+describe('persistent storage before a download', () => {
+  const storage = (persisted: boolean, grant: boolean) => {
+    const asked: string[] = [];
+    const manager = {
+      persisted: async () => persisted,
+      persist: async () => {
+        asked.push('persist');
+        return grant;
+      },
+    } as unknown as StorageManager;
+    return { manager, asked };
+  };
+  const plan = (bytesToFetch: number) => ({ bytesToFetch, filesToFetch: 1, bytesTotal: bytesToFetch });
+
+  it('asks only for big downloads, and reports the answer', async () => {
+    const small = storage(false, true);
+    expect(await requestPersistence(plan(PERSIST_ABOVE_BYTES - 1), small.manager)).toBe('not-asked');
+    expect(small.asked).toEqual([]);
+    const big = storage(false, false);
+    expect(await requestPersistence(plan(PERSIST_ABOVE_BYTES), big.manager)).toBe('denied');
+    expect(big.asked).toEqual(['persist']);
+    expect(await requestPersistence(plan(PERSIST_ABOVE_BYTES), storage(false, true).manager)).toBe('granted');
+  });
+
+  it('does not ask again when storage is already persistent, and copes without the API', async () => {
+    const already = storage(true, true);
+    expect(await requestPersistence(plan(4e9), already.manager)).toBe('granted');
+    expect(already.asked).toEqual([]);
+    expect(await requestPersistence(plan(4e9), undefined)).toBe('unsupported');
+  });
 });
 
 describe('every method through the store', () => {
@@ -394,6 +470,7 @@ describe('every method through the store', () => {
       manifest: broken as Manifest,
       variants: {},
       baseUrl,
+      source: 'url',
       fromCache: false,
       arrays: { 'protos.f32': Float32Array.from([1, 0, 0, 1, 1, 0]) },
     });

@@ -108,7 +108,8 @@ export interface Notice {
   text: string;
 }
 
-export type PackStatus = 'idle' | 'loading' | 'ready' | 'error';
+/** 'cancelled': the user stopped a download and no earlier pack is loaded. */
+export type PackStatus = 'idle' | 'loading' | 'ready' | 'error' | 'cancelled';
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
 /** The whole store: every slice's state and actions. */

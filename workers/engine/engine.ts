@@ -6,6 +6,7 @@
  */
 import type {
   BackendPreference,
+  BeforeDownload,
   DeviceInfo,
   EngineApi,
   EngineOptions,
@@ -13,6 +14,7 @@ import type {
   ImagePixels,
   MapsRequest,
   MapsResult,
+  PackFolder,
   PackSummary,
   ProgressCallback,
 } from '@shared/api';
@@ -26,26 +28,54 @@ import { WORKER_METHODS } from '../pipelines/registry';
 import type { MethodWorker } from '../pipelines/types';
 import type { ProbeResult } from './device';
 import { resolvePackPath } from '@shared/packUrl';
-import { CACHE_NAME, loadFiles, loadManifest, loadPackIndex } from './packLoader';
+import { checkStorageQuota, checkWasmMemoryBudget, totalBytes } from './budgets';
+import type { StorageEstimator } from './budgets';
+import { folderSource } from './folderSource';
+import { CACHE_NAME, filesToDownload, loadFiles, loadManifest, loadPackIndex, throwIfCancelled } from './packLoader';
 import type { CacheLike, FetchFn } from './packLoader';
 import { chooseVariant } from './variants';
 import { yieldToEventLoop } from './yieldToEventLoop';
 
 /** Errors that a different backend would not fix. */
-const PACK_ERRORS = new Set(['ManifestInvalid', 'ModelIOMismatch', 'IntegrityError', 'DownloadFailed', 'PackNotFound']);
+const PACK_ERRORS = new Set([
+  'ManifestInvalid',
+  'ModelIOMismatch',
+  'IntegrityError',
+  'DownloadFailed',
+  'PackNotFound',
+  'DownloadCancelled',
+  'StorageQuotaExceeded',
+  'MemoryBudgetExceeded',
+]);
 
 export interface EngineDeps {
   probe: (preference: BackendPreference, options: EngineOptions) => Promise<ProbeResult>;
   createBackend: (probe: ProbeResult) => InferenceBackend;
   fetch: FetchFn;
   openCache: () => Promise<CacheLike | null>;
+  /** `navigator.storage` where the Worker has it: the quota check before a download. */
+  storage?: StorageEstimator | null;
   preference?: BackendPreference;
   /** Force one precision for every model (parity tests and benchmarks use fp32). */
   forcePrecision?: VariantPrecision;
 }
 
+/** Where a pack's files come from: a URL prefix (cached) or a local folder (never cached). */
+interface PackSource {
+  kind: PackSummary['source'];
+  baseUrl: string;
+  fetch: FetchFn;
+}
+
+interface LoadOptions {
+  onProgress?: ProgressCallback;
+  beforeDownload?: BeforeDownload;
+  signal?: AbortSignal;
+}
+
 interface LoadedPack {
   summary: PackSummary;
+  source: PackSource;
   analyzer: ImageAnalyzer;
   /** The worker side of each method this pack can show and that has one. */
   methods: Map<MethodId, MethodWorker>;
@@ -61,6 +91,8 @@ export class Engine implements EngineApi {
   /** Ticket of the latest maps request per method ("latest wins"). */
   private readonly latestMaps = new Map<MethodId, number>();
   private mapsTickets = 0;
+  /** Pack loads called and not finished; `cancelPackLoad` aborts them. */
+  private readonly activeLoads = new Set<AbortController>();
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -112,7 +144,7 @@ export class Engine implements EngineApi {
     this.backend = this.deps.createBackend(this.probeResult);
     if (this.pack) {
       const old = this.pack;
-      this.pack = await this.buildPack(old.summary.manifest, old.summary.baseUrl);
+      this.pack = await this.buildPack(old.summary.manifest, old.source, {});
       // Analyses, latents, text embeddings and maps do not depend on the backend:
       // keep them, so the image on screen keeps working after the switch.
       this.pack.analyzer.adoptCaches(old.analyzer);
@@ -128,26 +160,60 @@ export class Engine implements EngineApi {
     return loadPackIndex({ fetch: this.deps.fetch, cache: null }, indexUrl);
   }
 
-  loadPack(location: string, onProgress?: ProgressCallback): Promise<PackSummary> {
+  loadPack(location: string, onProgress?: ProgressCallback, beforeDownload?: BeforeDownload): Promise<PackSummary> {
+    const source = (): PackSource => ({
+      kind: 'url',
+      baseUrl: resolvePackPath(location, (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/'),
+      fetch: this.deps.fetch,
+    });
+    return this.load(source, { onProgress, beforeDownload });
+  }
+
+  loadPackFolder(folder: PackFolder, onProgress?: ProgressCallback): Promise<PackSummary> {
+    return this.load(() => folderSource(folder), { onProgress });
+  }
+
+  async cancelPackLoad(): Promise<boolean> {
+    const running = this.activeLoads.size > 0;
+    for (const controller of this.activeLoads) controller.abort();
+    this.activeLoads.clear();
+    return running;
+  }
+
+  private openCacheFor(source: PackSource): Promise<CacheLike | null> {
+    return source.kind === 'folder' ? Promise.resolve(null) : this.deps.openCache();
+  }
+
+  private load(makeSource: () => PackSource, options: Omit<LoadOptions, 'signal'>): Promise<PackSummary> {
+    // Registered at call time, so Cancel also stops a load still queued behind another job.
+    const controller = new AbortController();
+    this.activeLoads.add(controller);
+    const opts: LoadOptions = { ...options, signal: controller.signal };
     return this.enqueue(async () => {
-      await this.init();
-      const baseUrl = resolvePackPath(location, (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/');
-      // The manifest is revalidated online (it is small and says what changed);
-      // the model files are content-addressed in the cache.
-      const { manifest } = await loadManifest({ fetch: this.deps.fetch, cache: await this.deps.openCache() }, baseUrl);
-      let next: LoadedPack;
       try {
-        next = await this.buildPack(manifest, baseUrl, onProgress);
-      } catch (err) {
-        // Creation or warm-up failing on WebGPU (missing f16, out of memory, a
-        // kernel the EP lacks) is the device's fault, not the pack's: use wasm.
-        if (this.backend?.kind !== 'webgpu' || PACK_ERRORS.has((err as Error).name)) throw err;
-        await this.fallBackToWasm(`WebGPU could not run this pack: ${String((err as Error).message)}`);
-        next = await this.buildPack(manifest, baseUrl, onProgress);
+        throwIfCancelled(controller.signal);
+        await this.init();
+        const source = makeSource();
+        // The manifest is revalidated online (it is small and says what changed);
+        // the model files are content-addressed in the cache.
+        const cache = await this.openCacheFor(source);
+        const { manifest } = await loadManifest({ fetch: source.fetch, cache, signal: controller.signal }, source.baseUrl);
+        let next: LoadedPack;
+        try {
+          next = await this.buildPack(manifest, source, opts);
+        } catch (err) {
+          // Creation or warm-up failing on WebGPU (missing f16, out of memory, a
+          // kernel the EP lacks) is the device's fault, not the pack's: use wasm.
+          if (this.backend?.kind !== 'webgpu' || PACK_ERRORS.has((err as Error).name)) throw err;
+          await this.fallBackToWasm(`WebGPU could not run this pack: ${String((err as Error).message)}`);
+          next = await this.buildPack(manifest, source, opts);
+        }
+        await this.releasePack();
+        this.pack = next;
+        return this.pack.summary;
+      } finally {
+        this.activeLoads.delete(controller);
       }
-      await this.releasePack();
-      this.pack = next;
-      return this.pack!.summary;
     });
   }
 
@@ -164,12 +230,26 @@ export class Engine implements EngineApi {
    * backend, create and warm up their sessions. The bytes are dropped afterwards:
    * ORT keeps its own copy, and a rebuild re-reads them from the Cache API.
    */
-  private async buildPack(manifest: Manifest, baseUrl: string, onProgress?: ProgressCallback): Promise<LoadedPack> {
+  private async buildPack(
+    manifest: Manifest,
+    source: PackSource,
+    { onProgress, beforeDownload, signal }: LoadOptions,
+  ): Promise<LoadedPack> {
+    const { baseUrl } = source;
     const chosen = this.chooseVariants(manifest);
     const roles = packRoles(manifest);
-    const deps = { fetch: this.deps.fetch, cache: await this.deps.openCache() };
+    // Both checks come before the first byte: a 4 GB download that cannot run or cannot be stored helps nobody.
+    checkWasmMemoryBudget(manifest.models, chosen, this.backend!.kind);
+    const deps = { fetch: source.fetch, cache: await this.openCacheFor(source), ...(signal ? { signal } : {}) };
     const needed = packFiles(manifest, new Set(Object.values(chosen).map((v) => v!.path)));
+    if (deps.cache) {
+      const missing = await filesToDownload(deps, baseUrl, needed);
+      const bytesToFetch = totalBytes(missing);
+      await checkStorageQuota(this.deps.storage ?? null, bytesToFetch);
+      if (missing.length > 0) await beforeDownload?.({ bytesToFetch, filesToFetch: missing.length, bytesTotal: totalBytes(needed) });
+    }
     const { data: files, fromCache } = await loadFiles(deps, baseUrl, needed, onProgress);
+    throwIfCancelled(signal);
 
     const sessions: Partial<Record<ModelRole, ModelSession>> = {};
     try {
@@ -219,7 +299,7 @@ export class Engine implements EngineApi {
     }
     const analyzer = new ImageAnalyzer(manifest, sessions.classifier!, methods);
     const variants = Object.fromEntries(roles.map((r) => [r, chosen[r]!.precision]));
-    return { summary: { manifest, variants, baseUrl, fromCache, arrays }, analyzer, methods, sessions };
+    return { summary: { manifest, variants, baseUrl, source: source.kind, fromCache, arrays }, source, analyzer, methods, sessions };
   }
 
   private async releasePack(): Promise<void> {

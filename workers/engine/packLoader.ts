@@ -5,9 +5,17 @@
  * so a second visit needs no network and a re-exported file is never served
  * stale. Every byte is counted for the progress bar; sizes and hashes are checked
  * against the manifest before anything reaches ORT.
+ *
+ * Resume: a cancelled or interrupted load keeps the files it finished in the
+ * cache, and the next load fetches only the others. Inside a large file, every
+ * full part of RESUME_PART_BYTES is cached as it arrives, and the next load asks
+ * the server for the rest with an HTTP Range request; a server that ignores
+ * Range (200) sends the whole file again.
  */
 import type { ProgressCallback } from '@shared/api';
 import { EngineError } from '@shared/errors';
+import { storageQuotaError } from './budgets';
+import { TransferRate } from './transferRate';
 import { parseManifest, parsePackIndex } from '@shared/manifest';
 import type { FileRef, Manifest, PackIndexEntry } from '@shared/manifest';
 
@@ -17,11 +25,25 @@ export type FetchFn = (url: string, init?: RequestInit) => Promise<Response>;
 export interface CacheLike {
   match(key: string): Promise<Response | undefined>;
   put(key: string, response: Response): Promise<void>;
+  /** Drops a file's resume parts once the whole file is cached. */
+  delete?(key: string): Promise<boolean>;
 }
+
+/**
+ * Parts of a file cached while it downloads, so a cancel loses at most this much
+ * of it. One Cache API entry each: a 2 GiB external-data shard makes 32.
+ */
+export const RESUME_PART_BYTES = 64 * 1024 ** 2;
 
 export interface LoaderDeps {
   fetch: FetchFn;
   cache: CacheLike | null;
+  /** Aborted when the user cancels the load (DownloadCancelled). */
+  signal?: AbortSignal;
+  /** Milliseconds, for the download rate (tests pass a fake clock). */
+  now?: () => number;
+  /** Size of a resume part (tests use small ones). */
+  partBytes?: number;
 }
 
 export const CACHE_NAME = 'wsol-lab-packs-v1';
@@ -34,11 +56,14 @@ export async function openPackCache(): Promise<CacheLike | null> {
   }
 }
 
-async function fetchOrExplain(deps: LoaderDeps, url: string, what: string): Promise<Response> {
+async function fetchOrExplain(deps: LoaderDeps, url: string, what: string, headers?: Record<string, string>): Promise<Response> {
   let res: Response;
   try {
-    res = await deps.fetch(url, { cache: 'no-cache' });
+    res = await deps.fetch(url, { cache: 'no-cache', ...(headers ? { headers } : {}), ...(deps.signal ? { signal: deps.signal } : {}) });
   } catch (err) {
+    throwIfCancelled(deps.signal);
+    // A folder source names its own missing files.
+    if (err instanceof EngineError) throw err;
     throw new EngineError(
       'DownloadFailed',
       `Could not download ${what} from ${url}: ${String((err as Error)?.message ?? err)}. ` +
@@ -56,6 +81,16 @@ async function fetchOrExplain(deps: LoaderDeps, url: string, what: string): Prom
     );
   }
   return res;
+}
+
+/** DownloadCancelled once the load's signal is aborted (the user pressed Cancel). */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new EngineError(
+      'DownloadCancelled',
+      'The pack download was cancelled. Files that finished are kept in the browser cache; loading the pack again fetches only the rest.',
+    );
+  }
 }
 
 export async function loadPackIndex(deps: LoaderDeps, indexUrl: string): Promise<PackIndexEntry[]> {
@@ -96,6 +131,21 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+const cacheKey = (baseUrl: string, f: FileRef) => `${baseUrl}${f.path}?sha256=${f.sha256}`;
+
+/** Unique files by path (a shard may be listed by several variants). */
+function uniqueFiles(files: FileRef[]): FileRef[] {
+  return [...new Map(files.map((f) => [f.path, f])).values()];
+}
+
+/** Which of `files` the cache lacks: what a load would download. */
+export async function filesToDownload(deps: LoaderDeps, baseUrl: string, files: FileRef[]): Promise<FileRef[]> {
+  if (!deps.cache) return uniqueFiles(files);
+  const missing: FileRef[] = [];
+  for (const f of uniqueFiles(files)) if (!(await deps.cache.match(cacheKey(baseUrl, f)))) missing.push(f);
+  return missing;
+}
+
 /**
  * Load `files` of the pack at `baseUrl`, verified, reporting progress over the
  * total byte count. Returns path → bytes. `fromCache` is true if no byte came
@@ -107,17 +157,30 @@ export async function loadFiles(
   files: FileRef[],
   onProgress?: ProgressCallback,
 ): Promise<{ data: Map<string, Uint8Array>; fromCache: boolean }> {
-  const unique = [...new Map(files.map((f) => [f.path, f])).values()];
+  const unique = uniqueFiles(files);
   const total = unique.reduce((s, f) => s + f.bytes, 0);
   let done = 0;
   let fromCache = true;
   const data = new Map<string, Uint8Array>();
-  const report = (item: string, text: string, phase: 'download' | 'verify' = 'download') =>
-    onProgress?.({ phase, item, done, total, text });
+  // Rate and ETA count network bytes only: cached files would make them meaningless.
+  const rate = new TransferRate(deps.now ?? (() => performance.now()));
+  let networkLeft = (await filesToDownload(deps, baseUrl, unique)).reduce((s, f) => s + f.bytes, 0);
+  const report = (item: string, text: string, phase: 'download' | 'verify' = 'download') => {
+    const bytesPerSecond = rate.bytesPerSecond();
+    onProgress?.({
+      phase,
+      item,
+      done,
+      total,
+      text,
+      ...(phase === 'download' && bytesPerSecond !== null ? { bytesPerSecond, etaSeconds: networkLeft / bytesPerSecond } : {}),
+    });
+  };
 
   for (const f of unique) {
+    throwIfCancelled(deps.signal);
     const url = `${baseUrl}${f.path}`;
-    const key = `${url}?sha256=${f.sha256}`;
+    const key = cacheKey(baseUrl, f);
     const cached = await deps.cache?.match(key);
     if (cached) {
       const bytes = new Uint8Array(await cached.arrayBuffer());
@@ -129,9 +192,25 @@ export async function loadFiles(
       }
     }
     fromCache = false;
-    const res = await fetchOrExplain(deps, url, `file "${f.path}"`);
-    const bytes = await readBody(res, f, (n) => {
+    const partBytes = deps.partBytes ?? RESUME_PART_BYTES;
+    const parts = await cachedParts(deps.cache, key, f, partBytes);
+    const from = parts.length * partBytes;
+    const res = await fetchOrExplain(deps, url, `file "${f.path}"`, from > 0 ? { Range: `bytes=${from}-` } : undefined);
+    const out = new Uint8Array(f.bytes);
+    const start = from > 0 && resumesAt(res, from, f.bytes) ? from : 0;
+    if (start > 0) {
+      for (const [i, part] of parts.entries()) out.set(part, i * partBytes);
+      done += start;
+      networkLeft -= start;
+      report(f.path, `Resuming ${f.path} at ${start} bytes`);
+    }
+    const savePart = async (i: number) => {
+      if (deps.cache && f.bytes > partBytes) await putInCache(deps.cache, partKey(key, i), out.slice(i * partBytes, (i + 1) * partBytes));
+    };
+    const bytes = await readBody(res, f, { out, start, partBytes, savePart, ...(deps.signal ? { signal: deps.signal } : {}) }, (n) => {
       done += n;
+      networkLeft -= n;
+      rate.add(n);
       report(f.path, `Downloading ${f.path}`);
     });
     if (bytes.byteLength !== f.bytes) {
@@ -143,31 +222,100 @@ export async function loadFiles(
     report(f.path, `Verifying ${f.path}`, 'verify');
     const hash = await sha256Hex(bytes);
     if (hash !== f.sha256) {
+      // Parts of a file that fails its checksum must not seed the next try.
+      await dropParts(deps.cache, key, f, partBytes);
       throw new EngineError(
         'IntegrityError',
         `${f.path} failed its checksum (sha256 ${hash.slice(0, 12)}…, expected ${f.sha256.slice(0, 12)}…). The file is corrupt or was replaced; re-export the pack or fix its manifest.`,
       );
     }
     data.set(f.path, bytes);
-    await deps.cache?.put(key, new Response(bytes as Uint8Array<ArrayBuffer>));
+    await putInCache(deps.cache, key, bytes);
+    await dropParts(deps.cache, key, f, partBytes);
   }
   onProgress?.({ phase: 'download', item: '', done: total, total, text: fromCache ? 'Loaded from cache' : 'Downloaded' });
   return { data, fromCache };
 }
 
-/** Read a body chunk by chunk, refusing to read far past the expected size. */
-async function readBody(res: Response, f: FileRef, onChunk: (n: number) => void): Promise<Uint8Array> {
+const partKey = (key: string, i: number) => `${key}&part=${i}`;
+
+/** The consecutive resume parts of `f` in the cache, from its first byte. */
+async function cachedParts(cache: CacheLike | null, key: string, f: FileRef, partBytes: number): Promise<Uint8Array[]> {
+  const parts: Uint8Array[] = [];
+  if (!cache || f.bytes <= partBytes) return parts;
+  // The last part is never a full one: a file that far along finishes instead.
+  for (let i = 0; (i + 1) * partBytes < f.bytes; i++) {
+    const hit = await cache.match(partKey(key, i));
+    const bytes = hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+    if (!bytes || bytes.byteLength !== partBytes) break;
+    parts.push(bytes);
+  }
+  return parts;
+}
+
+async function dropParts(cache: CacheLike | null, key: string, f: FileRef, partBytes: number): Promise<void> {
+  if (!cache?.delete || f.bytes <= partBytes) return;
+  for (let i = 0; (i + 1) * partBytes < f.bytes; i++) await cache.delete(partKey(key, i));
+}
+
+/** Did the server answer the Range request with the rest of the file (206 from `from`)? */
+function resumesAt(res: Response, from: number, size: number): boolean {
+  const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');
+  return res.status === 206 && range !== null && Number(range[1]) === from && Number(range[2]) === size - 1;
+}
+
+/** Cache one verified file; a full disk is StorageQuotaExceeded, not a generic failure. */
+async function putInCache(cache: CacheLike | null, key: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await cache?.put(key, new Response(bytes as Uint8Array<ArrayBuffer>));
+  } catch (err) {
+    if ((err as Error)?.name === 'QuotaExceededError') throw storageQuotaError(bytes.byteLength, null, err);
+    throw err;
+  }
+}
+
+interface BodyTarget {
+  /** The whole file's buffer; bytes before `start` are already in it (resumed). */
+  out: Uint8Array;
+  start: number;
+  signal?: AbortSignal;
+  partBytes: number;
+  /** Cache part `i` once the buffer holds it entirely. */
+  savePart: (i: number) => Promise<void>;
+}
+
+/** Read a body chunk by chunk into `out` from `start`, refusing to read far past the expected size. */
+async function readBody(res: Response, f: FileRef, target: BodyTarget, onChunk: (n: number) => void): Promise<Uint8Array> {
+  const { out, start, signal, partBytes, savePart } = target;
   if (!res.body) {
     const b = new Uint8Array(await res.arrayBuffer());
+    if (start + b.byteLength > f.bytes)
+      throw new EngineError('IntegrityError', `${f.path} is larger than the ${f.bytes} bytes the manifest says. Re-export the pack.`);
+    out.set(b, start);
     onChunk(b.byteLength);
-    return b;
+    return start + b.byteLength === f.bytes ? out : out.subarray(0, start + b.byteLength);
   }
-  const out = new Uint8Array(f.bytes);
-  let offset = 0;
+  let offset = start;
   let extra = 0;
+  let nextPart = Math.floor(start / partBytes);
   const reader = res.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (err) {
+      throwIfCancelled(signal);
+      throw new EngineError(
+        'DownloadFailed',
+        `The download of ${f.path} broke off: ${String((err as Error)?.message ?? err)}. Try again; it resumes from the last part cached.`,
+        {
+          cause: err,
+        },
+      );
+    }
+    if (signal?.aborted) await reader.cancel().catch(() => undefined);
+    throwIfCancelled(signal);
+    const { done, value } = chunk;
     if (done) break;
     const room = Math.max(0, f.bytes - offset);
     out.set(value.subarray(0, room), offset);
@@ -178,6 +326,7 @@ async function readBody(res: Response, f: FileRef, onChunk: (n: number) => void)
       await reader.cancel();
       throw new EngineError('IntegrityError', `${f.path} is larger than the ${f.bytes} bytes the manifest says. Re-export the pack.`);
     }
+    while ((nextPart + 1) * partBytes <= offset && (nextPart + 1) * partBytes < f.bytes) await savePart(nextPart++);
   }
   return offset === f.bytes ? out : out.subarray(0, offset);
 }

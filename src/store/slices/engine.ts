@@ -80,6 +80,10 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
         get().reportError(err, `Reading the list of model packs (${indexUrl})`);
       }
     }
+    if (runtime.lastPackFolder) {
+      await get().loadPackFolder(runtime.lastPackFolder);
+      return;
+    }
     const target = runtime.lastPackUrl ?? (packs.find((p) => p.default) ?? packs[0])?.path ?? null;
     if (target) await get().loadPack(target);
   };

@@ -1,6 +1,15 @@
 /** Model packs: the list, loading one (with progress), loading one from a typed URL. */
 import { getEngine } from '../../engine-client';
-import type { PackIndexEntry, PackSummary, ProgressPhase, ProgressReport } from '@shared/api';
+import type {
+  BeforeDownload,
+  DownloadPlan,
+  PackFolder,
+  PackIndexEntry,
+  PackSummary,
+  ProgressCallback,
+  ProgressPhase,
+  ProgressReport,
+} from '@shared/api';
 import { EngineError } from '@shared/errors';
 import { ALL_METHODS, ownParamsFor } from '@shared/methods/registry';
 import { resolvePackPath } from '@shared/packUrl';
@@ -27,6 +36,35 @@ export interface PackSlice {
   loadPack(baseUrl: string): Promise<boolean>;
   /** Load what the user typed into the pack URL field. Invalid input → error banner, nothing else changes. */
   loadPackFromUrl(input: string): void;
+  /** Load a pack from a folder the user picked or dropped (validated like a download, not cached). */
+  loadPackFolder(folder: PackFolder): Promise<boolean>;
+  /** Stop the download in progress; the previous pack (if any) stays. */
+  cancelPackLoad(): void;
+  /** The last load the user cancelled (cleared when another load starts). */
+  cancelledLoad: CancelledLoad | null;
+  /** Whether the browser agreed to keep the cached pack (asked before big downloads only). */
+  storagePersistence: StoragePersistence;
+}
+
+export interface CancelledLoad {
+  url: string;
+  /** Bytes of the pack's files done (cached or downloaded) when the user cancelled. */
+  done: number;
+  total: number;
+}
+
+/** 'not-asked': no download big enough to ask yet (the browser may prompt, so small packs do not). */
+export type StoragePersistence = 'not-asked' | 'granted' | 'denied' | 'unsupported';
+
+/** Downloads at least this big ask the browser to keep the cache (`navigator.storage.persist()`). */
+export const PERSIST_ABOVE_BYTES = 100 * 1024 ** 2;
+
+/** Ask for persistent storage before a big download, so a 4 GB pack is not evicted under storage pressure. */
+export async function requestPersistence(plan: DownloadPlan, storage: StorageManager | undefined): Promise<StoragePersistence> {
+  if (!storage?.persist || !storage.persisted) return 'unsupported';
+  if (await storage.persisted()) return 'granted';
+  if (plan.bytesToFetch < PERSIST_ABOVE_BYTES) return 'not-asked';
+  return (await storage.persist()) ? 'granted' : 'denied';
 }
 
 /** Validate what the user typed as a pack location. Returns an absolute base URL ending in '/'. */
@@ -76,8 +114,74 @@ export const createPackSlice: Slice<PackSlice> = (set, get) => {
     }
   };
 
+  /** One load at a time from the UI's view: a newer load makes an older one's outcome irrelevant. */
+  const runLoad = async (
+    url: string,
+    start: (onProgress: ProgressCallback) => Promise<PackSummary>,
+    remember: () => void,
+  ): Promise<boolean> => {
+    const seq = ++runtime.packLoadSeq;
+    const gen = runtime.engineGen;
+    runtime.progressBuf = [];
+    const before = { progress: get().progress, progressPhase: get().progressPhase };
+    set({ packStatus: 'loading', loadingUrl: url, progress: {}, progressPhase: null, cancelledLoad: null });
+    get().ensureResult();
+    try {
+      const summary = await start((p) => onProgress(seq, p));
+      if (seq !== runtime.packLoadSeq || gen !== runtime.engineGen) return false;
+      flushProgress();
+      remember();
+      runtime.maps.clear();
+      set((s) => ({
+        pack: summary,
+        packGen: s.packGen + 1,
+        packStatus: 'ready',
+        loadingUrl: null,
+        params: { classIndex: null, threshold: round2(clamp01(summary.manifest.defaultThreshold)), boxMode: 'largest' },
+        own: ownParamsFor(summary.manifest, s.own),
+        methods: methodsForPack(s.methods, summary),
+        analysis: null,
+        results: {},
+        currentRaw: {},
+        failed: {},
+      }));
+      void get().refreshDevice();
+      get().ensureResult();
+      return true;
+    } catch (err) {
+      if (seq !== runtime.packLoadSeq || gen !== runtime.engineGen) return false;
+      if ((err as Error)?.name === 'DownloadCancelled') {
+        // Not an error: the user asked for it. Say how far it got and that a retry resumes.
+        flushProgress();
+        const dl = get().progress.download;
+        const cancelledLoad = { url, done: dl?.done ?? 0, total: dl?.total ?? 0 };
+        set((s) =>
+          s.pack
+            ? { packStatus: 'ready', loadingUrl: null, cancelledLoad, ...before }
+            : { packStatus: 'cancelled', loadingUrl: null, cancelledLoad },
+        );
+        get().ensureResult();
+        return false;
+      }
+      runtime.progressBuf = [];
+      // The previous pack stays, and so does the summary of its load.
+      set((s) => (s.pack ? { packStatus: 'ready', loadingUrl: null, ...before } : { packStatus: 'error', loadingUrl: null }));
+      get().reportError(
+        err,
+        url.startsWith('folder:')
+          ? `Loading the model pack from the folder ${decodeURIComponent(url.slice(7, -1))}`
+          : `Loading the model pack at ${url}`,
+      );
+      void get().refreshDevice();
+      get().ensureResult();
+      return false;
+    }
+  };
+
   return {
     packIndex: [],
+    cancelledLoad: null,
+    storagePersistence: 'not-asked',
     indexUrl: new URL('models/index.json', baseUrl()).href,
     pack: null,
     packGen: 0,
@@ -86,45 +190,40 @@ export const createPackSlice: Slice<PackSlice> = (set, get) => {
     progress: {},
     progressPhase: null,
 
-    async loadPack(url) {
-      const seq = ++runtime.packLoadSeq;
-      const gen = runtime.engineGen;
-      runtime.progressBuf = [];
-      const before = { progress: get().progress, progressPhase: get().progressPhase };
-      set({ packStatus: 'loading', loadingUrl: url, progress: {}, progressPhase: null });
-      get().ensureResult();
-      try {
-        const summary = await getEngine().loadPack(url, (p) => onProgress(seq, p));
-        if (seq !== runtime.packLoadSeq || gen !== runtime.engineGen) return false;
-        flushProgress();
-        runtime.lastPackUrl = url;
-        runtime.maps.clear();
-        set((s) => ({
-          pack: summary,
-          packGen: s.packGen + 1,
-          packStatus: 'ready',
-          loadingUrl: null,
-          params: { classIndex: null, threshold: round2(clamp01(summary.manifest.defaultThreshold)), boxMode: 'largest' },
-          own: ownParamsFor(summary.manifest, s.own),
-          methods: methodsForPack(s.methods, summary),
-          analysis: null,
-          results: {},
-          currentRaw: {},
-          failed: {},
-        }));
-        void get().refreshDevice();
-        get().ensureResult();
-        return true;
-      } catch (err) {
-        if (seq !== runtime.packLoadSeq || gen !== runtime.engineGen) return false;
-        runtime.progressBuf = [];
-        // The previous pack stays, and so does the summary of its load.
-        set((s) => (s.pack ? { packStatus: 'ready', loadingUrl: null, ...before } : { packStatus: 'error', loadingUrl: null }));
-        get().reportError(err, `Loading the model pack at ${url}`);
-        void get().refreshDevice();
-        get().ensureResult();
-        return false;
-      }
+    loadPack(url) {
+      const beforeDownload: BeforeDownload = async (plan) => {
+        // A browser that throws here must not stop the download: persistence is a wish, not a requirement.
+        const persistence = await requestPersistence(plan, typeof navigator === 'undefined' ? undefined : navigator.storage).catch(
+          () => 'unsupported' as const,
+        );
+        set({ storagePersistence: persistence });
+      };
+      return runLoad(
+        url,
+        (onProgress) => getEngine().loadPack(url, onProgress, beforeDownload),
+        () => {
+          runtime.lastPackUrl = url;
+          runtime.lastPackFolder = null;
+        },
+      );
+    },
+
+    loadPackFolder(folder) {
+      return runLoad(
+        `folder:${encodeURIComponent(folder.name)}/`,
+        (onProgress) => getEngine().loadPackFolder(folder, onProgress),
+        () => {
+          runtime.lastPackFolder = folder;
+          runtime.lastPackUrl = null;
+        },
+      );
+    },
+
+    cancelPackLoad() {
+      if (get().packStatus !== 'loading') return;
+      void getEngine()
+        .cancelPackLoad()
+        .catch((err: unknown) => get().reportError(err, 'Cancelling the pack download'));
     },
 
     loadPackFromUrl(input) {
