@@ -129,3 +129,16 @@ def test_precomputed_scores_replace_the_classifier(folder, tmp_path):
     (tmp_path / "scores.json").write_text(json.dumps(scores))
     r = evaluate(folder, ONE, PACKS[0], tmp_path / "out", "--scores", str(tmp_path / "scores.json"), "--eval-mode", "gtk")
     assert r["classification"]["top1"] == 100.0 and r["genpromp"]["top1_loc"] == r["genpromp"]["top5_loc"]
+
+
+def test_an_unreadable_image_stops_every_rank_with_its_name_and_keeps_the_records(folder, tmp_path):
+    import shutil
+
+    root = tmp_path / "imagenet"
+    shutil.copytree(folder / "imagenet", root)
+    bad = (root / "ILSVRC2012_list/val_folder_new.txt").read_text().splitlines()[3].split()[0]
+    (root / "val" / bad).write_text("not a JPEG")
+    cmd = [*TWO, "-m", "wsolkit.evaluate", "--pack", str(PACKS[0]), "--dataset", "imagenet", "--root", str(root), "--out", str(tmp_path / "out"), "--no-progress"]
+    p = subprocess.run(["nice", *cmd], env=run_env(tmp_path), capture_output=True, text=True, timeout=300)
+    assert p.returncode != 0 and f"image 3 ({root / 'val' / bad})" in p.stderr
+    assert sum(len(f.read_text().splitlines()) for f in (tmp_path / "out").glob("part-*.jsonl")) >= 1

@@ -45,7 +45,16 @@ class Sample:
     boxes: list  # [[x1, y1, x2, y2], ...] in original pixels (floats)
 
 
+def _read(path: Path) -> str:
+    if not Path(path).is_file():
+        raise SystemExit(f"{path} is missing (dataset layouts: wsolkit/evaluate/datasets.py, docs/evaluate-at-scale.md)")
+    return Path(path).read_text()
+
+
 def _check(samples: list[Sample], n_classes: int, where: str) -> list[Sample]:
+    missing = [s.path for s in samples if not s.path.is_file()]
+    if missing:
+        raise SystemExit(f"{where}: {len(missing)} images are missing, e.g. {missing[0]}")
     for s in samples:
         if not 0 <= s.label < n_classes:
             raise SystemExit(f"{where}: {s.key} has class {s.label}, outside the pack's {n_classes} classes")
@@ -62,7 +71,7 @@ def imagenet(root: Path, n_classes: int, list_file: Path | None = None, image_di
     list_file = list_file or root / "ILSVRC2012_list" / "val_folder_new.txt"
     image_dir = image_dir or root / "val"
     out = []
-    for line in Path(list_file).read_text().splitlines():
+    for line in _read(list_file).splitlines():
         info = line.split()
         if not info:
             continue
@@ -76,7 +85,7 @@ def imagenet(root: Path, n_classes: int, list_file: Path | None = None, image_di
 
 def _table(path: Path) -> dict[int, list[str]]:
     rows = {}
-    for line in path.read_text().splitlines():
+    for line in _read(path).splitlines():
         parts = line.split()
         if parts:
             rows[int(parts[0])] = parts[1:]
@@ -98,7 +107,7 @@ def cub(root: Path, n_classes: int) -> list[Sample]:
 
 
 def custom(images: Path, labels: Path, class_names: list[str]) -> list[Sample]:
-    spec = json.loads(Path(labels).read_text())
+    spec = json.loads(_read(labels))
     if not isinstance(spec, dict) or not isinstance(spec.get("images"), list):
         raise SystemExit(f"{labels}: expected {{\"images\": [{{\"file\", \"class\", \"boxes\"}}, ...]}}")
     out = []

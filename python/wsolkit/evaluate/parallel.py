@@ -158,22 +158,29 @@ def run_sharded(acc, samples: list, work, out: Path | None, progress: bool = Tru
     todo = [s for s in samples if s.index not in done]
     mine = todo[acc.process_index :: acc.num_processes]
     writer = PartWriter(out, acc.process_index)
-    new = []
+    new, error = [], None
     bar = tqdm(total=len(todo), desc=f"images ({acc.num_processes} processes)", disable=not (progress and acc.is_main_process),
                initial=0, smoothing=0.05)
     try:
         for s in mine:
-            rec = work(s)
+            try:
+                rec = work(s)
+            except Exception as e:  # noqa: BLE001 — reported after the gather, so no rank waits forever for this one
+                error = f"rank {acc.process_index}, image {s.index} ({s.path}): {type(e).__name__}: {e}"
+                break
             writer.write(rec)
             new.append(rec)
-            bar.update(acc.num_processes if acc.num_processes > 1 else 1)  # the others keep pace
+            bar.update(acc.num_processes)  # the other ranks keep about the same pace
     finally:
         writer.close()
         bar.close()
-    if acc.num_processes > 1:
-        new = gather_object(new)
+    shards = gather_object([(new, error)]) if acc.num_processes > 1 else [(new, error)]
+    errors = [e for _, e in shards if e]
+    if errors:
+        raise SystemExit("stopped, the records so far are kept for a resume: " + "; ".join(errors))
     if not acc.is_main_process:
         return None
+    new = [r for recs, _ in shards for r in recs]
     wanted = {s.index for s in samples}
     merged = {i: r for i, r in done.items() if i in wanted}
     merged.update({r["index"]: r for r in new})
