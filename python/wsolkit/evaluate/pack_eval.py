@@ -143,7 +143,7 @@ def main_pack_eval(args, argv: list[str]) -> dict | None:
     children = par.spawn_ranks(n, argv) if n and n > 1 and not par.launched_with_ranks() else []
     failed = True
     try:
-        device = args.device if args.device != "auto" else ("cuda" if cuda_available() else "cpu")
+        device = args.device if args.device != "auto" else ("cuda" if cuda_available() and torch.cuda.is_available() else "cpu")
         threads = args.threads or 1
         torch.set_num_threads(threads)
         acc = par.accelerator(cpu=device == "cpu" or not torch.cuda.is_available())

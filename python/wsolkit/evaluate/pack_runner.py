@@ -42,13 +42,15 @@ def session_options(threads: int = 1):
     so.inter_op_num_threads = 1
     so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     so.log_severity_level = 3
+    so.use_deterministic_compute = True  # same floats in every process and run (matters on CUDA)
     return so
 
 
 def providers(device: str, device_id: int = 0) -> list:
-    """onnxruntime providers for "cpu" or "cuda" (CUDA EP on `device_id`, CPU for unsupported nodes)."""
+    """onnxruntime providers for "cpu" or "cuda" (CUDA EP on `device_id`, CPU for unsupported nodes).
+    cuDNN's heuristic algorithm choice, not a timed search, so every process picks the same kernels."""
     if device == "cuda":
-        return [("CUDAExecutionProvider", {"device_id": device_id}), "CPUExecutionProvider"]
+        return [("CUDAExecutionProvider", {"device_id": device_id, "cudnn_conv_algo_search": "HEURISTIC"}), "CPUExecutionProvider"]
     return ["CPUExecutionProvider"]
 
 
@@ -79,6 +81,8 @@ class PackRunner:
             return ort.InferenceSession(str(self.pack_dir / v["path"]), so, providers=prov)
 
         self.sessions = {role: session(role) for role in ("classifier", "vae_encoder", "text_encoder", "unet")}
+        if device == "cuda" and "CUDAExecutionProvider" not in self.sessions["unet"].get_providers():
+            raise SystemExit("onnxruntime could not start its CUDA execution provider (onnxruntime-gpu, CUDA/cuDNN libraries, a GPU?); use --device cpu")
         self.classes = [c["name"] for c in m["classes"]]
         self.g = m["genpromp"]
         self.size = tuple(m["preprocess"]["size"])
