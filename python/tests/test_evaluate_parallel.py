@@ -140,5 +140,5 @@ def test_an_unreadable_image_stops_every_rank_with_its_name_and_keeps_the_record
     (root / "val" / bad).write_text("not a JPEG")
     cmd = [*TWO, "-m", "wsolkit.evaluate", "--pack", str(PACKS[0]), "--dataset", "imagenet", "--root", str(root), "--out", str(tmp_path / "out"), "--no-progress"]
     p = subprocess.run(["nice", *cmd], env=run_env(tmp_path), capture_output=True, text=True, timeout=300)
-    assert p.returncode != 0 and f"image 3 ({root / 'val' / bad})" in p.stderr
+    assert p.returncode != 0 and f"image 3 ({root / 'val' / bad})" in p.stderr, p.stderr[-3000:]
     assert sum(len(f.read_text().splitlines()) for f in (tmp_path / "out").glob("part-*.jsonl")) >= 1

@@ -139,8 +139,8 @@ def main_pack_eval(args, argv: list[str]) -> dict | None:
     from .pack_runner import cuda_available
 
     t0 = time.time()
-    n = args.processes or par.accelerate_cpu_processes()
-    children = par.spawn_ranks(n, argv) if n and n > 1 and not par.launched_with_ranks() else []
+    n, port = (args.processes, None) if args.processes else (par.accelerate_cpu_processes() or (1, None))
+    children = par.spawn_ranks(n, argv, port) if n > 1 and not par.launched_with_ranks() else []
     failed = True
     try:
         device = args.device if args.device != "auto" else ("cuda" if cuda_available() and torch.cuda.is_available() else "cpu")

@@ -38,8 +38,9 @@ def launched_with_ranks() -> bool:
     return any(int(os.environ.get(v, "1")) > 1 for v in RANK_VARS)
 
 
-def accelerate_cpu_processes() -> int | None:
-    """N of `accelerate launch --cpu --num_processes N` when that launched this process as its only one."""
+def accelerate_cpu_processes() -> tuple[int, int | None] | None:
+    """(N, --main_process_port or None) of `accelerate launch --cpu --num_processes N` when that launched
+    this process as its only one."""
     if os.environ.get("ACCELERATE_USE_CPU", "").lower() != "true" or launched_with_ranks():
         return None
     try:
@@ -58,7 +59,7 @@ def accelerate_cpu_processes() -> int | None:
         args, _ = launch_command_parser().parse_known_args(argv)
     except SystemExit:
         return None
-    return args.num_processes if args.num_processes and args.num_processes > 1 else None
+    return (args.num_processes, args.main_process_port) if args.num_processes and args.num_processes > 1 else None
 
 
 def free_port() -> int:
@@ -67,9 +68,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def spawn_ranks(n: int, argv: list[str]) -> list[subprocess.Popen]:
-    """Make this process rank 0 of n and start ranks 1..n−1 running `python -m wsolkit.evaluate *argv`."""
-    port = os.environ.get("MASTER_PORT") or str(free_port())
+def spawn_ranks(n: int, argv: list[str], port: int | None = None) -> list[subprocess.Popen]:
+    """Make this process rank 0 of n and start ranks 1..n−1 running `python -m wsolkit.evaluate *argv`.
+    `port`: the group's TCP port; by default a free one (accelerate's launcher exports 29500 whether or
+    not it was asked for, and another run on the machine may hold it)."""
+    port = str(port or free_port())
     base = {"WORLD_SIZE": str(n), "MASTER_ADDR": os.environ.get("MASTER_ADDR", "127.0.0.1"), "MASTER_PORT": port}
     children = []
     for rank in range(1, n):
