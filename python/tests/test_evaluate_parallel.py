@@ -48,7 +48,8 @@ TWO = [ACCELERATE, "launch", "--cpu", "--num_processes", "2", "--num_cpu_threads
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("evalpar")
-    make_imagenet(tmp / "imagenet", N_IMAGES, 6, seed=3)
+    n_classes = min(len(json.loads((p / "manifest.json").read_text())["classes"]) for p in PACKS)
+    make_imagenet(tmp / "imagenet", N_IMAGES, min(n_classes, 6), seed=3)
     return tmp
 
 
@@ -124,8 +125,9 @@ def test_imagenet_and_cub_layouts_parse_as_genpromp_reads_them(tmp_path):
 
 
 def test_precomputed_scores_replace_the_classifier(folder, tmp_path):
-    samples = ds.imagenet(folder / "imagenet", 6)
-    scores = {s.key: {"pred_scores": [1.0 if c == s.label else 0.0 for c in range(6)]} for s in samples}
+    n = len(json.loads((PACKS[0] / "manifest.json").read_text())["classes"])
+    samples = ds.imagenet(folder / "imagenet", n)
+    scores = {s.key: {"pred_scores": [1.0 if c == s.label else 0.0 for c in range(n)]} for s in samples}
     (tmp_path / "scores.json").write_text(json.dumps(scores))
     r = evaluate(folder, ONE, PACKS[0], tmp_path / "out", "--scores", str(tmp_path / "scores.json"), "--eval-mode", "gtk")
     assert r["classification"]["top1"] == 100.0 and r["genpromp"]["top1_loc"] == r["genpromp"]["top5_loc"]
