@@ -109,6 +109,33 @@ def test_pack_runner_maps_equal_the_reference_golden(golden):
                 assert gp.localize(cam, runner.size, runner.g["threshold"], "largest") == a["boxesLargest"]
 
 
+def check_diffusers_golden(golden: Path, pack: Path, root: Path) -> None:
+    """A one-image golden of the diffusers reference (genpromp-sd-tiny-random.json's format: latent, f_d, f_r,
+    per-timestep maps, the aggregated cam, boxesLargest) against the ONNX runner, to 1e-4."""
+    g = json.loads(golden.read_text())
+    runner = PackRunner(pack)
+    z = runner.latent(runner.load(root / g["image"]))
+    np.testing.assert_allclose(z.ravel(), g["latent"], atol=1e-4)
+    f_d, f_r = runner.text(g["classIndex"])
+    np.testing.assert_allclose(f_d.ravel(), g["f_d"], atol=1e-4)
+    np.testing.assert_allclose(f_r.ravel(), g["f_r"], atol=1e-4)
+    raw = runner.raw_maps(z, g["classIndex"], g["lambda"], g["timesteps"])
+    for t, layers in g["maps"].items():
+        for name, want in layers.items():
+            np.testing.assert_allclose(raw[int(t)][name], want, atol=1e-4)
+    cam = runner.genpromp_map(z, g["classIndex"], g["lambda"], g["timesteps"])
+    np.testing.assert_allclose(cam.ravel(), g["cam"], atol=1e-4)
+    assert gp.localize(cam, runner.size, g["threshold"], "largest") == g["boxesLargest"]
+
+
+SD_GOLDEN = ROOT / "fixtures/golden/genpromp-sd-tiny-random.json"
+
+
+@pytest.mark.skipif(not (SD_GOLDEN.exists() and (ROOT / "public/models/sd-tiny-random").exists()), reason="sd-tiny-random is not in this checkout")
+def test_pack_runner_reproduces_the_diffusers_golden_on_sd_tiny_random():
+    check_diffusers_golden(SD_GOLDEN, ROOT / "public/models/sd-tiny-random", ROOT)
+
+
 def test_imagenet_and_cub_layouts_parse_as_genpromp_reads_them(tmp_path):
     make_imagenet(tmp_path / "in", 6, 6, seed=1)
     s = ds.imagenet(tmp_path / "in", 6)
