@@ -3,7 +3,10 @@
 - wsolkit/localisation.py: eval sets (`Item`, `load_items`, `toyworld_split`) and box scoring (`MapSet`), shared with training;
 - reference.py: the batched reference model and each method's maps;
 - report.py: runs (τ on validation, metrics on test, ablations) and the markdown tables;
-- cli.py: the command line.
+- cli.py: the command line;
+- pack evaluation at scale (`--dataset`, docs/evaluate-at-scale.md): pack_runner.py runs a pack's ONNX
+  models as the app does, datasets.py reads ImageNet/CUB/custom folders, pack_eval.py makes per-image
+  records and metrics, parallel.py spreads images over accelerate processes.
 """
 from .. import paths
 from ..localisation import TAU_GRID, Item, MapSet, best_iou, frame_gt, load_items, subsample, toyworld_split, wsol_gt, wsol_scoremap

@@ -5,6 +5,12 @@
     cd python && ../.venv/bin/python -m wsolkit.evaluate --diagnostics --label NAME --json ../docs/results/toyworld-diagnostics.json --write-doc
     cd python && ../.venv/bin/python -m wsolkit.evaluate --images DIR --labels labels.json [--threshold 0.3]
 
+A pack's ONNX models (what the app runs) over an ImageNet-, CUB- or custom-layout folder,
+data-parallel through accelerate (docs/evaluate-at-scale.md; formats in wsolkit/evaluate/datasets.py):
+    python -m wsolkit.evaluate --pack PACK --dataset imagenet --root ROOT --out RUN_DIR
+    accelerate launch --cpu --num_processes 4 -m wsolkit.evaluate --pack PACK --dataset cub --root CUB_200_2011 --out RUN_DIR
+    python -m wsolkit.evaluate --pack PACK --dataset custom --images DIR --labels labels.json
+
 Metrics as wsolkit/metrics.py (see wsolkit/evaluate/report.py):
 - Top-1/Top-5 Cls; GT-known, Top-1 and Top-5 Loc with GenPromp's TS-CAM evaluator
   (map bilinear to the 128² model frame, min-max, > int(τ·255), largest contour,
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import torch
@@ -51,13 +58,29 @@ def main(argv=None):
                     "--json is then a list of runs, this run replacing the one with the same --label; --write-doc rewrites the doc's Diagnostics section")
     ap.add_argument("--label", default="pack", help="the run's name in the diagnostics tables")
     ap.add_argument("--seed", type=int, default=0, help="seed of the wrong classes (--diagnostics)")
-    ap.add_argument("--methods", default="genpromp,cam", help="methods for --diagnostics (comma list of genpromp, cam)")
+    ap.add_argument("--methods", default="genpromp,cam", help="methods for --diagnostics and --dataset (comma list of genpromp, cam)")
     ap.add_argument("--classifier", type=Path, help="a classifier stage checkpoint to use instead of the pack's (e.g. python/checkpoints/toyworld/classifier_lite0.pt)")
     ap.add_argument("--lpcam", type=Path, help="LPCAM prototypes (python -m wsolkit.train.lpcam --out …) for --classifier")
     ap.add_argument("--classifier-report", action="store_true", help="only the classifier: top-1/top-5 and the CAM and LPCAM rows (with and without context), τ on validation")
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, help="torch (and, with --dataset, onnxruntime) threads per process (default 2; 1 with --dataset)")
+    pe = ap.add_argument_group("pack evaluation (--dataset): the pack's ONNX models under onnxruntime, GenPromp's protocol")
+    pe.add_argument("--dataset", choices=("imagenet", "cub", "custom"), help="folder layout (custom: --images/--labels)")
+    pe.add_argument("--root", type=Path, help="dataset root (imagenet: holds ILSVRC2012_list/ and val/; cub: CUB_200_2011/)")
+    pe.add_argument("--list", type=Path, help="imagenet: another val_folder_new.txt-format list")
+    pe.add_argument("--image-dir", type=Path, help="imagenet: images folder (default ROOT/val)")
+    pe.add_argument("--scores", type=Path, help="precomputed classification {name: {pred_scores: [...]}} instead of the pack's classifier")
+    pe.add_argument("--out", type=Path, help="run folder: per-image JSONL (resumable), per_image.jsonl sorted, report.json")
+    pe.add_argument("--eval-mode", choices=("top1", "gtk"), default="top1", help="top1 (GenPromp's default): also the top-1 class map; gtk: GT map only")
+    pe.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="onnxruntime CUDA EP when available (auto)")
+    pe.add_argument("--processes", type=int, help="start this many CPU processes without a launcher (as accelerate launch --cpu --num_processes)")
+    pe.add_argument("--precision", default="fp32", help="model variant precision (fp32, fp16, int8 where the pack has them)")
+    pe.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
-    torch.set_num_threads(args.threads)
+    if args.dataset:
+        from .pack_eval import main_pack_eval
+
+        return main_pack_eval(args, list(sys.argv[1:] if argv is None else argv))
+    torch.set_num_threads(args.threads or 2)
     if args.tables_from:
         write_doc(markdown_tables(json.loads(args.tables_from.read_text())), paths.ROOT / "docs/results-toyworld.md")
         return
