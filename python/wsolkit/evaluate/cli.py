@@ -8,7 +8,8 @@
 A pack's ONNX models (what the app runs) over an ImageNet-, CUB- or custom-layout folder,
 data-parallel through accelerate (docs/evaluate-at-scale.md; formats in wsolkit/evaluate/datasets.py):
     python -m wsolkit.evaluate --pack PACK --dataset imagenet --root ROOT --out RUN_DIR
-    accelerate launch --cpu --num_processes 4 -m wsolkit.evaluate --pack PACK --dataset cub --root CUB_200_2011 --out RUN_DIR
+    python -m torch.distributed.run --standalone --nproc_per_node 4 --redirects 1 --tee 1 \
+        -m wsolkit.evaluate --pack PACK --dataset cub --root CUB_200_2011 --out RUN_DIR   # 4 CPU processes (torchrun)
     python -m wsolkit.evaluate --pack PACK --dataset custom --images DIR --labels labels.json
 
 Metrics as wsolkit/metrics.py (see wsolkit/evaluate/report.py):
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import torch
@@ -72,14 +72,13 @@ def main(argv=None):
     pe.add_argument("--out", type=Path, help="run folder: per-image JSONL (resumable), per_image.jsonl sorted, report.json")
     pe.add_argument("--eval-mode", choices=("top1", "gtk"), default="top1", help="top1 (GenPromp's default): also the top-1 class map; gtk: GT map only")
     pe.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="onnxruntime CUDA EP when available (auto)")
-    pe.add_argument("--processes", type=int, help="start this many CPU processes without a launcher (as accelerate launch --cpu --num_processes)")
     pe.add_argument("--precision", default="fp32", help="model variant precision (fp32, fp16, int8 where the pack has them)")
     pe.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
     if args.dataset:
         from .pack_eval import main_pack_eval
 
-        return main_pack_eval(args, list(sys.argv[1:] if argv is None else argv))
+        return main_pack_eval(args)
     torch.set_num_threads(args.threads or 2)
     if args.tables_from:
         write_doc(markdown_tables(json.loads(args.tables_from.read_text())), paths.ROOT / "docs/results-toyworld.md")

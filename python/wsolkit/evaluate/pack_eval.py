@@ -131,7 +131,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def main_pack_eval(args, argv: list[str]) -> dict | None:
+def main_pack_eval(args) -> dict | None:
     """`python -m wsolkit.evaluate --pack P --dataset …`: → the report on the main process, None elsewhere."""
     from ..localisation import subsample
     from . import datasets as ds
@@ -139,44 +139,37 @@ def main_pack_eval(args, argv: list[str]) -> dict | None:
     from .pack_runner import cuda_available
 
     t0 = time.time()
-    n, port = (args.processes, None) if args.processes else (par.accelerate_cpu_processes() or (1, None))
-    children = par.spawn_ranks(n, argv, port) if n > 1 and not par.launched_with_ranks() else []
-    failed = True
-    try:
-        device = args.device if args.device != "auto" else ("cuda" if cuda_available() and torch.cuda.is_available() else "cpu")
-        threads = args.threads or 1
-        torch.set_num_threads(threads)
-        acc = par.accelerator(cpu=device == "cpu" or not torch.cuda.is_available())
-        runner = PackRunner(args.pack, device, acc.local_process_index if device == "cuda" else 0, threads, args.precision)
-        samples = subsample(load_samples(args, runner.classes), args.limit)
-        tau = runner.g["threshold"] if args.threshold is None else args.threshold
-        scores = ds.load_scores(args.scores, samples, len(runner.classes)) if args.scores else None
-        methods = tuple(m for m in args.methods.split(",") if m in METHODS and (m != "cam" or runner.cam_feature))
-        config = {"pack": runner.manifest["id"], "manifest_sha256": sha256(Path(args.pack) / "manifest.json"), "precision": args.precision,
-                  "device": device, "dataset": args.dataset, "frame": list(runner.size), "tau": tau, "eval_mode": args.eval_mode,
-                  "methods": list(methods), "lambda": runner.g["lambda"], "timesteps": runner.g["timesteps"],
-                  "resolutions": runner.g["resolutions"], "scores": sha256(args.scores) if args.scores else None}
-        if args.out:
-            par.check_config(args.out, config, acc.is_main_process)
-            acc.wait_for_everyone()
-
-        def work(s):
-            return evaluate_image(runner, s, tau, methods, args.eval_mode, scores[s.key] if scores else None)
-
-        records = par.run_sharded(acc, samples, work, args.out, progress=not args.no_progress)
-        report = None
-        if acc.is_main_process:
-            report = {"config": config, **summarize(records),
-                      "run": {"processes": acc.num_processes, "seconds": round(time.time() - t0, 1), "device": device}}
-            if args.out:
-                (args.out / "per_image.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
-                (args.out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-            if args.json:
-                args.json.parent.mkdir(parents=True, exist_ok=True)
-                args.json.write_text(json.dumps(report, indent=2) + "\n")
-            print(json.dumps({k: v for k, v in report.items() if k != "config"}, indent=2))
+    device = args.device if args.device != "auto" else ("cuda" if cuda_available() and torch.cuda.is_available() else "cpu")
+    threads = args.threads or 1
+    torch.set_num_threads(threads)
+    acc = par.accelerator(cpu=device == "cpu" or not torch.cuda.is_available())
+    runner = PackRunner(args.pack, device, acc.local_process_index if device == "cuda" else 0, threads, args.precision)
+    samples = subsample(load_samples(args, runner.classes), args.limit)
+    tau = runner.g["threshold"] if args.threshold is None else args.threshold
+    scores = ds.load_scores(args.scores, samples, len(runner.classes)) if args.scores else None
+    methods = tuple(m for m in args.methods.split(",") if m in METHODS and (m != "cam" or runner.cam_feature))
+    config = {"pack": runner.manifest["id"], "manifest_sha256": sha256(Path(args.pack) / "manifest.json"), "precision": args.precision,
+              "device": device, "dataset": args.dataset, "frame": list(runner.size), "tau": tau, "eval_mode": args.eval_mode,
+              "methods": list(methods), "lambda": runner.g["lambda"], "timesteps": runner.g["timesteps"],
+              "resolutions": runner.g["resolutions"], "scores": sha256(args.scores) if args.scores else None}
+    if args.out:
+        par.check_config(args.out, config, acc.is_main_process)
         acc.wait_for_everyone()
-        failed = False
-        return report
-    finally:
-        par.wait_children(children, failed)
+
+    def work(s):
+        return evaluate_image(runner, s, tau, methods, args.eval_mode, scores[s.key] if scores else None)
+
+    records = par.run_sharded(acc, samples, work, args.out, progress=not args.no_progress)
+    report = None
+    if acc.is_main_process:
+        report = {"config": config, **summarize(records),
+                  "run": {"processes": acc.num_processes, "seconds": round(time.time() - t0, 1), "device": device}}
+        if args.out:
+            (args.out / "per_image.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+            (args.out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(report, indent=2) + "\n")
+        print(json.dumps({k: v for k, v in report.items() if k != "config"}, indent=2))
+    acc.wait_for_everyone()
+    return report

@@ -10,85 +10,22 @@ per batch), so any process count gives the same records and the same numbers.
 Resuming: a rerun with the same OUT reads every part-*.jsonl (whatever process count wrote
 them), skips those images and appends the rest; OUT/config.json must match the run's settings.
 
-How the processes start. accelerate 0.19.0 has neither `split_between_processes` nor a
-CPU multi-process launcher of its own:
-- `accelerate launch --cpu --num_processes N` runs ONE process (its simple launcher; N CPU
-  processes need mpirun). `spawn_ranks` notices that launch (the parent's command line) and
-  starts ranks 1..N−1 itself with torch.distributed's environment (RANK, WORLD_SIZE,
-  LOCAL_RANK, MASTER_ADDR, MASTER_PORT); this process becomes rank 0 and `Accelerator(cpu=True)`
-  then forms a gloo group (accelerate's MULTI_CPU). `--processes N` does the same without accelerate launch.
-- under `accelerate launch --multi_gpu`, torchrun or mpirun the environment already names the ranks and
-  nothing is spawned. (On Python 3.11 with torch 1.13, torch.distributed.run fails before starting
-  workers, Std.from_str("0") → None; torch ≥ 2.0 or Python ≤ 3.10 are fine.)
+How the processes start: by an existing launcher, never by this module. Each process builds
+`Accelerator(cpu=…)`, which reads the ranks from the launcher's environment (gloo on CPU, NCCL on GPU):
+- GPUs: `accelerate launch --multi_gpu --num_processes N -m wsolkit.evaluate …` (accelerate runs torchrun).
+- CPU processes: `python -m torch.distributed.run --standalone --nproc_per_node N -m wsolkit.evaluate …`
+  (torchrun itself; accelerate 0.19.0's `launch --cpu --num_processes N` starts ONE process and
+  expects mpirun for more, so `mpirun -np N python -m wsolkit.evaluate …` works too).
+- Debian's torch 1.13 on Python 3.11: torchrun's default `--redirects 0` parses to None
+  (Std.from_str iterates an IntFlag, and Python 3.11 no longer yields its zero member) and it fails
+  before starting workers; `--redirects 1 --tee 1` (stdout to a log and the console) avoids it.
+accelerate 0.19.0 has no `split_between_processes`: the shard is a plain slice.
 """
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
-
-RANK_VARS = ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MV2_COMM_WORLD_SIZE")
-
-
-def launched_with_ranks() -> bool:
-    return any(int(os.environ.get(v, "1")) > 1 for v in RANK_VARS)
-
-
-def accelerate_cpu_processes() -> tuple[int, int | None] | None:
-    """(N, --main_process_port or None) of `accelerate launch --cpu --num_processes N` when that launched
-    this process as its only one."""
-    if os.environ.get("ACCELERATE_USE_CPU", "").lower() != "true" or launched_with_ranks():
-        return None
-    try:
-        argv = [a.decode() for a in Path(f"/proc/{os.getppid()}/cmdline").read_bytes().split(b"\0") if a]
-    except OSError:
-        return None
-    if "launch" in argv:
-        argv = argv[argv.index("launch") + 1 :]
-    elif argv and Path(argv[min(1, len(argv) - 1)]).name == "accelerate-launch":
-        argv = argv[2:]
-    else:
-        return None
-    from accelerate.commands.launch import launch_command_parser
-
-    try:
-        args, _ = launch_command_parser().parse_known_args(argv)
-    except SystemExit:
-        return None
-    return (args.num_processes, args.main_process_port) if args.num_processes and args.num_processes > 1 else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def spawn_ranks(n: int, argv: list[str], port: int | None = None) -> list[subprocess.Popen]:
-    """Make this process rank 0 of n and start ranks 1..n−1 running `python -m wsolkit.evaluate *argv`.
-    `port`: the group's TCP port; by default a free one (accelerate's launcher exports 29500 whether or
-    not it was asked for, and another run on the machine may hold it)."""
-    port = str(port or free_port())
-    base = {"WORLD_SIZE": str(n), "MASTER_ADDR": os.environ.get("MASTER_ADDR", "127.0.0.1"), "MASTER_PORT": port}
-    children = []
-    for rank in range(1, n):
-        env = {**os.environ, **base, "RANK": str(rank), "LOCAL_RANK": str(rank)}
-        children.append(subprocess.Popen([sys.executable, "-m", "wsolkit.evaluate", *argv], env=env))
-    os.environ.update(base, RANK="0", LOCAL_RANK="0")
-    return children
-
-
-def wait_children(children: list[subprocess.Popen], failed: bool) -> None:
-    for p in children:
-        if failed and p.poll() is None:
-            p.terminate()
-        rc = p.wait()
-        if rc and not failed:
-            raise SystemExit(f"rank process {p.pid} exited with {rc}")
 
 
 def accelerator(cpu: bool):
