@@ -8,7 +8,7 @@
 """
 import torch
 
-TEXT_HIDDEN = 16
+TEXT_HIDDEN = 8
 VOCAB = 49408
 CONTEXT = 77
 

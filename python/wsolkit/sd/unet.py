@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from torch import nn
 
 from ..models.unet import attention_output_name
+from . import groupnorm
 from .attention import PlainAttnProcessor, RecordingState
 
 
@@ -74,7 +75,8 @@ class UNetExport(nn.Module):
     """(sample, timestep, encoder_hidden_states, token_weights) → GenPromp's attn2 maps [, noise_pred].
 
     Installs PlainAttnProcessor on every attention layer of `unet` (the maths is diffusers'
-    CrossAttnProcessor's; only the read layers record).
+    CrossAttnProcessor's; only the read layers record). During forward (and so in the export)
+    the GroupNorms take groupnorm.py's two-level form.
     """
 
     def __init__(self, unet, latent_size: int = 64, full: bool = False, all_tokens: bool = False):
@@ -122,10 +124,11 @@ class UNetExport(nn.Module):
     def forward(self, sample, timestep, encoder_hidden_states, token_weights):
         self.state.token_weights = token_weights
         try:
-            if self.full:
-                noise_pred = self.unet(sample, timestep, encoder_hidden_states, return_dict=False)[0]  # [B, 4, h, w]
-            else:
-                self._trunk(sample, timestep, encoder_hidden_states)
+            with groupnorm.patched(self.unet):
+                if self.full:
+                    noise_pred = self.unet(sample, timestep, encoder_hidden_states, return_dict=False)[0]  # [B, 4, h, w]
+                else:
+                    self._trunk(sample, timestep, encoder_hidden_states)
             procs = [self.processors[id(a.module)] for a in self.layers]
             outs = [p.recorded for p in procs]
             if self.all_tokens:
