@@ -198,7 +198,8 @@ def main(argv=None) -> int:
     ap.add_argument("--preset", choices=("imagenet", "cub"))
     ap.add_argument("--cub-classes", type=Path, help="CUB's classes.txt (\"1 001.Black_footed_Albatross\"); default names cub-0..199")
     ap.add_argument("--classes", type=Path, help="own class list: one `name` or `name<TAB>meta word` per line; concept tokens <class-k>")
-    ap.add_argument("--classifier", choices=("lite0", "efficientnet-b7"), default="lite0")
+    ap.add_argument("--classifier", choices=("lite0", "efficientnet-b7", "tiny-random"), default="lite0",
+                    help="lite0: EfficientNet-Lite0 ImageNet-1k (imagenet preset only); efficientnet-b7 via timm; tiny-random: tests only")
     ap.add_argument("--classifier-weights", type=Path, help="efficientnet-b7 state dict (else timm downloads its own)")
     ap.add_argument("--out", type=Path, required=True, help="pack folder (replaced)")
     ap.add_argument("--id", help="pack id (default: the out folder's name)")
@@ -239,6 +240,8 @@ def main(argv=None) -> int:
     description = f"Stable Diffusion 1.x ({args.sd}) for GenPromp; {what}; classifier {args.classifier}." + (" " + "; ".join(notes) if notes else "")
     if args.classifier == "lite0":
         make_classifier = classifier.lite0
+    elif args.classifier == "tiny-random":
+        make_classifier = lambda out: classifier.tiny(out, len(class_list))
     else:
         make_classifier = lambda out: classifier.efficientnet_b7(out, args.classifier_weights)
     report = write_pack(args.out, pack_id=args.id or args.out.name, label=args.label or f"Stable Diffusion ({args.out.name})",
