@@ -23,12 +23,12 @@ def tiny_text_encoder(seed: int = 0, hidden: int = TEXT_HIDDEN):
     return CLIPTextModel(cfg).eval()
 
 
-def tiny_unet(seed: int = 0, cross_attention_dim: int = TEXT_HIDDEN, sample_size: int = 64):
+def tiny_unet(seed: int = 0, cross_attention_dim: int = TEXT_HIDDEN, sample_size: int = 64, layers_per_block: int = 2):
     from diffusers import UNet2DConditionModel
 
     torch.manual_seed(seed)
     unet = UNet2DConditionModel(
-        sample_size=sample_size, in_channels=4, out_channels=4, layers_per_block=2,
+        sample_size=sample_size, in_channels=4, out_channels=4, layers_per_block=layers_per_block,
         block_out_channels=(8, 16, 16, 16), norm_num_groups=4, attention_head_dim=2, cross_attention_dim=cross_attention_dim,
         down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"),
         up_block_types=("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"),
