@@ -274,3 +274,17 @@ def test_sd_tiny_random_pack_rebuilds_byte_identically(tmp_path):
 
     assert digest(tmp_path / "sd-tiny-random") == digest(PACK)
     assert_golden_close(json.loads((tmp_path / "sd-tiny-random/variants.json").read_text()), json.loads((PACK / "variants.json").read_text()))
+
+
+def test_sd_tiny_golden_regenerates_and_the_pack_reproduces_it():
+    from wsolkit import genpromp as gp
+    from wsolkit.sd.packrun import PackRunner
+
+    want = json.loads((ROOT / "fixtures/golden/genpromp-sd-tiny-random.json").read_text())
+    assert_golden_close(_load("write_sd_tiny_golden").golden(), want)
+    rgb = gp.resize_pil_bicubic(gp.composite(gp.load_rgba(ROOT / want["image"])), (512, 512))
+    got = PackRunner(PACK).run(gp.to_model_input(rgb), want["classIndex"], want["lambda"], want["timesteps"])
+    assert np.abs(got["cam"].ravel() - np.array(want["cam"])).max() <= ATOL
+    for t in want["timesteps"]:
+        for name, v in want["maps"][str(t)].items():
+            assert np.abs(got["maps"][t][name] - np.array(v)).max() <= ATOL, (t, name)
