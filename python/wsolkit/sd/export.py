@@ -47,10 +47,13 @@ text tower; the tokenizer is CLIP's BPE vocabulary (MIT, https://github.com/open
 """
 GENPROMP_LICENSE = """## GenPromp checkpoint
 
-The concept rows (concepts.f32) and the UNet weights come from the GenPromp checkpoint {ckpt}
-(Zhao et al., "Generative Prompt Model for Weakly Supervised Object Localization", ICCV 2023,
-https://github.com/callsys/GenPromp). See the GenPromp repository's licence for the terms of
-its checkpoints (not verified when this exporter was written).
+The concept rows (concepts.f32) and, when the checkpoint has unet/, the UNet weights come from
+the GenPromp checkpoint {ckpt} (Zhao et al., "Generative Prompt Model for Weakly Supervised
+Object Localization", ICCV 2023, https://github.com/callsys/GenPromp). The repository's README
+(section "4. License", read at commit 00f69f3) says the repository is released under the MIT
+licence; it states no separate terms for the checkpoints (see the GenPromp repository's licence;
+unverified for the checkpoints). A finetuned UNet is derived from Stable Diffusion's weights, so
+the CreativeML OpenRAIL-M terms above apply to it as well.
 """
 
 
