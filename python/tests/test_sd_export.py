@@ -262,6 +262,8 @@ def test_sd_tiny_random_pack_manifest():
         assert set(v) == {"fp32", "fp16", "int8"}
         assert v["fp16"]["requires"] == ["shader-f16"] and v["fp16"]["backends"] == ["webgpu"] and v["int8"]["backends"] == ["wasm"]
     assert "sd-tiny-random" not in (ROOT / "public/models/index.json").read_text()
+    r = subprocess.run([sys.executable, "-m", "wsolkit.pack", "verify", str(PACK)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
 
 
 def test_sd_tiny_random_pack_rebuilds_byte_identically(tmp_path):
