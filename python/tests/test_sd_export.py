@@ -290,3 +290,18 @@ def test_sd_tiny_golden_regenerates_and_the_pack_reproduces_it():
     for t in want["timesteps"]:
         for name, v in want["maps"][str(t)].items():
             assert np.abs(got["maps"][t][name] - np.array(v)).max() <= ATOL, (t, name)
+
+
+def test_cub_and_user_class_lists(tmp_path):
+    from wsolkit.sd import classes
+
+    unnamed, named = classes.cub_classes(None)
+    assert not named and len(unnamed) == 200 and unnamed[199] == {"name": "cub-199", "displayName": "cub-199", "metaToken": "bird", "conceptToken": "<cub-199>"}
+    (tmp_path / "classes.txt").write_text("".join(f"{k + 1} {k + 1:03d}.Black_footed_Albatross_{k}\n" for k in range(200)))
+    cub, named = classes.cub_classes(tmp_path / "classes.txt")
+    assert named and cub[0]["name"] == "001.Black_footed_Albatross_0" and cub[0]["displayName"] == "Black footed Albatross 0"
+    assert {c["metaToken"] for c in cub} == {"bird"}
+    (tmp_path / "mine.txt").write_text("# comment\nfire truck\ttruck\ndog\n\n")
+    assert classes.user_classes(tmp_path / "mine.txt") == [
+        {"name": "fire truck", "displayName": "fire truck", "metaToken": "truck", "conceptToken": "<class-0>"},
+        {"name": "dog", "displayName": "dog", "metaToken": "dog", "conceptToken": "<class-1>"}]
