@@ -182,6 +182,16 @@ def test_external_data_shards_load_and_stay_under_the_limit(built, tmp_path):
     feeds = dict(zip(["sample", "timestep", "encoder_hidden_states", "token_weights"], [x.numpy() for x in _unet_inputs()]))
     for a, b in zip(_session(PACK / "unet.onnx").run(None, feeds), _session(tmp_path / "unet.onnx").run(None, feeds)):
         np.testing.assert_array_equal(a, b)
+    # fp16 and int8 from a sharded graph (the converter's shape inference cannot serialise a > 2 GB model: it reads the file)
+    from wsolkit import quantize
+    from wsolkit.sd.export import FP16_KEEP
+
+    quantize.fp16(tmp_path / "unet.onnx", tmp_path / "unet.fp16.onnx", keep_fp32_ops=FP16_KEEP)
+    quantize.int8_weights(tmp_path / "unet.onnx", tmp_path / "unet.int8.onnx", gather=True)
+    assert not list(tmp_path.glob("*.inferred.onnx"))
+    for name in ("unet.fp16.onnx", "unet.int8.onnx"):
+        for a, b in zip(_session(PACK / name).run(None, feeds), _session(tmp_path / name).run(None, feeds)):
+            assert np.abs(a - b).max() <= 1e-6, name
 
 
 def test_genpromp_checkpoint_lands_in_the_pack(built, tmp_path):
@@ -262,6 +272,8 @@ def test_sd_tiny_random_pack_manifest():
         assert set(v) == {"fp32", "fp16", "int8"}
         assert v["fp16"]["requires"] == ["shader-f16"] and v["fp16"]["backends"] == ["webgpu"] and v["int8"]["backends"] == ["wasm"]
     assert "sd-tiny-random" not in (ROOT / "public/models/index.json").read_text()
+    r = subprocess.run([sys.executable, "-m", "wsolkit.pack", "verify", str(PACK)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
 
 
 def test_sd_tiny_random_pack_rebuilds_byte_identically(tmp_path):
@@ -288,3 +300,18 @@ def test_sd_tiny_golden_regenerates_and_the_pack_reproduces_it():
     for t in want["timesteps"]:
         for name, v in want["maps"][str(t)].items():
             assert np.abs(got["maps"][t][name] - np.array(v)).max() <= ATOL, (t, name)
+
+
+def test_cub_and_user_class_lists(tmp_path):
+    from wsolkit.sd import classes
+
+    unnamed, named = classes.cub_classes(None)
+    assert not named and len(unnamed) == 200 and unnamed[199] == {"name": "cub-199", "displayName": "cub-199", "metaToken": "bird", "conceptToken": "<cub-199>"}
+    (tmp_path / "classes.txt").write_text("".join(f"{k + 1} {k + 1:03d}.Black_footed_Albatross_{k}\n" for k in range(200)))
+    cub, named = classes.cub_classes(tmp_path / "classes.txt")
+    assert named and cub[0]["name"] == "001.Black_footed_Albatross_0" and cub[0]["displayName"] == "Black footed Albatross 0"
+    assert {c["metaToken"] for c in cub} == {"bird"}
+    (tmp_path / "mine.txt").write_text("# comment\nfire truck\ttruck\ndog\n\n")
+    assert classes.user_classes(tmp_path / "mine.txt") == [
+        {"name": "fire truck", "displayName": "fire truck", "metaToken": "truck", "conceptToken": "<class-0>"},
+        {"name": "dog", "displayName": "dog", "metaToken": "dog", "conceptToken": "<class-1>"}]

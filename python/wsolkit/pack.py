@@ -202,7 +202,7 @@ def build_manifest(out: Path, *, pack_id: str, label: str, description: str, lic
     concept_rows; a classifier-only pack passes none of them, and then needs `baselines` (CAM is
     what it shows) and writes `threshold` as the pack's defaultThreshold.
     `classes` are {"name", "displayName"} in class-index order, plus "conceptToken" in a diffusion
-    pack (the meta token is the name); `exported` holds `models` (export_models' result with any
+    pack and optionally "metaToken" (default: the name; an SD pack's ImageNet classes are synset ids); `exported` holds `models` (export_models' result with any
     extra roles such as SAT, or just the classifier) and, in a diffusion pack, `unetAttention`;
     `baselines` is baselines_manifest's result, if any.
     λ and τ default to the paper's values (λ 0.6; τ 0.25, its ImageNet threshold).
@@ -225,7 +225,7 @@ def build_manifest(out: Path, *, pack_id: str, label: str, description: str, lic
         "preprocess": {"size": [frame, frame], "resize": "pil-bicubic", "range": [-1, 1], "alphaBackground": [255, 255, 255]},
         "classifierPreprocess": {"size": [classifier_size, classifier_size], "mean": list(classifier_mean), "std": list(classifier_std)},
         "classes": [{"index": i, "name": c["name"], "displayName": c["displayName"],
-                     **({"metaToken": c["name"], "conceptToken": c["conceptToken"]} if is_diffusion else {})}
+                     **({"metaToken": c.get("metaToken", c["name"]), "conceptToken": c["conceptToken"]} if is_diffusion else {})}
                     for i, c in enumerate(classes)],
     }
     if is_diffusion:

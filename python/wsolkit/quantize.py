@@ -71,7 +71,19 @@ def fp16(src: Path, dst: Path, keep_fp32_ops: tuple[str, ...] = ()) -> None:
     from onnxconverter_common import float16
 
     block = list(float16.DEFAULT_OP_BLOCK_LIST) + list(keep_fp32_ops) if keep_fp32_ops else None
-    model = float16.convert_float_to_float16(onnx.load(str(src)), keep_io_types=True, op_block_list=block)
+    head = onnx.load(str(src), load_external_data=False)
+    if not any(t.data_location == onnx.TensorProto.EXTERNAL for t in head.graph.initializer):
+        model = float16.convert_float_to_float16(onnx.load(str(src)), keep_io_types=True, op_block_list=block)
+    else:
+        # Weights in external data (an SD UNet, 3 GB): the converter's own shape inference serialises the whole
+        # model and fails past 2 GB, so infer from the file (next to it, so the shards resolve) and skip it.
+        inferred = src.with_name(src.name + ".inferred.onnx")
+        try:
+            onnx.shape_inference.infer_shapes_path(str(src), str(inferred))
+            model = float16.convert_float_to_float16(onnx.load(str(inferred)), keep_io_types=True, op_block_list=block,
+                                                     disable_shape_infer=True)
+        finally:
+            inferred.unlink(missing_ok=True)
     onnx.checker.check_model(model)
     onnx.save(model, str(dst))
 

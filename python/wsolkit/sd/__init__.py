@@ -8,6 +8,9 @@
 - checkpoint.py: GenPromp's release format (tokens/{id}.bin, unet/);
 - reference.py: GenPromp inference on the unmodified diffusers modules (the parity reference);
 - tiny.py: seeded tiny random models of the exact SD 1.x architecture (tests, sd-tiny-random);
-- onnx_io.py: ONNX saving with external-data shards under 2 GiB, fp16 with fp32 islands;
-- export.py: `python -m wsolkit.sd.export`, the pack writer.
+- groupnorm.py: GroupNorm re-expressed with two-level means (onnxruntime's one-pass sums drift on big groups);
+- onnx_io.py: ONNX export and saving with external-data shards under 2 GiB;
+- classifier.py: the pack's CAM classifier (EfficientNet-Lite0, EfficientNet-B7 via timm, tiny random);
+- packrun.py: the app's GenPromp pipeline in Python over a pack's ONNX files (end-to-end checks);
+- export.py: `python -m wsolkit.sd.export`, the pack writer (docs/sd-export.md).
 """

@@ -1,7 +1,7 @@
 """The pack's classifier (top-5 and CAM): logits [B, C] + features [B, K, h, w], with CAM's head [C, K].
 
 - lite0: EfficientNet-Lite0, ImageNet-1k (what python/scripts/build_imagenet_lite0_pack.py exports);
-- efficientnet-b7: timm's tf_efficientnet_b7 (GenPromp's classifier family; needs timm + torchvision);
+- efficientnet-b7: timm's tf_efficientnet_b7.ap_in1k (GenPromp's classifier; needs timm + torchvision; not run here);
 - tiny: a seeded random wsolkit GAP classifier (test packs).
 """
 from __future__ import annotations
@@ -27,17 +27,22 @@ class ClassifierExport:
     head: np.ndarray  # [C, K]
 
 
-class _LogitsAndFeatures(torch.nn.Module):
-    def __init__(self, features, pool_head):
+class _TimmLogitsAndFeatures(torch.nn.Module):
+    """A timm model with two outputs: logits (its own pool + classifier) and the last feature map (CAM's layer)."""
+
+    def __init__(self, model):
         super().__init__()
-        self.features, self.pool_head = features, pool_head
+        self.model = model
 
     def forward(self, image):
-        f = self.features(image)  # [B, K, h, w]
-        return self.pool_head(f), f
+        f = self.model.forward_features(image)  # [B, K, h, w]
+        return self.model.forward_head(f), f
 
 
-def _export(out: Path, module, size: int, num_classes: int, channels: int, fs: int) -> dict:
+def _export(out: Path, module, size: int, num_classes: int) -> dict:
+    with torch.no_grad():
+        _, f = module(torch.zeros(1, 3, size, size))  # the feature map's size (TF "same" padding rounds up)
+    channels, fs = f.shape[1], f.shape[2]
     inputs = [pack.tensor_spec("image", "float32", ["batch", 3, size, size])]
     outputs = [pack.tensor_spec("logits", "float32", ["batch", num_classes]), pack.tensor_spec("features", "float32", ["batch", channels, fs, fs])]
     path = out / "classifier.onnx"
@@ -60,14 +65,14 @@ def efficientnet_b7(out: Path, weights: Path | None) -> ClassifierExport:
     except Exception as e:  # timm is installed --no-deps here; it needs torchvision to import
         raise SystemExit(f"--classifier efficientnet-b7 needs timm and torchvision importable ({e}); "
                          "pip install timm torchvision (versions matching your torch)") from e
-    model = timm.create_model("tf_efficientnet_b7", pretrained=weights is None, num_classes=1000)
+    # AdvProp weights: GenPromp's ImageNet scores come from mmcls' efficientnet-b7 "advprop" model.
+    model = timm.create_model("tf_efficientnet_b7.ap_in1k", pretrained=weights is None, num_classes=1000)
     if weights is not None:
         model.load_state_dict(torch.load(weights, map_location="cpu"))
     model.eval()
-    size = 600
-    cfg = model.default_cfg
-    wrapped = _LogitsAndFeatures(model.forward_features, lambda f: model.forward_head(f))
-    entry = _export(out, wrapped, size, 1000, model.num_features, size // 32)
+    cfg = model.pretrained_cfg
+    size = cfg["input_size"][-1]
+    entry = _export(out, _TimmLogitsAndFeatures(model), size, 1000)
     return ClassifierExport(entry, size, tuple(cfg["mean"]), tuple(cfg["std"]), model.get_classifier().weight.detach().numpy())
 
 
@@ -76,7 +81,7 @@ def tiny(out: Path, num_classes: int, seed: int = 0, size: int = 64) -> Classifi
 
     torch.manual_seed(seed)
     model = Classifier(ClassifierConfig(num_classes=num_classes, stage_channels=(8, 16, 16, 16), image_size=size)).eval()
-    entry = _export(out, model, size, num_classes, 16, size // 8)
+    entry = _export(out, model, size, num_classes)
     return ClassifierExport(entry, size, (0.485, 0.456, 0.406), (0.229, 0.224, 0.225), model.head.weight.detach().numpy())
 
 

@@ -165,7 +165,7 @@ def write_pack(out: Path, *, pack_id: str, label: str, description: str, vae, te
     manifest = pack.build_manifest(
         out, pack_id=pack_id, label=label, description=description,
         license={"spdx": spdx, "attribution": pack.file_ref(out, out / "ATTRIBUTION.md"), "notes": license_notes},
-        script=script, classes=[{k: c[k] for k in ("name", "displayName", "conceptToken")} for c in class_list],
+        script=script, classes=[{k: c[k] for k in ("name", "displayName", "metaToken", "conceptToken")} for c in class_list],
         classifier_size=clf.size, classifier_mean=clf.mean, classifier_std=clf.std,
         exported={"models": {r: models[r] for r in ("vae_encoder", "text_encoder", "unet", "classifier")}, "unetAttention": attention},
         # build_manifest reads these few numbers from the miniature models' configs; SD's, stated here.
@@ -175,9 +175,6 @@ def write_pack(out: Path, *, pack_id: str, label: str, description: str, vae, te
         spec=spec, concept_rows=rows, image_size=IMAGE_SIZE, threshold=threshold,
         baselines={"cam": {"featureOutput": "features", "head": head}, "lpcam": None, "sat": None},
     )
-    # build_manifest names the meta token after the class; SD packs carry GenPromp's meta word instead.
-    for entry, c in zip(manifest["classes"], class_list):
-        entry["metaToken"] = c["metaToken"]
     check_token_position(spec, manifest)
     pack.write_manifest(out, manifest)
     return {**report, "export_seconds": seconds}
