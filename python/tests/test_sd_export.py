@@ -38,9 +38,11 @@ def built(tmp_path_factory):
 
 
 def _session(path):
-    from wsolkit.sd.packrun import session
+    import onnxruntime as ort
 
-    return session(path)
+    from wsolkit.evaluate.pack_runner import session_options
+
+    return ort.InferenceSession(str(path), session_options(1), providers=["CPUExecutionProvider"])
 
 
 def test_text_encoder_onnx_matches_clip_with_a_resized_table(built):
@@ -153,7 +155,7 @@ def test_pack_maps_equal_the_diffusers_reference(built):
     from wsolkit.pack import PROMPT_TEMPLATES
     from wsolkit.sd import reference as ref
     from wsolkit.sd import tokenizer
-    from wsolkit.sd.packrun import PackRunner
+    from wsolkit.evaluate.pack_runner import PackRunner
 
     tokens = [c["conceptToken"] for c in built["classes"]]
     tok = ref.tokenizer_with_concepts(tokenizer.slow_tokenizer(built["folder"]), tokens)
@@ -161,7 +163,8 @@ def test_pack_maps_equal_the_diffusers_reference(built):
     x = ref.image_input(ROOT / "public/samples-fixture/dog.png")
     k = 1
     want = ref.run(built["vae"], te, tok, built["unet"], x, built["classes"][k]["metaToken"], tokens[k], PROMPT_TEMPLATES)
-    got = PackRunner(PACK).run(x, k)
+    runner = PackRunner(PACK)
+    got = runner.run(runner.load(ROOT / "public/samples-fixture/dog.png"), k)
     assert np.abs(got["latent"] - want["latent"].numpy()).max() <= ATOL
     for t in (0, 99):
         for name, v in got["maps"][t].items():
@@ -290,12 +293,12 @@ def test_sd_tiny_random_pack_rebuilds_byte_identically(tmp_path):
 
 def test_sd_tiny_golden_regenerates_and_the_pack_reproduces_it():
     from wsolkit import genpromp as gp
-    from wsolkit.sd.packrun import PackRunner
+    from wsolkit.evaluate.pack_runner import PackRunner
 
     want = json.loads((ROOT / "fixtures/golden/genpromp-sd-tiny-random.json").read_text())
     assert_golden_close(_load("write_sd_tiny_golden").golden(), want)
-    rgb = gp.resize_pil_bicubic(gp.composite(gp.load_rgba(ROOT / want["image"])), (512, 512))
-    got = PackRunner(PACK).run(gp.to_model_input(rgb), want["classIndex"], want["lambda"], want["timesteps"])
+    runner = PackRunner(PACK)
+    got = runner.run(runner.load(ROOT / want["image"]), want["classIndex"], want["lambda"], want["timesteps"])
     assert np.abs(got["cam"].ravel() - np.array(want["cam"])).max() <= ATOL
     for t in want["timesteps"]:
         for name, v in want["maps"][str(t)].items():

@@ -185,6 +185,15 @@ class PackRunner:
         resolutions = list(self.g["resolutions"] if resolutions is None else resolutions)
         return gp.aggregate(self.raw_maps(z, cls, lam, timesteps), timesteps, resolutions, self.layers, self.latent_hw)
 
+    def run(self, rgb: np.ndarray, cls: int, lam: float | None = None, timesteps=None) -> dict:
+        """One image, one class → latent, f_d, f_r, raw maps and GenPromp's map (the exporter's end-to-end check)."""
+        timesteps = list(self.g["timesteps"] if timesteps is None else timesteps)
+        z = self.latent(rgb)
+        f_d, f_r = self.text(cls)
+        maps = self.raw_maps(z, cls, lam, timesteps)
+        cam = gp.aggregate(maps, timesteps, list(self.g["resolutions"]), self.layers, self.latent_hw)
+        return {"latent": z, "f_d": f_d, "f_r": f_r, "maps": maps, "cam": cam}
+
     def cam_map(self, features: np.ndarray, cls: int) -> np.ndarray:
         """CAM as the app draws it: ReLU(mean_k w_ck·f_k) [h, w] (wsolkit/baselines.py)."""
         return bl.cam(features, self.cam_head, cls)

@@ -11,6 +11,5 @@
 - groupnorm.py: GroupNorm re-expressed with two-level means (onnxruntime's one-pass sums drift on big groups);
 - onnx_io.py: ONNX export and saving with external-data shards under 2 GiB;
 - classifier.py: the pack's CAM classifier (EfficientNet-Lite0, EfficientNet-B7 via timm, tiny random);
-- packrun.py: the app's GenPromp pipeline in Python over a pack's ONNX files (end-to-end checks);
 - export.py: `python -m wsolkit.sd.export`, the pack writer (docs/sd-export.md).
 """

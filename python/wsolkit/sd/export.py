@@ -49,10 +49,10 @@ GENPROMP_LICENSE = """## GenPromp checkpoint
 
 The concept rows (concepts.f32) and, when the checkpoint has unet/, the UNet weights come from
 the GenPromp checkpoint {ckpt} (Zhao et al., "Generative Prompt Model for Weakly Supervised
-Object Localization", ICCV 2023, https://github.com/callsys/GenPromp). The repository's README
-(section "4. License", read at commit 00f69f3) says the repository is released under the MIT
-licence; it states no separate terms for the checkpoints (see the GenPromp repository's licence;
-unverified for the checkpoints). A finetuned UNet is derived from Stable Diffusion's weights, so
+Object Localization", ICCV 2023, https://github.com/callsys/GenPromp). The repository's LICENSE
+file (at its latest commit, c480e0a) is the Apache License 2.0 (an earlier README, at 00f69f3, said
+MIT); it states no separate terms for the released checkpoints, so treat them as under the
+repository's licence. A finetuned UNet is derived from Stable Diffusion's weights, so
 the CreativeML OpenRAIL-M terms above apply to it as well.
 """
 
