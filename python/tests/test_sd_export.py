@@ -152,10 +152,10 @@ def test_full_unet_and_all_tokens_exports(tmp_path):
 
 
 def test_pack_maps_equal_the_diffusers_reference(built):
+    from wsolkit.evaluate.pack_runner import PackRunner
     from wsolkit.pack import PROMPT_TEMPLATES
     from wsolkit.sd import reference as ref
     from wsolkit.sd import tokenizer
-    from wsolkit.evaluate.pack_runner import PackRunner
 
     tokens = [c["conceptToken"] for c in built["classes"]]
     tok = ref.tokenizer_with_concepts(tokenizer.slow_tokenizer(built["folder"]), tokens)
@@ -292,7 +292,6 @@ def test_sd_tiny_random_pack_rebuilds_byte_identically(tmp_path):
 
 
 def test_sd_tiny_golden_regenerates_and_the_pack_reproduces_it():
-    from wsolkit import genpromp as gp
     from wsolkit.evaluate.pack_runner import PackRunner
 
     want = json.loads((ROOT / "fixtures/golden/genpromp-sd-tiny-random.json").read_text())
