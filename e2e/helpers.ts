@@ -17,11 +17,11 @@ export async function openApp(page: Page, query = ''): Promise<void> {
 export const mapCanvas = (page: Page) => page.getByTestId('map-canvas');
 
 /** Wait until the displayed map is current, and return its hash and boxes. */
-export async function readyMap(page: Page, notHash?: string): Promise<{ hash: string; box: string }> {
+export async function readyMap(page: Page, notHash?: string, timeout = 60_000): Promise<{ hash: string; box: string }> {
   const canvas = mapCanvas(page);
-  await expect(canvas).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
-  if (notHash !== undefined) await expect(canvas).not.toHaveAttribute('data-map-hash', notHash, { timeout: 60_000 });
-  await expect(canvas).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(canvas).toHaveAttribute('data-state', 'ready', { timeout });
+  if (notHash !== undefined) await expect(canvas).not.toHaveAttribute('data-map-hash', notHash, { timeout });
+  await expect(canvas).toHaveAttribute('data-state', 'ready', { timeout });
   return { hash: (await canvas.getAttribute('data-map-hash')) ?? '', box: (await canvas.getAttribute('data-box')) ?? '' };
 }
 

@@ -13,7 +13,7 @@ test('sd-tiny-random by URL: GenPromp on the SD architecture draws the reference
   test.setTimeout(240_000);
   await openApp(page, '?precision=fp32');
   const map = await sdTinyRandomMap(page);
-  expect(JSON.parse(map.box)).toEqual(sdGolden.boxesLargest);
+  expect(JSON.parse(map.box)).toEqual(sdGolden.boxesLargestTau60);
   await expect(page.getByTestId('top5-item')).toHaveCount(5);
 
   await setSlider(page, 'lambda-slider', 0);

@@ -11,6 +11,6 @@ test('sd-tiny-random on WebGPU draws the reference box', async ({ page }) => {
   await openApp(page, '?backend=webgpu&precision=fp32');
   await expect(page.getByTestId('backend-badge')).toContainText(/webgpu/i);
   const map = await sdTinyRandomMap(page, 400_000);
-  expect(JSON.parse(map.box)).toEqual(sdGolden.boxesLargest);
+  expect(JSON.parse(map.box)).toEqual(sdGolden.boxesLargestTau60);
   await expect(page.getByTestId('backend-badge')).toContainText(/webgpu/i);
 });

@@ -37,6 +37,7 @@ interface SdGolden {
   cam: number[];
   boxesLargest: number[][];
   boxesAll: number[][];
+  boxesLargestTau60: number[][];
 }
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -83,7 +84,8 @@ describe('GenPromp pipeline on sd-tiny-random vs the diffusers reference (fp32, 
     const rgb = resizeForModel(px.rgba, px.width, px.height, manifest.preprocess.alphaBackground, manifest.preprocess.size);
     expect(createHash('sha256').update(rgb).digest('hex')).toBe(g.resizedSha256);
     const { imageKey } = await engine.analyzeImage(px);
-    raw = (await engine.maps(genprompMapsRequest(imageKey, g.classIndex, { lambda: g.lambda, timesteps: g.timesteps }))).raw as AttentionMaps;
+    raw = (await engine.maps(genprompMapsRequest(imageKey, g.classIndex, { lambda: g.lambda, timesteps: g.timesteps })))
+      .raw as AttentionMaps;
   });
 
   it('gives the six attn2 maps of GenPromp’s three groups at every timestep', () => {
@@ -107,5 +109,6 @@ describe('GenPromp pipeline on sd-tiny-random vs the diffusers reference (fp32, 
     expect(localize(g8g16!, manifest.vae.latentSize, frame, g.threshold, 'largest').boxes).toEqual(g.boxesLargest);
     const all = localize(g8g16!, manifest.vae.latentSize, frame, g.threshold, 'all').boxes;
     expect([...all].sort()).toEqual([...g.boxesAll].sort());
+    expect(localize(g8g16!, manifest.vae.latentSize, frame, 0.6, 'largest').boxes).toEqual(g.boxesLargestTau60);
   });
 });
