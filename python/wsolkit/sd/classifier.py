@@ -59,20 +59,23 @@ def lite0(out: Path) -> ClassifierExport:
     return ClassifierExport(entry, b.IMAGE_SIZE, b.MEAN, b.STD, model._fc.weight.detach().numpy())
 
 
-def efficientnet_b7(out: Path, weights: Path | None) -> ClassifierExport:
+def efficientnet_b7(out: Path, weights: Path | None, num_classes: int = 1000) -> ClassifierExport:
     try:
         import timm
     except Exception as e:  # timm is installed --no-deps here; it needs torchvision to import
         raise SystemExit(f"--classifier efficientnet-b7 needs timm and torchvision importable ({e}); "
                          "pip install timm torchvision (versions matching your torch)") from e
+    if weights is None and num_classes != 1000:
+        raise SystemExit(f"--classifier efficientnet-b7 without --classifier-weights is timm's ImageNet-1k model; this pack has "
+                         f"{num_classes} classes: give a state dict of a {num_classes}-class EfficientNet-B7 (e.g. finetuned on CUB)")
     # AdvProp weights: GenPromp's ImageNet scores come from mmcls' efficientnet-b7 "advprop" model.
-    model = timm.create_model("tf_efficientnet_b7.ap_in1k", pretrained=weights is None, num_classes=1000)
+    model = timm.create_model("tf_efficientnet_b7.ap_in1k", pretrained=weights is None, num_classes=num_classes)
     if weights is not None:
         model.load_state_dict(torch.load(weights, map_location="cpu"))
     model.eval()
     cfg = model.pretrained_cfg
     size = cfg["input_size"][-1]
-    entry = _export(out, _TimmLogitsAndFeatures(model), size, 1000)
+    entry = _export(out, _TimmLogitsAndFeatures(model), size, num_classes)
     return ClassifierExport(entry, size, tuple(cfg["mean"]), tuple(cfg["std"]), model.get_classifier().weight.detach().numpy())
 
 

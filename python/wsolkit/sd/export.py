@@ -243,7 +243,7 @@ def main(argv=None) -> int:
     elif args.classifier == "tiny-random":
         make_classifier = lambda out: classifier.tiny(out, len(class_list))
     else:
-        make_classifier = lambda out: classifier.efficientnet_b7(out, args.classifier_weights)
+        make_classifier = lambda out: classifier.efficientnet_b7(out, args.classifier_weights, len(class_list))
     report = write_pack(args.out, pack_id=args.id or args.out.name, label=args.label or f"Stable Diffusion ({args.out.name})",
                         description=description, vae=vae, text_encoder=text, unet=unet, tokenizer_folder=tok_folder,
                         class_list=class_list, rows=rows, make_classifier=make_classifier, attribution=attribution,
