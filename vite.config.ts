@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
+import { docPages } from './scripts/docPages.ts';
 
 // Multi-threaded wasm needs SharedArrayBuffer, which needs cross-origin isolation.
 // Models and ORT's wasm are served same-origin, so require-corp costs nothing.
@@ -40,7 +41,7 @@ function contentSecurityPolicy(dev: boolean): string {
 // `vite build --mode bench` builds the benchmark page alone into dist-bench/, so
 // the production dist/ ships the app only.
 export default defineConfig(({ mode }) => ({
-  plugins: [react()],
+  plugins: [react(), ...(mode === 'bench' ? [] : [docPages()])],
   // One alias for the isomorphic modules, as tsconfig.base.json's `paths`.
   resolve: { alias: { '@shared': fileURLToPath(new URL('./src/shared', import.meta.url)) } },
   server: { headers: { ...isolation, 'Content-Security-Policy': contentSecurityPolicy(true) }, host: '127.0.0.1' },

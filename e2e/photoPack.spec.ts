@@ -22,6 +22,12 @@ test('a photo on the ImageNet pack: cat in the top-5, a live CAM, a class search
   await expect(page.getByTestId('method-cam')).toBeChecked();
   await expect(page.getByText(/GenPromp: GenPromp needs a Stable Diffusion pack/)).toBeVisible();
   await expect(page.getByTestId('genpromp-controls-unavailable')).toContainText('needs a Stable Diffusion pack');
+  // …and links to the guide, which the app serves as a page.
+  const guide = page.getByTestId('genpromp-controls-unavailable').getByTestId('doc-link-make-a-real-pack');
+  await expect(guide).toHaveAttribute('href', 'docs/make-a-real-pack.html');
+  const res = await page.request.get(new URL('docs/make-a-real-pack.html', page.url()).href);
+  expect(res.ok()).toBe(true);
+  expect(await res.text()).toContain('Make a real pack');
   await expect(page.getByTestId('lambda-slider')).toBeDisabled();
 
   await dropFile(page, CHELSEA, 'image/png');

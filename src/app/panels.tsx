@@ -33,6 +33,7 @@ import {
 import type { AppState, LoadedImage, MapResult, MethodResult, ViewParams } from '../store/types';
 import { describeError } from './errorMessages';
 import { intakeFiles, intakeSample } from './image/intake';
+import { DocLinks } from '../components/DocLinks';
 
 export function Backend() {
   const device = useAppStore((s) => s.device);
@@ -154,7 +155,11 @@ function MethodViewer({ method }: { method: MethodId }) {
         downloadName={`${stem(image)}-${method}`}
       />
       <div className="viewer-foot">
-        {unavailable && <p className="muted small">{`Not available: ${unavailable}.`}</p>}
+        {unavailable && (
+          <p className="muted small">
+            Not available: <DocLinks text={unavailable} />.
+          </p>
+        )}
         {ready?.note && <p className="muted small">{ready.note}</p>}
         {ready && ready.iou !== null && <IouReadout iou={ready.iou} />}
         {image && (

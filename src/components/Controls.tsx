@@ -6,6 +6,7 @@ import { type KeyboardEvent, type ReactNode, useMemo, useState } from 'react';
 import type { ClassEntry } from '@shared/manifest';
 import { filterClasses } from './classSearch';
 import type { BoxMode, Colormap } from '../store/types';
+import { DocLinks } from './DocLinks';
 
 export interface ControlsActions {
   setClass(i: number): void;
@@ -117,7 +118,7 @@ export function Controls(p: ControlsProps) {
 
       {p.genprompUnavailable !== null && (
         <p className="muted small" data-testid="genpromp-controls-unavailable">
-          λ, timesteps and resolutions are off: {p.genprompUnavailable}.
+          λ, timesteps and resolutions are off: <DocLinks text={p.genprompUnavailable} />.
         </p>
       )}
 

@@ -1,5 +1,6 @@
 /** One method in the side-by-side view: its name, map with boxes, and IoU when the image has ground truth. */
 import { HeatmapCanvas, type HeatmapCanvasProps } from './HeatmapCanvas';
+import { DocLinks } from './DocLinks';
 
 export interface MethodPanelProps extends Omit<HeatmapCanvasProps, 'stale'> {
   method: string;
@@ -20,7 +21,9 @@ export function MethodPanel(p: MethodPanelProps) {
         <span className="muted small">{p.blurb}</span>
       </header>
       {p.unavailable ? (
-        <p className="muted small method-unavailable">{p.unavailable}</p>
+        <p className="muted small method-unavailable">
+          <DocLinks text={p.unavailable} />
+        </p>
       ) : (
         <HeatmapCanvas {...p} stale={false} downloadName={`${p.downloadName}-${p.method}`} />
       )}

@@ -8,6 +8,7 @@ import type { AnyMethod } from '@shared/methods/registry';
 import type { OwnControl } from '@shared/methods/types';
 import type { Manifest } from '@shared/manifest';
 import type { Layout, MethodChoice } from '../store/types';
+import { DocLinks } from './DocLinks';
 
 export interface MethodPickerProps {
   methods: readonly AnyMethod[];
@@ -62,7 +63,10 @@ export function MethodPicker(p: MethodPickerProps) {
         )}
       </div>
       {[...missing].map(([why, labels]) => (
-        <p key={why} className="muted small">{`${labels.join(', ')}: ${why}.`}</p>
+        <p key={why} className="muted small">
+          {`${labels.join(', ')}: `}
+          <DocLinks text={why} />.
+        </p>
       ))}
       {!compare && single && <p className="muted small">{`${single.label}: ${single.blurb}.`}</p>}
       {m &&
