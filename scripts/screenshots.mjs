@@ -1,5 +1,5 @@
 // Screenshots of the app's views for docs/img/ (headless Debian Chromium, wasm):
-//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|photo-pack|pack-download|pack-folder|pack-errors …]
+//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|photo-pack|pack-download|pack-folder|pack-errors|sd-tiny-random|make-a-real-pack …]
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, WASM_ARGS } from './chromium.mjs';
 
@@ -98,6 +98,25 @@ try {
     await page.getByTestId('error-banner').screenshot({ path: `${out}/pack-error-memory.png` });
     await page.unroute('**/models/fixture-tiny/manifest.json');
     console.log(`wrote ${out}/pack-error-folder.png and pack-error-memory.png`);
+  }
+  if (wanted('sd-tiny-random')) {
+    // The Stable Diffusion architecture (tiny, random weights) loaded by URL: GenPromp's 512² frame, 77-token CLIP.
+    await page.goto(`${base}/?precision=fp32`);
+    await packReady();
+    await page.getByTestId('pack-url-input').fill('/models/sd-tiny-random/');
+    await page.getByTestId('pack-url-load').click();
+    await page.getByText('(sd-tiny-random)').waitFor({ timeout: 120_000 });
+    await packReady();
+    await page.getByTestId('file-input').setInputFiles('public/samples-fixture/dog.png');
+    await ready();
+    await page.screenshot({ path: `${out}/app-sd-tiny-random.png`, fullPage: true });
+    console.log(`wrote ${out}/app-sd-tiny-random.png`);
+  }
+  if (wanted('make-a-real-pack')) {
+    // The guide the GenPromp-unavailable reason links to, as the app serves it.
+    await page.goto(`${base}/docs/make-a-real-pack.html`);
+    await page.screenshot({ path: `${out}/make-a-real-pack.png` });
+    console.log(`wrote ${out}/make-a-real-pack.png`);
   }
 } finally {
   await browser.close();

@@ -2,8 +2,8 @@
 1 process vs 2 torchrun processes (accelerate inside, gloo) giving identical per-image records and metrics.
 
 The pack is a parameter: WSOL_EVAL_PACKS="public/models/sd-tiny-random,public/models/fixture-tiny" (paths relative
-to the repository or absolute) runs the process-count tests on those packs; default fixture-tiny and the toy-world
-pack (the latter has baselines.cam, so CAM's path runs too).
+to the repository or absolute) runs the process-count tests on those packs; default the tiny random Stable Diffusion
+pack and the toy-world pack (the latter has baselines.cam, so CAM's path runs too).
 """
 import json
 import os
@@ -22,7 +22,7 @@ from wsolkit.evaluate.pack_eval import summarize, top5_of
 from wsolkit.evaluate.pack_runner import PackRunner
 
 PY = sys.executable
-PACKS = [ROOT / p for p in os.environ.get("WSOL_EVAL_PACKS", "public/models/fixture-tiny,public/models/toyworld").split(",")]
+PACKS = [ROOT / p for p in os.environ.get("WSOL_EVAL_PACKS", "public/models/sd-tiny-random,public/models/toyworld").split(",")]
 N_IMAGES = 12
 
 
@@ -132,7 +132,6 @@ def check_diffusers_golden(golden: Path, pack: Path, root: Path) -> None:
 SD_GOLDEN = ROOT / "fixtures/golden/genpromp-sd-tiny-random.json"
 
 
-@pytest.mark.skipif(not (SD_GOLDEN.exists() and (ROOT / "public/models/sd-tiny-random").exists()), reason="sd-tiny-random is not in this checkout")
 def test_pack_runner_reproduces_the_diffusers_golden_on_sd_tiny_random():
     check_diffusers_golden(SD_GOLDEN, ROOT / "public/models/sd-tiny-random", ROOT)
 
