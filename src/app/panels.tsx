@@ -2,6 +2,7 @@
  * Connected panels: each reads a few narrow selectors from the store and passes
  * props to a presentational component; events go to store actions.
  */
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BackendBadge } from '../components/BackendBadge';
 import { Controls } from '../components/Controls';
@@ -12,11 +13,14 @@ import { MethodPanel } from '../components/MethodPanel';
 import { MethodPicker } from '../components/MethodPicker';
 import { PackStatus } from '../components/PackStatus';
 import { SampleGallery } from '../components/SampleGallery';
+import { TauCurvePanel, type TauRow } from '../components/TauCurvePanel';
+import { seriesStyle } from '../components/plot/palette';
 import { TopK } from '../components/TopK';
-import { ALL_METHODS, methodById, type AnyMethod, type MethodId } from '@shared/methods/registry';
+import { ALL_METHODS, isSanityBaseline, methodById, type AnyMethod, type MethodId } from '@shared/methods/registry';
 import type { PackFolder } from '@shared/api';
 import { directoryPicker, folderFromDirectoryHandle, folderFromDrop, folderFromFiles } from './packFolder';
 import { useAppStore } from '../store';
+import { comparedMethods, visibleMethods } from '../store/slices/results';
 import { actions } from '../store/actions';
 import {
   aggregateProgress,
@@ -25,7 +29,9 @@ import {
   selectComputedTimesteps,
   selectDrawnResult,
   selectModelBusy,
+  selectReadyResult,
   selectResolutionChoices,
+  selectScoresSignature,
   selectTimestepChoices,
   selectTopK,
   selectUnavailable,
@@ -195,6 +201,7 @@ function CompareViewer() {
     s.params.classIndex === null ? null : (s.pack?.manifest.classes[s.params.classIndex]?.displayName ?? null),
   );
   const threshold = useAppStore((s) => s.params.threshold);
+  const withBaselines = useAppStore((s) => s.view.compareBaselines);
   return (
     <section className="panel viewer compare" aria-label="Every method side by side" data-testid="compare-view">
       <p className="small compare-caption">
@@ -203,7 +210,7 @@ function CompareViewer() {
           : 'Drop, paste or pick an image, or choose a sample.'}
       </p>
       <div className="compare-grid">
-        {ALL_METHODS.map((def) => (
+        {comparedMethods(withBaselines).map((def) => (
           <ComparePanel key={def.id} def={def} />
         ))}
       </div>
@@ -211,12 +218,46 @@ function CompareViewer() {
   );
 }
 
+/** The τ curve and the per-method scores of every method on screen. */
+export function TauPanel() {
+  const signature = useAppStore(selectScoresSignature);
+  const threshold = useAppStore((s) => s.params.threshold);
+  const boxMode = useAppStore((s) => s.params.boxMode);
+  const hasImage = useAppStore((s) => s.image !== null);
+  // Rows change only with the signature (a result's key), not with every store update.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the signature stands for the results it was computed from
+  const { rows, gtSource } = useMemo(() => {
+    const s = useAppStore.getState();
+    const out: TauRow[] = [];
+    let source: MethodResult['gtSource'] = null;
+    for (const def of visibleMethods(s)) {
+      const r = selectReadyResult(s, def.id);
+      if (!r?.tauCurve || r.iou === null) continue;
+      source = r.gtSource;
+      out.push({
+        method: def.id,
+        label: def.label,
+        sanity: isSanityBaseline(def),
+        style: seriesStyle(ALL_METHODS.indexOf(def)),
+        curve: r.tauCurve,
+        iou: r.iou,
+        failure: r.failure,
+      });
+    }
+    return { rows: out, gtSource: source };
+  }, [signature]);
+  return <TauCurvePanel rows={rows} threshold={threshold} boxMode={boxMode} gtSource={gtSource} hasImage={hasImage} />;
+}
+
 export function MethodsPanel() {
-  const picked = useAppStore(useShallow((s) => ({ choice: s.methods, own: s.own, manifest: s.pack?.manifest ?? null })));
+  const picked = useAppStore(
+    useShallow((s) => ({ choice: s.methods, own: s.own, manifest: s.pack?.manifest ?? null, compareBaselines: s.view.compareBaselines })),
+  );
   return (
     <MethodPicker
       methods={ALL_METHODS}
       {...picked}
+      onCompareBaselines={(on) => actions().setCompareBaselines(on)}
       onMethod={(m) => actions().setMethod(m)}
       onLayout={(l) => actions().setLayout(l)}
       onOwn={(m, patch) => actions().setOwn(m, patch as never)}

@@ -9,12 +9,14 @@
 import type { PackSummary, StageTimings } from '@shared/api';
 import { localize } from '@shared/genpromp/aggregate';
 import { iou } from '@shared/metrics';
+import { failureType } from '@shared/metrics/failure';
+import { iouTauCurve, type TauCurve } from '@shared/metrics/tauCurve';
 import type { AnyMethod } from '@shared/methods/registry';
 import type { NativeMap } from '@shared/methods/types';
 import { scaleGtBox, type Box } from '@shared/postprocess';
 import { hashFloat32, type MethodKeys } from './keys';
 import { runtime, type RawEntry } from './runtime';
-import type { Analysis, BoxMode, LoadedImage, MethodResult } from './types';
+import type { Analysis, BoxMode, GtSource, LoadedImage, MethodResult } from './types';
 
 export interface DeriveInput {
   pack: PackSummary;
@@ -24,13 +26,18 @@ export interface DeriveInput {
   classIndex: number;
   threshold: number;
   boxMode: BoxMode;
+  /** A box the user drew (original pixels); overrides the sample's boxes. */
+  drawnGt: Box | null;
 }
 
 /** The cached raw maps of a rawKey; a UI-thread method computes (and caches) them on first use. */
 export function rawMaps(def: AnyMethod, keys: MethodKeys, d: DeriveInput): RawEntry | undefined {
   const cached = runtime.maps.get(`raw|${keys.rawKey}`) as RawEntry | undefined;
   if (cached || def.source === 'engine') return cached;
-  const entry: RawEntry = { raw: def.raw({ pack: d.pack, analysis: d.analysis, classIndex: d.classIndex, own: d.own }), timings: null };
+  const entry: RawEntry = {
+    raw: def.raw({ pack: d.pack, analysis: d.analysis, image: d.image.pixels, classIndex: d.classIndex, own: d.own }),
+    timings: null,
+  };
   runtime.maps.set(`raw|${keys.rawKey}`, entry);
   return entry;
 }
@@ -72,6 +79,15 @@ export function deriveResult(def: AnyMethod, keys: MethodKeys, d: DeriveInput, p
     prev.frame[1] === frame[1];
   const frameMap = sameMap ? prev.frameMap : loc.frameMap;
   const mapHash = sameMap ? prev.mapHash : hashFloat32(loc.frameMap);
+  const gt = groundTruth(d.image, frame, loc.boxes, d.drawnGt);
+  // The τ curve does not depend on τ: keep it while map, ground truth and box mode stay.
+  const sameCurve = sameMap && prev.boxMode === d.boxMode && sameBoxes(prev.gtBoxes, gt.gtBoxes);
+  const tauCurve: TauCurve | null =
+    gt.gtBoxes.length === 0
+      ? null
+      : sameCurve && prev.tauCurve
+        ? prev.tauCurve
+        : iouTauCurve(frameMap, frame[0], frame[1], gt.gtBoxes, d.boxMode);
   return {
     key: keys.displayKey,
     aggKey: keys.aggKey,
@@ -80,17 +96,33 @@ export function deriveResult(def: AnyMethod, keys: MethodKeys, d: DeriveInput, p
     frameMap,
     mapHash,
     boxes: loc.boxes,
-    ...groundTruth(d.image, frame, loc.boxes),
+    boxMode: d.boxMode,
+    rawRange: sameMap ? prev.rawRange : loc.rawRange,
+    ...gt,
+    tauCurve,
+    failure: failureType(loc.boxes, gt.gtBoxes),
     timings: { ...d.analysis.timings, ...(entry.timings ?? {}) },
-    note: def.note({ pack: d.pack, analysis: d.analysis, classIndex: d.classIndex, own: d.own }),
+    note: def.note({ pack: d.pack, analysis: d.analysis, image: d.image.pixels, classIndex: d.classIndex, own: d.own }),
   };
 }
 
-/** Ground truth (original pixels → frame, GenPromp's convention) and the best IoU of the predicted boxes; null IoU without GT. */
-export function groundTruth(image: LoadedImage, frame: [number, number], boxes: Box[]): { gtBoxes: Box[]; iou: number | null } {
-  const gtBoxes: Box[] = (image.sample?.boxes ?? []).map((b) => scaleGtBox(b, [image.pixels.height, image.pixels.width], frame));
-  if (gtBoxes.length === 0) return { gtBoxes, iou: null };
+const sameBoxes = (a: readonly Box[], b: readonly Box[]): boolean =>
+  a.length === b.length && a.every((box, i) => box.every((v, j) => v === b[i]![j]));
+
+/**
+ * Ground truth (original pixels → frame, GenPromp's convention) and the best IoU of the predicted
+ * boxes; null IoU without GT. A drawn box replaces the sample's boxes.
+ */
+export function groundTruth(
+  image: LoadedImage,
+  frame: [number, number],
+  boxes: Box[],
+  drawnGt: Box | null = null,
+): { gtBoxes: Box[]; iou: number | null; gtSource: GtSource | null } {
+  const source: Box[] = drawnGt ? [drawnGt] : (image.sample?.boxes ?? []);
+  const gtBoxes: Box[] = source.map((b) => scaleGtBox(b, [image.pixels.height, image.pixels.width], frame));
+  if (gtBoxes.length === 0) return { gtBoxes, iou: null, gtSource: null };
   let best = 0;
   for (const p of boxes) for (const g of gtBoxes) best = Math.max(best, iou(p, g));
-  return { gtBoxes, iou: best };
+  return { gtBoxes, iou: best, gtSource: drawnGt ? 'drawn' : 'sample' };
 }
