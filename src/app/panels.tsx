@@ -2,7 +2,10 @@
  * Connected panels: each reads a few narrow selectors from the store and passes
  * props to a presentational component; events go to store actions.
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import { FAILURE_MEANING, type FailureType } from '@shared/metrics/failure';
+import { probeReading } from '@shared/postprocess/probe';
+import { ProbeReadout } from '../components/ProbeReadout';
 import { useShallow } from 'zustand/react/shallow';
 import { BackendBadge } from '../components/BackendBadge';
 import { Controls } from '../components/Controls';
@@ -103,10 +106,20 @@ function mapProps(image: LoadedImage | null, d: MapResult | null, view: ViewPara
 
 const stem = (image: LoadedImage | null): string => image?.name.replace(/\.[^.]+$/, '') ?? 'wsol';
 
-function IouReadout({ iou }: { iou: number }) {
+function IouReadout({ iou, failure }: { iou: number; failure: FailureType | null }) {
   return (
     <p className={`iou ${iou >= 0.5 ? 'iou-hit' : 'iou-miss'}`} data-testid="iou-readout" data-iou={iou.toFixed(4)}>
-      IoU with ground truth: <strong>{iou.toFixed(3)}</strong> {iou >= 0.5 ? '✓ correct (≥ 0.5)' : '✗ below 0.5'}
+      IoU with ground truth: <strong>{iou.toFixed(3)}</strong> {iou >= 0.5 ? '✓ correct (≥ 0.5)' : '✗ below 0.5'}{' '}
+      {failure && (
+        <span
+          className={`badge-failure failure-${failure === 'Correct' ? 'ok' : 'bad'}`}
+          data-testid="failure-readout"
+          data-failure={failure}
+          title={FAILURE_MEANING[failure]}
+        >
+          {failure}
+        </span>
+      )}
     </p>
   );
 }
@@ -133,6 +146,14 @@ function timingText(r: MethodResult): string {
     .join(' · ');
 }
 
+/** The shared probe: its point, how to move it, and this map's reading under it (a lookup, no derive). */
+function useProbe(result: MapResult | null) {
+  const point = useAppStore((s) => s.probe);
+  const reading =
+    point && result ? probeReading(result.frameMap, result.frame, result.rawRange, result.boxes, result.gtBoxes, point.x, point.y) : null;
+  return { probe: { point, onMove: (p: { x: number; y: number } | null) => actions().setProbe(p) }, reading };
+}
+
 /** What every view of one method reads from the store. */
 function useMethodView(method: MethodId) {
   const image = useAppStore((s) => s.image);
@@ -145,9 +166,47 @@ function useMethodView(method: MethodId) {
   return { image, state, result, view, unavailable, stale: state !== 'ready' && busy, text };
 }
 
+/** Draw, edit or clear a ground-truth box on the current image (it overrides a sample's boxes). */
+function GtTools({ drawing, onDrawing }: { drawing: boolean; onDrawing: (on: boolean) => void }) {
+  const drawn = useAppStore((s) => s.drawnGt);
+  const sampleHasGt = useAppStore((s) => (s.image?.sample?.boxes?.length ?? 0) > 0);
+  const hasImage = useAppStore((s) => s.image !== null);
+  return (
+    <div className="gt-tools small">
+      <button
+        type="button"
+        className={`toggle-button${drawing ? ' toggle-on' : ''}`}
+        aria-pressed={drawing}
+        data-testid="gt-draw"
+        disabled={!hasImage}
+        onClick={() => onDrawing(!drawing)}
+      >
+        {drawing ? 'Done drawing' : drawn ? 'Edit ground truth' : 'Draw ground truth'}
+      </button>
+      {drawn && (
+        <button type="button" className="link-button" data-testid="gt-clear" onClick={() => actions().setDrawnGt(null)}>
+          Clear drawn box
+        </button>
+      )}
+      <span className="muted" data-testid="gt-source">
+        {drawn
+          ? `Ground truth: your box (${drawn[2] - drawn[0] + 1}×${drawn[3] - drawn[1] + 1} px)${sampleHasGt ? ", instead of the sample's" : ''}.`
+          : sampleHasGt
+            ? "Ground truth: the sample's box. Draw your own to override it."
+            : drawing
+              ? 'Drag on the image to draw the object’s box.'
+              : 'No ground truth: draw a box to score the methods.'}
+      </span>
+    </div>
+  );
+}
+
 function MethodViewer({ method }: { method: MethodId }) {
   const { image, state, result, view, unavailable, stale, text } = useMethodView(method);
   const ready = state === 'ready' ? result : null;
+  const [drawing, setDrawing] = useState(false);
+  const drawnGt = useAppStore((s) => s.drawnGt);
+  const { probe, reading } = useProbe(ready);
   // Stage times are the worker's runs behind an engine method's map (a UI-thread map costs ~1 ms).
   const timing = ready && methodById(method).source === 'engine' ? timingText(ready) : '';
   return (
@@ -158,11 +217,15 @@ function MethodViewer({ method }: { method: MethodId }) {
         stale={stale}
         statusText={text}
         downloadName={`${stem(image)}-${method}`}
+        gtDraw={{ active: drawing, box: drawnGt, onCommit: (box) => actions().setDrawnGt(box) }}
+        probe={probe}
       />
       <div className="viewer-foot">
+        <GtTools drawing={drawing} onDrawing={setDrawing} />
+        {ready && <ProbeReadout method={method} reading={reading} />}
         {unavailable && <p className="muted small">{`Not available: ${unavailable}.`}</p>}
         {ready?.note && <p className="muted small">{ready.note}</p>}
-        {ready && ready.iou !== null && <IouReadout iou={ready.iou} />}
+        {ready && ready.iou !== null && <IouReadout iou={ready.iou} failure={ready.failure} />}
         {image && (
           <p className="muted small">
             {image.name} · {image.pixels.width}×{image.pixels.height}
@@ -178,6 +241,7 @@ function MethodViewer({ method }: { method: MethodId }) {
 function ComparePanel({ def }: { def: AnyMethod }) {
   const { image, state, result, view, unavailable, text } = useMethodView(def.id);
   const ready = state === 'ready' ? result : null;
+  const { probe, reading } = useProbe(ready);
   return (
     <MethodPanel
       method={def.id}
@@ -190,6 +254,10 @@ function ComparePanel({ def }: { def: AnyMethod }) {
       note={ready?.note ?? null}
       unavailable={unavailable ? `Not available: ${unavailable}.` : null}
       downloadName={stem(image)}
+      probe={probe}
+      probeReadout={ready ? <ProbeReadout method={def.id} reading={reading} /> : null}
+      sanity={isSanityBaseline(def)}
+      failure={ready?.failure ?? null}
     />
   );
 }

@@ -116,7 +116,11 @@ export function TauCurvePanel(p: TauCurvePanelProps) {
                       </span>
                     )}
                   </td>
-                  <td data-testid={`best-tau-${r.method}`} data-tau={r.curve.taus[r.curve.bestIndex]!.toFixed(2)}>
+                  <td
+                    data-testid={`best-tau-${r.method}`}
+                    data-tau={r.curve.taus[r.curve.bestIndex]!.toFixed(2)}
+                    data-iou={r.curve.ious[r.curve.bestIndex]!.toFixed(4)}
+                  >
                     {r.curve.taus[r.curve.bestIndex]!.toFixed(2)} ({r.curve.ious[r.curve.bestIndex]!.toFixed(2)})
                   </td>
                 </tr>
