@@ -224,7 +224,11 @@ function MethodViewer({ method }: { method: MethodId }) {
         <GtTools drawing={drawing} onDrawing={setDrawing} />
         {ready && <ProbeReadout method={method} reading={reading} />}
         {unavailable && <p className="muted small">{`Not available: ${unavailable}.`}</p>}
-        {ready?.note && <p className="muted small">{ready.note}</p>}
+        {ready?.note && (
+          <p className="muted small" data-testid="viewer-note">
+            {ready.note}
+          </p>
+        )}
         {ready && ready.iou !== null && <IouReadout iou={ready.iou} failure={ready.failure} />}
         {image && (
           <p className="muted small">
