@@ -222,7 +222,7 @@ function MethodViewer({ method }: { method: MethodId }) {
       />
       <div className="viewer-foot">
         <GtTools drawing={drawing} onDrawing={setDrawing} />
-        {ready && <ProbeReadout method={method} reading={reading} />}
+        {ready && <ProbeReadout method={method} reading={reading} hint />}
         {unavailable && <p className="muted small">{`Not available: ${unavailable}.`}</p>}
         {ready?.note && (
           <p className="muted small" data-testid="viewer-note">
@@ -259,7 +259,7 @@ function ComparePanel({ def }: { def: AnyMethod }) {
       unavailable={unavailable ? `Not available: ${unavailable}.` : null}
       downloadName={stem(image)}
       probe={probe}
-      probeReadout={ready ? <ProbeReadout method={def.id} reading={reading} /> : null}
+      probeReadout={ready ? <ProbeReadout method={def.id} reading={reading} hint={false} /> : null}
       sanity={isSanityBaseline(def)}
       failure={ready?.failure ?? null}
     />

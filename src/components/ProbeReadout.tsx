@@ -3,7 +3,8 @@ import type { ProbeReading } from '@shared/postprocess/probe';
 
 const yesNo = (v: boolean) => (v ? 'yes' : 'no');
 
-export function ProbeReadout({ method, reading }: { method: string; reading: ProbeReading | null }) {
+/** `hint`: say how to probe while there is no reading (once, in the single view; not under every panel). */
+export function ProbeReadout({ method, reading, hint }: { method: string; reading: ProbeReading | null; hint: boolean }) {
   return (
     <p
       className="small probe-readout"
@@ -19,9 +20,9 @@ export function ProbeReadout({ method, reading }: { method: string; reading: Pro
           <strong>{reading.normalised.toFixed(3)}</strong> · in GT box {reading.insideGt === null ? '—' : yesNo(reading.insideGt)} · in
           predicted box {yesNo(reading.insidePred)}
         </>
-      ) : (
+      ) : hint ? (
         <span className="muted">Hover the map (or focus it and use the arrow keys) to read its values.</span>
-      )}
+      ) : null}
     </p>
   );
 }
