@@ -80,14 +80,7 @@ export function deriveResult(def: AnyMethod, keys: MethodKeys, d: DeriveInput, p
   const frameMap = sameMap ? prev.frameMap : loc.frameMap;
   const mapHash = sameMap ? prev.mapHash : hashFloat32(loc.frameMap);
   const gt = groundTruth(d.image, frame, loc.boxes, d.drawnGt);
-  // The τ curve does not depend on τ: keep it while map, ground truth and box mode stay.
-  const sameCurve = sameMap && prev.boxMode === d.boxMode && sameBoxes(prev.gtBoxes, gt.gtBoxes);
-  const tauCurve: TauCurve | null =
-    gt.gtBoxes.length === 0
-      ? null
-      : sameCurve && prev.tauCurve
-        ? prev.tauCurve
-        : iouTauCurve(frameMap, frame[0], frame[1], gt.gtBoxes, d.boxMode);
+  const tauCurve = gt.gtBoxes.length === 0 ? null : cachedTauCurve(keys.aggKey, frame, frameMap, gt.gtBoxes, d.boxMode);
   return {
     key: keys.displayKey,
     aggKey: keys.aggKey,
@@ -106,8 +99,20 @@ export function deriveResult(def: AnyMethod, keys: MethodKeys, d: DeriveInput, p
   };
 }
 
-const sameBoxes = (a: readonly Box[], b: readonly Box[]): boolean =>
-  a.length === b.length && a.every((box, i) => box.every((v, j) => v === b[i]![j]));
+/**
+ * The τ curve does not depend on τ: it is cached (runtime.tauCurves) per map, frame,
+ * ground truth and box mode, so τ moves and returns to an earlier class or λ reuse it. A new
+ * one traces contours at up to 100 levels (tens of ms on a 128–224 px frame).
+ */
+function cachedTauCurve(aggKey: string, frame: [number, number], frameMap: Float32Array, gtBoxes: Box[], boxMode: BoxMode): TauCurve {
+  const key = `${aggKey}|${frame.join('x')}|${gtBoxes.map((b) => b.join(',')).join(';')}|${boxMode}`;
+  let curve = runtime.tauCurves.get(key);
+  if (!curve) {
+    curve = iouTauCurve(frameMap, frame[0], frame[1], gtBoxes, boxMode);
+    runtime.tauCurves.set(key, curve);
+  }
+  return curve;
+}
 
 /**
  * Ground truth (original pixels → frame, GenPromp's convention) and the best IoU of the predicted
