@@ -134,7 +134,7 @@ async function main() {
     const own = def.defaults(m, undefined);
     const timeOne = (classIndex: number, o: unknown) => {
       const s = performance.now();
-      const native = def.aggregate(def.raw({ pack, analysis, classIndex, own: o }), o, m);
+      const native = def.aggregate(def.raw({ pack, analysis, image: px, classIndex, own: o }), o, m);
       localize(native.map, native.size, analysis.frame, g.threshold, 'largest');
       return performance.now() - s;
     };

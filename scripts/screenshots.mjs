@@ -1,5 +1,5 @@
 // Screenshots of the app's views for docs/img/ (headless Debian Chromium, wasm):
-//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|photo-pack|pack-download|pack-folder|pack-errors|sd-tiny-random|make-a-real-pack|sd15-random …]
+//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|lab|photo-pack|pack-download|pack-folder|pack-errors|sd-tiny-random|make-a-real-pack|sd15-random …]
 //   sd15-random: the full-size random SD-1.5 export (scripts/sd15-random.sh) served with CORS at $SD15_PACK_URL
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, WASM_ARGS } from './chromium.mjs';
@@ -29,6 +29,52 @@ try {
     await ready();
     await page.screenshot({ path: `${out}/app-sat.png`, fullPage: true });
     console.log(`wrote ${out}/app-compare.png and app-sat.png`);
+  }
+  if (wanted('lab')) {
+    // The classroom lab: τ curve and scores, a drawn ground truth, the hover probe, sanity baselines, 1024 px.
+    await page.goto(`${base}/`);
+    await packReady();
+    await page.getByTestId('sample-penguin').click();
+    await ready();
+    await page.getByTestId('class-select').selectOption({ label: 'Penguin' });
+    await page.getByTestId('method-cam').check();
+    await ready();
+    await page.getByTestId('tau-row-cam').waitFor();
+    await page.getByTestId('tau-panel').screenshot({ path: `${out}/lab-tau-curve.png` });
+
+    await page.getByTestId('file-input').setInputFiles('e2e/fixtures/images/chelsea.png');
+    await ready();
+    await page.getByTestId('gt-draw').click();
+    const canvas = page.getByTestId('map-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const b = await canvas.boundingBox();
+    await page.mouse.move(b.x + 0.12 * b.width, b.y + 0.1 * b.height);
+    await page.mouse.down();
+    await page.mouse.move(b.x + 0.85 * b.width, b.y + 0.95 * b.height, { steps: 6 });
+    await page.mouse.up();
+    await page.getByTestId('iou-readout').waitFor();
+    await page.mouse.move(b.x + 0.5 * b.width, b.y + 0.45 * b.height);
+    await page.getByTestId('probe-cam').getByText('raw').waitFor();
+    await page.getByTestId('tau-row-cam').waitFor();
+    await page.screenshot({ path: `${out}/lab-ground-truth.png`, fullPage: true });
+
+    await page.getByTestId('sample-penguin').click();
+    await ready();
+    await page.getByTestId('class-select').selectOption({ label: 'Penguin' });
+    await page.getByTestId('method-compare').check();
+    await page.getByTestId('compare-baselines').check();
+    for (const m of ['genpromp', 'cam', 'lpcam', 'sat', 'gaussian', 'random', 'sobel']) await ready(page.getByTestId(`panel-${m}`));
+    const cam = await page.getByTestId('panel-cam').getByTestId('map-canvas').boundingBox();
+    await page.mouse.move(cam.x + 0.5 * cam.width, cam.y + 0.55 * cam.height);
+    await page.getByTestId('probe-sobel').getByText('raw').waitFor();
+    await page.screenshot({ path: `${out}/lab-probe-baselines.png`, fullPage: true });
+
+    await page.setViewportSize({ width: 1024, height: 900 });
+    await page.getByTestId('compare-baselines').uncheck();
+    await page.mouse.move(1, 1);
+    await page.screenshot({ path: `${out}/lab-1024.png`, fullPage: true });
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    console.log(`wrote ${out}/lab-tau-curve.png, lab-ground-truth.png, lab-probe-baselines.png and lab-1024.png`);
   }
   if (wanted('photo-pack')) {
     // The ImageNet photo pack on scikit-image's CC0 cat photo, with the class search in use.

@@ -132,3 +132,20 @@ def wsol_box_evaluator(scoremaps, gt_boxes, cam_curve_interval, iou_threshold_li
         "maxBoxAcc": max_box_acc,
         "mean": float(np.average(max_box_acc)),
     }
+
+
+# One image's IoU against τ (the app's τ curve), with the app's two box rules.
+
+def iou_tau_curve(map01, gt_boxes, thresholds, region):
+    """Best IoU of the predicted boxes with any GT box at every τ of `thresholds`.
+
+    `map01` is a float32 min-max normalised map (its `·255` stays float32, as in the app).
+    region 'largest': TS-CAM/GenPromp `get_bboxes` (largest contour, unclipped, [0,0,1,1] when
+    empty), IoU by `cal_iou`; region 'all': wsolevaluation V2 boxes (every contour, clipped,
+    [0,0,0,0] when empty), IoU by `calculate_multiple_iou`.
+    """
+    if region == "largest":
+        return [max(cal_iou(tscam_get_bboxes(map01, t), g) for g in gt_boxes) for t in thresholds]
+    boxes_per_tau, _ = wsol_boxes_at_thresholds(map01, thresholds, True)
+    gts = np.asarray(gt_boxes)
+    return [float(calculate_multiple_iou(np.asarray(b), gts).max()) for b in boxes_per_tau]

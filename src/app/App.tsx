@@ -4,7 +4,7 @@ import { Explainer } from '../components/Explainer';
 import { actions } from '../store/actions';
 import { ErrorBoundary } from './ErrorBoundary';
 import { intakeFiles } from './image/intake';
-import { Backend, Banners, ControlsPanel, InputPanel, MethodsPanel, PackPanel, TopKPanel, Viewer } from './panels';
+import { Backend, Banners, ControlsPanel, InputPanel, MethodsPanel, PackPanel, TauPanel, TopKPanel, Viewer } from './panels';
 
 function useGlobalImageInput(): void {
   useEffect(() => {
@@ -53,6 +53,7 @@ export function App() {
           <div className="col-main">
             <InputPanel />
             <Viewer />
+            <TauPanel />
           </div>
           <aside className="col-side">
             <TopKPanel />

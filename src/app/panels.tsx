@@ -2,6 +2,10 @@
  * Connected panels: each reads a few narrow selectors from the store and passes
  * props to a presentational component; events go to store actions.
  */
+import { useMemo, useState } from 'react';
+import { FAILURE_MEANING, type FailureType } from '@shared/metrics/failure';
+import { probeReading } from '@shared/postprocess/probe';
+import { ProbeReadout } from '../components/ProbeReadout';
 import { useShallow } from 'zustand/react/shallow';
 import { BackendBadge } from '../components/BackendBadge';
 import { Controls } from '../components/Controls';
@@ -12,11 +16,14 @@ import { MethodPanel } from '../components/MethodPanel';
 import { MethodPicker } from '../components/MethodPicker';
 import { PackStatus } from '../components/PackStatus';
 import { SampleGallery } from '../components/SampleGallery';
+import { TauCurvePanel, type TauRow } from '../components/TauCurvePanel';
+import { seriesStyle } from '../components/plot/palette';
 import { TopK } from '../components/TopK';
-import { ALL_METHODS, methodById, type AnyMethod, type MethodId } from '@shared/methods/registry';
+import { ALL_METHODS, isSanityBaseline, methodById, type AnyMethod, type MethodId } from '@shared/methods/registry';
 import type { PackFolder } from '@shared/api';
 import { directoryPicker, folderFromDirectoryHandle, folderFromDrop, folderFromFiles } from './packFolder';
 import { useAppStore } from '../store';
+import { comparedMethods, visibleMethods } from '../store/slices/results';
 import { actions } from '../store/actions';
 import {
   aggregateProgress,
@@ -25,7 +32,9 @@ import {
   selectComputedTimesteps,
   selectDrawnResult,
   selectModelBusy,
+  selectReadyResult,
   selectResolutionChoices,
+  selectScoresSignature,
   selectTimestepChoices,
   selectTopK,
   selectUnavailable,
@@ -98,10 +107,20 @@ function mapProps(image: LoadedImage | null, d: MapResult | null, view: ViewPara
 
 const stem = (image: LoadedImage | null): string => image?.name.replace(/\.[^.]+$/, '') ?? 'wsol';
 
-function IouReadout({ iou }: { iou: number }) {
+function IouReadout({ iou, failure }: { iou: number; failure: FailureType | null }) {
   return (
     <p className={`iou ${iou >= 0.5 ? 'iou-hit' : 'iou-miss'}`} data-testid="iou-readout" data-iou={iou.toFixed(4)}>
-      IoU with ground truth: <strong>{iou.toFixed(3)}</strong> {iou >= 0.5 ? '✓ correct (≥ 0.5)' : '✗ below 0.5'}
+      IoU with ground truth: <strong>{iou.toFixed(3)}</strong> {iou >= 0.5 ? '✓ correct (≥ 0.5)' : '✗ below 0.5'}{' '}
+      {failure && (
+        <span
+          className={`badge-failure failure-${failure === 'Correct' ? 'ok' : 'bad'}`}
+          data-testid="failure-readout"
+          data-failure={failure}
+          title={FAILURE_MEANING[failure]}
+        >
+          {failure}
+        </span>
+      )}
     </p>
   );
 }
@@ -128,6 +147,14 @@ function timingText(r: MethodResult): string {
     .join(' · ');
 }
 
+/** The shared probe: its point, how to move it, and this map's reading under it (a lookup, no derive). */
+function useProbe(result: MapResult | null) {
+  const point = useAppStore((s) => s.probe);
+  const reading =
+    point && result ? probeReading(result.frameMap, result.frame, result.rawRange, result.boxes, result.gtBoxes, point.x, point.y) : null;
+  return { probe: { point, onMove: (p: { x: number; y: number } | null) => actions().setProbe(p) }, reading };
+}
+
 /** What every view of one method reads from the store. */
 function useMethodView(method: MethodId) {
   const image = useAppStore((s) => s.image);
@@ -140,9 +167,47 @@ function useMethodView(method: MethodId) {
   return { image, state, result, view, unavailable, stale: state !== 'ready' && busy, text };
 }
 
+/** Draw, edit or clear a ground-truth box on the current image (it overrides a sample's boxes). */
+function GtTools({ drawing, onDrawing }: { drawing: boolean; onDrawing: (on: boolean) => void }) {
+  const drawn = useAppStore((s) => s.drawnGt);
+  const sampleHasGt = useAppStore((s) => (s.image?.sample?.boxes?.length ?? 0) > 0);
+  const hasImage = useAppStore((s) => s.image !== null);
+  return (
+    <div className="gt-tools small">
+      <button
+        type="button"
+        className={`toggle-button${drawing ? ' toggle-on' : ''}`}
+        aria-pressed={drawing}
+        data-testid="gt-draw"
+        disabled={!hasImage}
+        onClick={() => onDrawing(!drawing)}
+      >
+        {drawing ? 'Done drawing' : drawn ? 'Edit ground truth' : 'Draw ground truth'}
+      </button>
+      {drawn && (
+        <button type="button" className="link-button" data-testid="gt-clear" onClick={() => actions().setDrawnGt(null)}>
+          Clear drawn box
+        </button>
+      )}
+      <span className="muted" data-testid="gt-source">
+        {drawn
+          ? `Ground truth: your box (${drawn[2] - drawn[0] + 1}×${drawn[3] - drawn[1] + 1} px)${sampleHasGt ? ", instead of the sample's" : ''}.`
+          : sampleHasGt
+            ? "Ground truth: the sample's box. Draw your own to override it."
+            : drawing
+              ? 'Drag on the image to draw the object’s box.'
+              : 'No ground truth: draw a box to score the methods.'}
+      </span>
+    </div>
+  );
+}
+
 function MethodViewer({ method }: { method: MethodId }) {
   const { image, state, result, view, unavailable, stale, text } = useMethodView(method);
   const ready = state === 'ready' ? result : null;
+  const [drawing, setDrawing] = useState(false);
+  const drawnGt = useAppStore((s) => s.drawnGt);
+  const { probe, reading } = useProbe(ready);
   // Stage times are the worker's runs behind an engine method's map (a UI-thread map costs ~1 ms).
   const timing = ready && methodById(method).source === 'engine' ? timingText(ready) : '';
   return (
@@ -153,15 +218,23 @@ function MethodViewer({ method }: { method: MethodId }) {
         stale={stale}
         statusText={text}
         downloadName={`${stem(image)}-${method}`}
+        gtDraw={{ active: drawing, box: drawnGt, onCommit: (box) => actions().setDrawnGt(box) }}
+        probe={probe}
       />
       <div className="viewer-foot">
+        <GtTools drawing={drawing} onDrawing={setDrawing} />
+        {ready && <ProbeReadout method={method} reading={reading} hint />}
         {unavailable && (
           <p className="muted small">
             Not available: <DocLinks text={unavailable} />.
           </p>
         )}
-        {ready?.note && <p className="muted small">{ready.note}</p>}
-        {ready && ready.iou !== null && <IouReadout iou={ready.iou} />}
+        {ready?.note && (
+          <p className="muted small" data-testid="viewer-note">
+            {ready.note}
+          </p>
+        )}
+        {ready && ready.iou !== null && <IouReadout iou={ready.iou} failure={ready.failure} />}
         {image && (
           <p className="muted small">
             {image.name} · {image.pixels.width}×{image.pixels.height}
@@ -177,6 +250,7 @@ function MethodViewer({ method }: { method: MethodId }) {
 function ComparePanel({ def }: { def: AnyMethod }) {
   const { image, state, result, view, unavailable, text } = useMethodView(def.id);
   const ready = state === 'ready' ? result : null;
+  const { probe, reading } = useProbe(ready);
   return (
     <MethodPanel
       method={def.id}
@@ -189,6 +263,10 @@ function ComparePanel({ def }: { def: AnyMethod }) {
       note={ready?.note ?? null}
       unavailable={unavailable ? `Not available: ${unavailable}.` : null}
       downloadName={stem(image)}
+      probe={probe}
+      probeReadout={ready ? <ProbeReadout method={def.id} reading={reading} hint={false} /> : null}
+      sanity={isSanityBaseline(def)}
+      failure={ready?.failure ?? null}
     />
   );
 }
@@ -200,6 +278,7 @@ function CompareViewer() {
     s.params.classIndex === null ? null : (s.pack?.manifest.classes[s.params.classIndex]?.displayName ?? null),
   );
   const threshold = useAppStore((s) => s.params.threshold);
+  const withBaselines = useAppStore((s) => s.view.compareBaselines);
   return (
     <section className="panel viewer compare" aria-label="Every method side by side" data-testid="compare-view">
       <p className="small compare-caption">
@@ -208,7 +287,7 @@ function CompareViewer() {
           : 'Drop, paste or pick an image, or choose a sample.'}
       </p>
       <div className="compare-grid">
-        {ALL_METHODS.map((def) => (
+        {comparedMethods(withBaselines).map((def) => (
           <ComparePanel key={def.id} def={def} />
         ))}
       </div>
@@ -216,12 +295,46 @@ function CompareViewer() {
   );
 }
 
+/** The τ curve and the per-method scores of every method on screen. */
+export function TauPanel() {
+  const signature = useAppStore(selectScoresSignature);
+  const threshold = useAppStore((s) => s.params.threshold);
+  const boxMode = useAppStore((s) => s.params.boxMode);
+  const hasImage = useAppStore((s) => s.image !== null);
+  // Rows change only with the signature (a result's key), not with every store update.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the signature stands for the results it was computed from
+  const { rows, gtSource } = useMemo(() => {
+    const s = useAppStore.getState();
+    const out: TauRow[] = [];
+    let source: MethodResult['gtSource'] = null;
+    for (const def of visibleMethods(s)) {
+      const r = selectReadyResult(s, def.id);
+      if (!r?.tauCurve || r.iou === null) continue;
+      source = r.gtSource;
+      out.push({
+        method: def.id,
+        label: def.label,
+        sanity: isSanityBaseline(def),
+        style: seriesStyle(ALL_METHODS.indexOf(def)),
+        curve: r.tauCurve,
+        iou: r.iou,
+        failure: r.failure,
+      });
+    }
+    return { rows: out, gtSource: source };
+  }, [signature]);
+  return <TauCurvePanel rows={rows} threshold={threshold} boxMode={boxMode} gtSource={gtSource} hasImage={hasImage} />;
+}
+
 export function MethodsPanel() {
-  const picked = useAppStore(useShallow((s) => ({ choice: s.methods, own: s.own, manifest: s.pack?.manifest ?? null })));
+  const picked = useAppStore(
+    useShallow((s) => ({ choice: s.methods, own: s.own, manifest: s.pack?.manifest ?? null, compareBaselines: s.view.compareBaselines })),
+  );
   return (
     <MethodPicker
       methods={ALL_METHODS}
       {...picked}
+      onCompareBaselines={(on) => actions().setCompareBaselines(on)}
       onMethod={(m) => actions().setMethod(m)}
       onLayout={(l) => actions().setLayout(l)}
       onOwn={(m, patch) => actions().setOwn(m, patch as never)}

@@ -4,7 +4,7 @@
  * (a new method's toggles and choices need no code here).
  */
 import type { MethodId } from '@shared/methods/registry';
-import type { AnyMethod } from '@shared/methods/registry';
+import { isSanityBaseline, type AnyMethod } from '@shared/methods/registry';
 import type { OwnControl } from '@shared/methods/types';
 import type { Manifest } from '@shared/manifest';
 import type { Layout, MethodChoice } from '../store/types';
@@ -20,6 +20,9 @@ export interface MethodPickerProps {
   onMethod: (m: MethodId) => void;
   onLayout: (l: Layout) => void;
   onOwn: (m: MethodId, patch: Record<string, unknown>) => void;
+  /** Whether the side-by-side view also shows the sanity baselines. */
+  compareBaselines: boolean;
+  onCompareBaselines: (on: boolean) => void;
 }
 
 const COUNT_WORDS = ['none', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'];
@@ -27,7 +30,9 @@ const COUNT_WORDS = ['none', 'one', 'two', 'three', 'four', 'five', 'six', 'seve
 export function MethodPicker(p: MethodPickerProps) {
   const m = p.manifest;
   const reasons = new Map(p.methods.map((d) => [d.id, m ? d.unavailable(m) : null]));
-  const available = p.methods.filter((d) => reasons.get(d.id) === null);
+  const methods = p.methods.filter((d) => !isSanityBaseline(d));
+  const baselines = p.methods.filter(isSanityBaseline);
+  const available = methods.filter((d) => reasons.get(d.id) === null);
   const compare = p.choice.layout === 'compare';
   const current: MethodId | 'compare' = compare ? 'compare' : p.choice.method;
   // Methods the pack lacks, grouped by reason: "CAM, LPCAM, SAT: this model pack has no baselines".
@@ -55,13 +60,31 @@ export function MethodPicker(p: MethodPickerProps) {
     <section className="panel methods" aria-labelledby="methods-title">
       <h2 id="methods-title">Method</h2>
       <div className="segmented" role="radiogroup" aria-label="Localisation method">
-        {p.methods.map((d) => option(d.id, d.label, reasons.get(d.id) ?? null))}
+        {methods.map((d) => option(d.id, d.label, reasons.get(d.id) ?? null))}
         {option(
           'compare',
-          `All ${COUNT_WORDS[p.methods.length] ?? p.methods.length}`,
+          `All ${COUNT_WORDS[methods.length] ?? methods.length}`,
           available.length > 1 ? null : 'this pack can show only one method',
         )}
       </div>
+      {baselines.length > 0 && (
+        <div className="sanity-row" role="radiogroup" aria-labelledby="sanity-title">
+          <p id="sanity-title" className="small sanity-title">
+            Sanity baselines <span className="muted">(no model; scored like the methods, which should beat them)</span>
+          </p>
+          <div className="segmented segmented-sanity">{baselines.map((d) => option(d.id, d.label, reasons.get(d.id) ?? null))}</div>
+          <label className="check small">
+            <input
+              type="checkbox"
+              data-testid="compare-baselines"
+              checked={p.compareBaselines}
+              disabled={!m}
+              onChange={(e) => p.onCompareBaselines(e.currentTarget.checked)}
+            />
+            show them in “All” too
+          </label>
+        </div>
+      )}
       {[...missing].map(([why, labels]) => (
         <p key={why} className="muted small">
           {`${labels.join(', ')}: `}

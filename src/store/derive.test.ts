@@ -6,6 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PackSummary } from '@shared/api';
 import type { Manifest } from '@shared/manifest';
+import type { Box } from '@shared/postprocess';
 import { methodById, ownParamsFor, type MethodId, type OwnParams } from '@shared/methods/registry';
 import { deriveResult } from './derive';
 import { methodKeys } from './keys';
@@ -76,6 +77,7 @@ interface Case {
   threshold?: number;
   own?: Partial<OwnParams>;
   manifest?: Manifest;
+  drawnGt?: Box;
 }
 
 /** Derive `method` as the store would for these parameters. */
@@ -84,6 +86,7 @@ function derive(method: MethodId, c: Case = {}, prev?: MethodResult): MethodResu
   const own = { ...INITIAL_OWN, ...c.own };
   const s = {
     image,
+    drawnGt: c.drawnGt ?? null,
     analysis,
     packGen: 1,
     own,
@@ -99,6 +102,7 @@ function derive(method: MethodId, c: Case = {}, prev?: MethodResult): MethodResu
     classIndex: keys.classIndex,
     threshold: c.threshold ?? 0.5,
     boxMode: 'largest' as const,
+    drawnGt: c.drawnGt ?? null,
   };
   return deriveResult(def, keys, input, prev)!;
 }
@@ -155,6 +159,52 @@ describe('deriveResult for the UI-thread methods', () => {
         methodById('sat').source === 'local' &&
         (methodById('sat') as { raw: (i: unknown) => unknown }).raw({ pack, analysis: noRun, classIndex: 0, own: { block: 'mean' } }),
     ).toThrow(/no SAT maps/);
+  });
+});
+
+describe('ground truth, τ curve and failure type', () => {
+  it("the sample's box is the ground truth until a drawn box overrides it (and the display key changes)", () => {
+    const sample = derive('cam');
+    expect(sample.gtSource).toBe('sample');
+    expect(sample.gtBoxes).toEqual([[0, 0, 15, 15]]); // 64 px image → 32 px frame
+    const drawn = derive('cam', { drawnGt: [32, 32, 63, 63] });
+    expect(drawn.gtSource).toBe('drawn');
+    expect(drawn.gtBoxes).toEqual([[16, 16, 31, 31]]);
+    expect(drawn.key).not.toBe(sample.key);
+    expect(drawn.iou).not.toBe(sample.iou);
+  });
+
+  it('the τ curve holds the live IoU at the current τ, and survives a τ change without being recomputed', () => {
+    const at50 = derive('cam', { threshold: 0.5 });
+    expect(at50.tauCurve!.ious[50]).toBe(at50.iou);
+    const at20 = derive('cam', { threshold: 0.2 }, at50);
+    expect(at20.tauCurve).toBe(at50.tauCurve);
+    expect(at20.tauCurve!.ious[20]).toBe(at20.iou);
+    expect(at20.failure).not.toBeNull();
+    // Another ground truth: another curve.
+    expect(derive('cam', { threshold: 0.2, drawnGt: [32, 32, 63, 63] }, at20).tauCurve).not.toBe(at50.tauCurve);
+  });
+
+  it('keeps the raw range of the map, so a probe can read raw values back', () => {
+    const r = derive('cam');
+    expect(r.rawRange[0]).toBeLessThan(r.rawRange[1]);
+  });
+});
+
+describe('sanity baselines derive like any method', () => {
+  it('the centre Gaussian boxes the middle of the frame, whatever the class', () => {
+    const a = derive('gaussian', { classIndex: 0 });
+    const [x0, y0, x1, y1] = a.boxes[0]!;
+    expect((x0 + x1) / 2).toBeCloseTo(16, 0);
+    expect((y0 + y1) / 2).toBeCloseTo(16, 0);
+    expect(derive('gaussian', { classIndex: 1 }).mapHash).toBe(a.mapHash);
+  });
+
+  it('the random map is the same for the same image and has a box and an IoU', () => {
+    const a = derive('random');
+    runtime.reset();
+    expect(derive('random').mapHash).toBe(a.mapHash);
+    expect(a.iou).not.toBeNull();
   });
 });
 

@@ -9,12 +9,14 @@
 import type { PackSummary, StageTimings } from '@shared/api';
 import { localize } from '@shared/genpromp/aggregate';
 import { iou } from '@shared/metrics';
+import { failureType } from '@shared/metrics/failure';
+import { iouTauCurve, type TauCurve } from '@shared/metrics/tauCurve';
 import type { AnyMethod } from '@shared/methods/registry';
 import type { NativeMap } from '@shared/methods/types';
 import { scaleGtBox, type Box } from '@shared/postprocess';
 import { hashFloat32, type MethodKeys } from './keys';
 import { runtime, type RawEntry } from './runtime';
-import type { Analysis, BoxMode, LoadedImage, MethodResult } from './types';
+import type { Analysis, BoxMode, GtSource, LoadedImage, MethodResult } from './types';
 
 export interface DeriveInput {
   pack: PackSummary;
@@ -24,13 +26,18 @@ export interface DeriveInput {
   classIndex: number;
   threshold: number;
   boxMode: BoxMode;
+  /** A box the user drew (original pixels); overrides the sample's boxes. */
+  drawnGt: Box | null;
 }
 
 /** The cached raw maps of a rawKey; a UI-thread method computes (and caches) them on first use. */
 export function rawMaps(def: AnyMethod, keys: MethodKeys, d: DeriveInput): RawEntry | undefined {
   const cached = runtime.maps.get(`raw|${keys.rawKey}`) as RawEntry | undefined;
   if (cached || def.source === 'engine') return cached;
-  const entry: RawEntry = { raw: def.raw({ pack: d.pack, analysis: d.analysis, classIndex: d.classIndex, own: d.own }), timings: null };
+  const entry: RawEntry = {
+    raw: def.raw({ pack: d.pack, analysis: d.analysis, image: d.image.pixels, classIndex: d.classIndex, own: d.own }),
+    timings: null,
+  };
   runtime.maps.set(`raw|${keys.rawKey}`, entry);
   return entry;
 }
@@ -72,6 +79,8 @@ export function deriveResult(def: AnyMethod, keys: MethodKeys, d: DeriveInput, p
     prev.frame[1] === frame[1];
   const frameMap = sameMap ? prev.frameMap : loc.frameMap;
   const mapHash = sameMap ? prev.mapHash : hashFloat32(loc.frameMap);
+  const gt = groundTruth(d.image, frame, loc.boxes, d.drawnGt);
+  const tauCurve = gt.gtBoxes.length === 0 ? null : cachedTauCurve(keys.aggKey, frame, frameMap, gt.gtBoxes, d.boxMode);
   return {
     key: keys.displayKey,
     aggKey: keys.aggKey,
@@ -80,17 +89,45 @@ export function deriveResult(def: AnyMethod, keys: MethodKeys, d: DeriveInput, p
     frameMap,
     mapHash,
     boxes: loc.boxes,
-    ...groundTruth(d.image, frame, loc.boxes),
+    boxMode: d.boxMode,
+    rawRange: sameMap ? prev.rawRange : loc.rawRange,
+    ...gt,
+    tauCurve,
+    failure: failureType(loc.boxes, gt.gtBoxes),
     timings: { ...d.analysis.timings, ...(entry.timings ?? {}) },
-    note: def.note({ pack: d.pack, analysis: d.analysis, classIndex: d.classIndex, own: d.own }),
+    note: def.note({ pack: d.pack, analysis: d.analysis, image: d.image.pixels, classIndex: d.classIndex, own: d.own }),
   };
 }
 
-/** Ground truth (original pixels → frame, GenPromp's convention) and the best IoU of the predicted boxes; null IoU without GT. */
-export function groundTruth(image: LoadedImage, frame: [number, number], boxes: Box[]): { gtBoxes: Box[]; iou: number | null } {
-  const gtBoxes: Box[] = (image.sample?.boxes ?? []).map((b) => scaleGtBox(b, [image.pixels.height, image.pixels.width], frame));
-  if (gtBoxes.length === 0) return { gtBoxes, iou: null };
+/**
+ * The τ curve does not depend on τ: it is cached (runtime.tauCurves) per map, frame,
+ * ground truth and box mode, so τ moves and returns to an earlier class or λ reuse it. A new
+ * one traces contours at up to 100 levels (tens of ms on a 128–224 px frame).
+ */
+function cachedTauCurve(aggKey: string, frame: [number, number], frameMap: Float32Array, gtBoxes: Box[], boxMode: BoxMode): TauCurve {
+  const key = `${aggKey}|${frame.join('x')}|${gtBoxes.map((b) => b.join(',')).join(';')}|${boxMode}`;
+  let curve = runtime.tauCurves.get(key);
+  if (!curve) {
+    curve = iouTauCurve(frameMap, frame[0], frame[1], gtBoxes, boxMode);
+    runtime.tauCurves.set(key, curve);
+  }
+  return curve;
+}
+
+/**
+ * Ground truth (original pixels → frame, GenPromp's convention) and the best IoU of the predicted
+ * boxes; null IoU without GT. A drawn box replaces the sample's boxes.
+ */
+export function groundTruth(
+  image: LoadedImage,
+  frame: [number, number],
+  boxes: Box[],
+  drawnGt: Box | null = null,
+): { gtBoxes: Box[]; iou: number | null; gtSource: GtSource | null } {
+  const source: Box[] = drawnGt ? [drawnGt] : (image.sample?.boxes ?? []);
+  const gtBoxes: Box[] = source.map((b) => scaleGtBox(b, [image.pixels.height, image.pixels.width], frame));
+  if (gtBoxes.length === 0) return { gtBoxes, iou: null, gtSource: null };
   let best = 0;
   for (const p of boxes) for (const g of gtBoxes) best = Math.max(best, iou(p, g));
-  return { gtBoxes, iou: best };
+  return { gtBoxes, iou: best, gtSource: drawnGt ? 'drawn' : 'sample' };
 }

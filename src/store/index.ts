@@ -9,12 +9,14 @@ import { createErrorSlice } from './slices/errors';
 import { createImageSlice } from './slices/image';
 import { createPackSlice } from './slices/pack';
 import { createParamsSlice } from './slices/params';
+import { createProbeSlice } from './slices/probe';
 import { createResultsSlice } from './slices/results';
 import type { AppState } from './types';
 
 const createState = (...a: Parameters<typeof createEngineSlice>): AppState => ({
   ...createEngineSlice(...a),
   ...createPackSlice(...a),
+  ...createProbeSlice(...a),
   ...createImageSlice(...a),
   ...createParamsSlice(...a),
   ...createResultsSlice(...a),

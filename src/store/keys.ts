@@ -5,7 +5,7 @@
  *
  *   rawKey     = pack generation + image content + method + class + own raw params  → raw maps (worker or UI thread)
  *   aggKey     = rawKey + own aggregation params (GenPromp: timesteps, resolutions) → UI thread
- *   displayKey = aggKey + image id + threshold + box mode                            → UI thread (boxes)
+ *   displayKey = aggKey + image id + drawn GT box + threshold + box mode             → UI thread (boxes, IoU)
  */
 import type { AnyMethod } from '@shared/methods/registry';
 import type { AppState } from './types';
@@ -27,7 +27,9 @@ export function methodKeys(s: AppState, def: AnyMethod): MethodKeys | null {
   const rawKey = `p${packGen}|${analysis.imageKey}|${def.id}|${cls}|${def.rawKey(own)}`;
   const aggKey = `${rawKey}|${def.aggKey(own)}`;
   // The image id, not only its content: the same pixels from another sample have other ground truth.
-  const displayKey = `${aggKey}|i${image.id}|tau${params.threshold.toFixed(2)}|${params.boxMode}`;
+  // A drawn ground-truth box changes IoU, τ curve and failure type, not the map.
+  const gt = s.drawnGt ? `gt${s.drawnGt.join(',')}` : 'gt-';
+  const displayKey = `${aggKey}|i${image.id}|${gt}|tau${params.threshold.toFixed(2)}|${params.boxMode}`;
   return { rawKey, aggKey, displayKey, imageKey: analysis.imageKey, classIndex: params.classIndex };
 }
 

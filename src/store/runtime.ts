@@ -8,6 +8,7 @@
 import type { PackFolder, ProgressReport, StageTimings } from '@shared/api';
 import { LruCache } from '@shared/lru';
 import type { MethodId } from '@shared/methods/registry';
+import type { TauCurve } from '@shared/metrics/tauCurve';
 
 /** A method's raw maps for one rawKey, with the worker's stage times for engine methods. */
 export interface RawEntry {
@@ -17,6 +18,7 @@ export interface RawEntry {
 
 /** Raw maps ('raw|' keys) and aggregated native maps ('agg|' keys) of every method. */
 const MAP_CACHE_SIZE = 128;
+const TAU_CURVE_CACHE_SIZE = 256;
 
 class Runtime {
   booted = false;
@@ -34,6 +36,8 @@ class Runtime {
   readonly mapsInFlight = new Map<MethodId, { token: object; reqKey: string }>();
   /** The one cache of the derive path (src/store/derive.ts). */
   readonly maps = new LruCache<string, unknown>(MAP_CACHE_SIZE);
+  /** IoU-vs-τ curves (small), apart from the maps so they never push a map out. */
+  readonly tauCurves = new LruCache<string, TauCurve>(TAU_CURVE_CACHE_SIZE);
   /** Progress reports arrive per chunk; they are buffered and applied once per frame. */
   progressBuf: ProgressReport[] = [];
   progressScheduled = false;
@@ -45,6 +49,7 @@ class Runtime {
     this.analyzeInFlight = null;
     this.mapsInFlight.clear();
     this.maps.clear();
+    this.tauCurves.clear();
   }
 
   /** Back to a fresh page load (tests). */

@@ -8,6 +8,7 @@ import type { AttentionMaps } from '@shared/genpromp/aggregate';
 import type { AttentionOutput, ClassEntry } from '@shared/manifest';
 import { methodById, type MethodId } from '@shared/methods/registry';
 import { methodKeys } from './keys';
+import { visibleMethods } from './slices/results';
 import type { AppState, CanvasState, MethodResult } from './types';
 
 /** Why the pack cannot show `method`, or null (also null before a pack is loaded). */
@@ -31,6 +32,22 @@ export const selectDrawnResult = (s: AppState, method: MethodId = s.methods.meth
   const r = s.results[method];
   return r && s.image && r.imageId === s.image.id && selectCanvasState(s, method) !== 'empty' ? r : null;
 };
+
+/** The method's result when it is the current parameters' (what scores and probes may read), else null. */
+export const selectReadyResult = (s: AppState, method: MethodId): MethodResult | null =>
+  selectCanvasState(s, method) === 'ready' ? selectDrawnResult(s, method) : null;
+
+/**
+ * A string that changes exactly when some visible method's current τ curve or score does:
+ * the τ panel rebuilds its rows on it instead of comparing arrays of objects.
+ */
+export const selectScoresSignature = (s: AppState): string =>
+  visibleMethods(s)
+    .map((d) => {
+      const r = selectReadyResult(s, d.id);
+      return r?.tauCurve ? `${d.id}:${r.key}` : '';
+    })
+    .join('|');
 
 /** True while the worker is computing something the current parameters need. */
 export const selectModelBusy = (s: AppState): boolean => s.pending.analyze || s.pending.maps;

@@ -8,11 +8,14 @@ import type { ImageAnalysis, ImagePixels, ProgressPhase, StageTimings } from '@s
 import type { ImageInfo } from '@shared/image/sniff';
 import type { StateCreator } from 'zustand';
 import type { MethodId } from '@shared/methods/registry';
+import type { FailureType } from '@shared/metrics/failure';
+import type { TauCurve } from '@shared/metrics/tauCurve';
 import type { Box } from '@shared/postprocess';
 import type { EngineSlice } from './slices/engine';
 import type { ErrorSlice } from './slices/errors';
 import type { ImageSlice } from './slices/image';
 import type { PackSlice } from './slices/pack';
+import type { ProbeSlice } from './slices/probe';
 import type { ParamsSlice } from './slices/params';
 import type { ResultsSlice } from './slices/results';
 
@@ -60,7 +63,12 @@ export interface ViewParams {
   colormap: Colormap;
   opacity: number;
   showGt: boolean;
+  /** Show the sanity baselines (centre Gaussian, random map, Sobel) in the side-by-side view too. */
+  compareBaselines: boolean;
 }
+
+/** Where the ground truth of the current image comes from: the gallery sample's boxes, or a box the user drew. */
+export type GtSource = 'sample' | 'drawn';
 
 export interface Analysis extends ImageAnalysis {
   imageId: number;
@@ -76,10 +84,20 @@ export interface MapResult {
   mapHash: string;
   /** Predicted boxes, frame pixels. */
   boxes: Box[];
+  /** The box rule they were drawn with. */
+  boxMode: BoxMode;
   /** Ground-truth boxes scaled to the frame (empty without a sample). */
   gtBoxes: Box[];
   /** Best IoU between a predicted and a GT box; null without GT. */
   iou: number | null;
+  /** null without GT. */
+  gtSource: GtSource | null;
+  /** [min, max] of the upsampled map before min-max normalisation (raw = min + frameMap·(max − min)). */
+  rawRange: [number, number];
+  /** IoU against τ on the τ grid (box mode as drawn); null without GT. Independent of τ. */
+  tauCurve: TauCurve | null;
+  /** TS-CAM failure type at the current τ; null without GT. */
+  failure: FailureType | null;
 }
 
 /** A method's result, tagged with the full parameter key it was derived for. */
@@ -113,7 +131,7 @@ export type PackStatus = 'idle' | 'loading' | 'ready' | 'error' | 'cancelled';
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
 /** The whole store: every slice's state and actions. */
-export type AppState = EngineSlice & PackSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice;
+export type AppState = EngineSlice & PackSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice & ProbeSlice;
 
 export type Slice<T> = StateCreator<AppState, [], [], T>;
 

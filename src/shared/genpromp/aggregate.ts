@@ -68,6 +68,8 @@ export function aggregateAttention(maps: AttentionMaps, opts: AggregateOptions):
 export interface Localization {
   /** The map in the model's input frame, min-max normalised to [0, 1], for display. */
   frameMap: Float32Array;
+  /** [min, max] of the upsampled map before normalisation: raw = min + frameMap·(max − min). */
+  rawRange: [number, number];
   boxes: Box[];
 }
 
@@ -84,5 +86,11 @@ export function localize(
 ): Localization {
   const [fh, fw] = frame;
   const up = resizeBilinear(latentMap, latentSize[0], latentSize[1], fh, fw);
-  return { frameMap: normalizeMinMax(up), boxes: boxesFromMap(up, fh, fw, tau, mode) };
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of up) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { frameMap: normalizeMinMax(up), rawRange: [min, max], boxes: boxesFromMap(up, fh, fw, tau, mode) };
 }

@@ -5,13 +5,16 @@
  * request, workers/pipelines/<id>/).
  */
 import { cam } from '../cam/method';
+import { gaussian } from '../gaussian/method';
 import { genpromp } from '../genpromp/method';
 import { lpcam } from '../lpcam/method';
 import type { Manifest, ModelRole } from '../manifest';
+import { random } from '../random/method';
 import { sat } from '../sat/method';
+import { sobel } from '../sobel/method';
 import type { MethodDefinition } from './types';
 
-export const METHODS = [genpromp, cam, lpcam, sat] as const;
+export const METHODS = [genpromp, cam, lpcam, sat, gaussian, random, sobel] as const;
 
 type Registered = (typeof METHODS)[number];
 export type MethodId = Registered['id'];
@@ -28,6 +31,9 @@ export const METHOD_IDS: readonly MethodId[] = METHODS.map((m) => m.id);
 export function methodById(id: MethodId): AnyMethod {
   return ALL_METHODS.find((m) => m.id === id)!;
 }
+
+/** Whether a method is a sanity baseline (listed apart, off the comparison unless asked for). */
+export const isSanityBaseline = (def: AnyMethod): boolean => def.kind === 'sanity';
 
 export function isMethodId(v: unknown): v is MethodId {
   return typeof v === 'string' && (METHOD_IDS as readonly string[]).includes(v);

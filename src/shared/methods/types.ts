@@ -9,7 +9,7 @@
  * e.g. CAM from the classifier's features) or from the worker (`source: 'engine'`,
  * e.g. GenPromp's UNet attention).
  */
-import type { ImageAnalysis, PackSummary } from '../api';
+import type { ImageAnalysis, ImagePixels, PackSummary } from '../api';
 import type { Float32FileRef, Manifest, ModelRole } from '../manifest';
 
 /** A map at the method's own resolution, before it is upsampled to the model frame. */
@@ -23,6 +23,8 @@ export interface NativeMap {
 export interface MapInputs<Own> {
   pack: PackSummary;
   analysis: ImageAnalysis;
+  /** The decoded image (sanity baselines read its pixels, e.g. Sobel edges). */
+  image: ImagePixels;
   classIndex: number;
   own: Own;
 }
@@ -43,6 +45,11 @@ export type OwnControl<Own> =
 interface MethodCommon<Id extends string, Own, Raw> {
   id: Id;
   label: string;
+  /**
+   * 'sanity': a baseline that knows nothing of the object (centre Gaussian, random map,
+   * Sobel edges), scored like the methods; the UI labels it so and lists it apart.
+   */
+  kind?: 'sanity';
   /** One line: what the map is. */
   blurb: string;
   /** Model roles this method runs in the worker, besides the shared classifier. */

@@ -12,7 +12,13 @@ export interface ImageSlice {
   /** Absolute URL of the samples folder (ends in '/'). */
   samplesBase: string;
   decoding: boolean;
+  /**
+   * A ground-truth box the user drew on the current image, in its original pixels; it
+   * overrides a sample's boxes. Cleared with every new image.
+   */
+  drawnGt: Box | null;
   setDecoding(decoding: boolean): void;
+  setDrawnGt(box: Box | null): void;
   /** Make a decoded image current: clears the old result and starts the analysis. */
   acceptImage(img: AcceptedImage, sample: Sample | null): void;
   loadSamples(): Promise<void>;
@@ -52,11 +58,18 @@ export const createImageSlice: Slice<ImageSlice> = (set, get) => ({
   samples: null,
   samplesBase: new URL('samples/', baseUrl()).href,
   decoding: false,
+  drawnGt: null,
   setDecoding: (decoding) => set({ decoding }),
+  setDrawnGt(box) {
+    set({ drawnGt: box, failed: {} });
+    get().ensureResult();
+  },
   acceptImage(img, sample) {
     const image: LoadedImage = { id: ++runtime.imageSeq, name: img.name, pixels: img.pixels, bitmap: img.bitmap, info: img.info, sample };
     set((s) => ({
       image,
+      drawnGt: null,
+      probe: null,
       analysis: null,
       results: {},
       currentRaw: {},

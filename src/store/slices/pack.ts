@@ -11,7 +11,7 @@ import type {
   ProgressReport,
 } from '@shared/api';
 import { EngineError } from '@shared/errors';
-import { ALL_METHODS, ownParamsFor } from '@shared/methods/registry';
+import { ALL_METHODS, isSanityBaseline, ownParamsFor } from '@shared/methods/registry';
 import { resolvePackPath } from '@shared/packUrl';
 import { baseUrl } from '../base';
 import { raf, runtime } from '../runtime';
@@ -87,10 +87,12 @@ export function normalizePackUrl(input: string): { ok: true; url: string } | { o
 
 /** Keep the user's method choice across packs, minus what the new pack cannot show. */
 export function methodsForPack(prev: MethodChoice, pack: PackSummary): MethodChoice {
-  const available = ALL_METHODS.filter((d) => d.unavailable(pack.manifest) === null).map((d) => d.id);
+  const available = ALL_METHODS.filter((d) => d.unavailable(pack.manifest) === null);
+  // Sanity baselines are always available; they neither make a side-by-side view nor a default.
+  const methods = available.filter((d) => !isSanityBaseline(d)).map((d) => d.id);
   return {
-    method: available.includes(prev.method) ? prev.method : (available[0] ?? 'genpromp'),
-    layout: available.length > 1 ? prev.layout : 'single',
+    method: available.some((d) => d.id === prev.method) ? prev.method : (methods[0] ?? 'genpromp'),
+    layout: methods.length > 1 ? prev.layout : 'single',
   };
 }
 

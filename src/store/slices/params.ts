@@ -28,6 +28,7 @@ export interface ParamsSlice {
   setColormap(colormap: Colormap): void;
   setOpacity(v: number): void;
   setShowGt(showGt: boolean): void;
+  setCompareBaselines(on: boolean): void;
 }
 
 /** Until a pack is loaded; replaced by the manifest's defaults on every pack load. */
@@ -37,6 +38,9 @@ export const INITIAL_OWN: OwnParams = {
   cam: {},
   lpcam: { context: true },
   sat: { block: 'mean' },
+  gaussian: {},
+  random: {},
+  sobel: {},
 };
 
 /** Add or remove `v`, keeping at least one selected (null: the change is refused). */
@@ -55,7 +59,7 @@ export const createParamsSlice: Slice<ParamsSlice> = (set, get) => {
     params: INITIAL_PARAMS,
     own: INITIAL_OWN,
     methods: { method: 'genpromp', layout: 'single' },
-    view: { colormap: 'viridis', opacity: 0.55, showGt: true },
+    view: { colormap: 'viridis', opacity: 0.55, showGt: true, compareBaselines: false },
     setClass: (classIndex) => setParams({ classIndex }),
     setThreshold: (v) => setParams({ threshold: round2(clamp01(v)) }),
     setBoxMode: (boxMode) => setParams({ boxMode }),
@@ -83,5 +87,9 @@ export const createParamsSlice: Slice<ParamsSlice> = (set, get) => {
     setColormap: (colormap) => set((s) => ({ view: { ...s.view, colormap } })),
     setOpacity: (v) => set((s) => ({ view: { ...s.view, opacity: clamp01(v) } })),
     setShowGt: (showGt) => set((s) => ({ view: { ...s.view, showGt } })),
+    setCompareBaselines(compareBaselines) {
+      set((s) => ({ view: { ...s.view, compareBaselines } }));
+      get().ensureResult();
+    },
   };
 };

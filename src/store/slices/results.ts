@@ -15,7 +15,7 @@
 import { getEngine } from '../../engine-client';
 import type { MapsRequest } from '@shared/api';
 import { EngineError, isAbort } from '@shared/errors';
-import { ALL_METHODS, type AnyMethod, type MethodId } from '@shared/methods/registry';
+import { ALL_METHODS, isSanityBaseline, type AnyMethod, type MethodId } from '@shared/methods/registry';
 import { deriveResult, putEngineMaps } from '../derive';
 import { analyzeKey, methodKeys } from '../keys';
 import { raf, runtime, type RawEntry } from '../runtime';
@@ -33,8 +33,14 @@ export interface ResultsSlice extends ResultsState {
 export function visibleMethods(s: AppState): AnyMethod[] {
   const m = s.pack?.manifest;
   if (!m) return [];
-  const shown = s.methods.layout === 'compare' ? ALL_METHODS : ALL_METHODS.filter((d) => d.id === s.methods.method);
+  const shown =
+    s.methods.layout === 'compare' ? comparedMethods(s.view.compareBaselines) : ALL_METHODS.filter((d) => d.id === s.methods.method);
   return shown.filter((d) => d.unavailable(m) === null);
+}
+
+/** The side-by-side view's methods: sanity baselines only when asked for. */
+export function comparedMethods(withBaselines: boolean): readonly AnyMethod[] {
+  return withBaselines ? ALL_METHODS : ALL_METHODS.filter((d) => !isSanityBaseline(d));
 }
 
 const IDLE = { analyze: false, maps: false, local: false };
@@ -123,7 +129,16 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
       if (!keys || results[def.id]?.key === keys.displayKey || failed[keys.displayKey] || failed[keys.rawKey]) continue;
       try {
         const own: unknown = s.own[def.id];
-        const input = { pack, analysis, image, own, classIndex: keys.classIndex, threshold: params.threshold, boxMode: params.boxMode };
+        const input = {
+          pack,
+          analysis,
+          image,
+          own,
+          classIndex: keys.classIndex,
+          threshold: params.threshold,
+          boxMode: params.boxMode,
+          drawnGt: s.drawnGt,
+        };
         const result = deriveResult(def, keys, input, results[def.id]);
         if (result) {
           results[def.id] = result;

@@ -73,7 +73,7 @@ describe(`baselines parity with the Python reference (${golden.pack} pack, fp32,
       const frame = pack.manifest.preprocess.size;
       for (const k of c.classes) {
         const label = `class ${k.classIndex}`;
-        const at = { pack, analysis: a, classIndex: k.classIndex };
+        const at = { pack, analysis: a, image: px, classIndex: k.classIndex };
         const cam = camMethod.raw({ ...at, own: {} });
         expect(maxAbsDiff(cam.map, k.cam, 'cam'), `CAM ${label}`).toBeLessThan(TOL);
         const lp = lpcamMethod.raw({ ...at, own: { context: true } });
@@ -86,7 +86,7 @@ describe(`baselines parity with the Python reference (${golden.pack} pack, fp32,
       const sat = a.methodData.sat as SatImageData;
       expect(maxAbsDiff(sat.blockMaps.data, c.sat.blockMaps, 'sat')).toBeLessThan(TOL);
       const mean = satMethod.aggregate(
-        satMethod.raw({ pack, analysis: a, classIndex: 0, own: { block: 'mean' } }),
+        satMethod.raw({ pack, analysis: a, image: px, classIndex: 0, own: { block: 'mean' } }),
         { block: 'mean' },
         pack.manifest,
       );
