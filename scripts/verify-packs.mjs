@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // npm run models:verify [-- --index public/models/index.json]
-// For every pack in the index: each file its manifest references (model variants
+// For every pack in the index, and every other pack folder beside it (e.g. sd-tiny-random, loaded by
+// URL rather than listed): each file its manifest references (model variants
 // and their external data, tokenizer, representative embeddings, baselines' files,
 // attribution) exists with the manifest's byte count and sha256, and each ONNX
 // model's input and output names are the manifest's, in order. Prints one line per
 // pack; exits 1 with lines naming pack, file and field on any mismatch.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -105,8 +106,13 @@ async function verifyPack(entry, problems) {
 }
 
 const index = JSON.parse(readFileSync(indexPath, 'utf8'));
+const listed = new Set((index.packs ?? []).map((e) => resolve(dirname(indexPath), e.path)));
+const unlisted = readdirSync(dirname(indexPath), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && !listed.has(resolve(dirname(indexPath), d.name)))
+  .filter((d) => existsSync(join(dirname(indexPath), d.name, 'manifest.json')))
+  .map((d) => ({ id: JSON.parse(readFileSync(join(dirname(indexPath), d.name, 'manifest.json'), 'utf8')).id, path: `${d.name}/` }));
 const problems = [];
-for (const entry of index.packs ?? []) {
+for (const entry of [...(index.packs ?? []), ...unlisted]) {
   if (/^[a-z][a-z0-9+.-]*:/i.test(entry.path)) {
     console.log(`${entry.id}: skipped (remote pack ${entry.path})`);
     continue;
