@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './cspGuard';
 import { CHROMIUM_PATH, WASM_ARGS } from '../scripts/chromium.mjs';
 import { openApp, readyMap } from './helpers';
+import { mulberry32 } from '../src/shared/random/map';
 
 // --expose-gc gives the Worker gc() (test hook), so both measurements start from a collected heap.
 test.use({
@@ -38,20 +39,8 @@ interface Snapshot extends Params {
   box: string;
 }
 
-/** Small seeded PRNG (mulberry32): the same storm every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function storm(seed: number, allClasses: string[]): Move[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const classes = Array.from({ length: STORM_CLASSES }, () => allClasses[Math.floor(r() * allClasses.length)]!);
   return Array.from({ length: MOVES }, (): Move => {
     const k = r();
@@ -223,7 +212,7 @@ test('1,000 rapid λ/τ/class moves: final frame is right, no stale ready frame,
 
   // Calm recomputation after a reload: the final parameters, and a sample of those seen during the storm.
   const seen = [...new Map(snapshots.map((s) => [key(s), s])).values()];
-  const r = rng(7);
+  const r = mulberry32(7);
   const sampled = Array.from({ length: Math.min(3, seen.length) }, () => seen[Math.floor(r() * seen.length)]!);
   const tCalm = Date.now();
   await openApp(page);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { PackFolder, ProgressReport } from '@shared/api';
 import { genprompMapsRequest } from '@shared/genpromp/method';
 import { createOrtBackend } from '../runtime/ortBackend';
+import { MemoryCache } from '../testing/memoryCache';
 import { fileFetch, nodeEngine, packUrl, readPng, repoRoot } from '../testing/nodeEngine';
 import { Engine } from './engine';
 import type { EngineDeps } from './engine';
@@ -15,20 +16,6 @@ const fixtureDir = `${repoRoot}public/models/fixture-tiny/`;
 const base = packUrl('public/models/fixture-tiny');
 const manifest = JSON.parse(readFileSync(`${fixtureDir}manifest.json`, 'utf8'));
 const fileName = (url: string) => url.split('?')[0]!.split('/').pop()!;
-
-class MemoryCache implements CacheLike {
-  readonly store = new Map<string, Uint8Array>();
-  async match(key: string) {
-    const v = this.store.get(key);
-    return v ? new Response(v as Uint8Array<ArrayBuffer>) : undefined;
-  }
-  async put(key: string, res: Response) {
-    this.store.set(key, new Uint8Array(await res.arrayBuffer()));
-  }
-  async delete(key: string) {
-    return this.store.delete(key);
-  }
-}
 
 /** A server for the fixture's files sending 64 KiB chunks, honouring `Range: bytes=N-` unless told not to. */
 function rangeServer(honourRange: boolean) {

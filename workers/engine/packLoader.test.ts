@@ -1,9 +1,9 @@
 /** Pack errors get named, actionable errors; caching serves a second load. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { MemoryCache } from '../testing/memoryCache';
 import { fileFetch, nodeEngine, packUrl, repoRoot } from '../testing/nodeEngine';
 import { loadFiles } from './packLoader';
-import type { CacheLike } from './packLoader';
 
 const base = packUrl('public/models/fixture-tiny');
 const manifestText = readFileSync(`${repoRoot}public/models/fixture-tiny/manifest.json`, 'utf8');
@@ -14,17 +14,6 @@ function tampered(path: string, body: Uint8Array<ArrayBuffer> | string | null): 
     if (url.split('?')[0] === `${base}${path}`) return body === null ? new Response('gone', { status: 404 }) : new Response(body);
     return fileFetch(url);
   };
-}
-
-class MemoryCache implements CacheLike {
-  readonly store = new Map<string, Uint8Array>();
-  async match(key: string) {
-    const v = this.store.get(key);
-    return v ? new Response(v as Uint8Array<ArrayBuffer>) : undefined;
-  }
-  async put(key: string, res: Response) {
-    this.store.set(key, new Uint8Array(await res.arrayBuffer()));
-  }
 }
 
 describe('pack loading errors', () => {
