@@ -1,6 +1,9 @@
 // Screenshots of the app's views for docs/img/ (headless Debian Chromium, wasm):
 //   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|lab|photo-pack|pack-download|pack-folder|pack-errors|sd-tiny-random|make-a-real-pack|sd15-random …]
 //   sd15-random: the full-size random SD-1.5 export (scripts/sd15-random.sh) served with CORS at $SD15_PACK_URL
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, WASM_ARGS } from './chromium.mjs';
 
@@ -167,17 +170,28 @@ try {
   }
   if (wanted('sd15-random')) {
     // Full-size Stable Diffusion 1.5 architecture (random weights), int8 on wasm: a map in the browser.
+    // A persistent profile: an incognito context's storage quota is far below the pack's 0.9 GB.
     const url = process.env.SD15_PACK_URL ?? 'http://127.0.0.1:8099/sd15-random/';
-    await page.goto(`${base}/?precision=int8`);
-    await packReady();
-    await page.getByTestId('pack-url-input').fill(url);
-    await page.getByTestId('pack-url-load').click();
-    await page.getByText('(sd15-random)').waitFor({ timeout: 900_000 });
-    await page.locator('[data-testid="pack-progress"][data-phase="ready"]').waitFor({ state: 'attached', timeout: 900_000 });
-    await page.getByTestId('file-input').setInputFiles('public/samples/dog.png');
-    await page.locator('[data-testid="map-canvas"][data-state="ready"]').first().waitFor({ timeout: 900_000 });
-    await page.screenshot({ path: `${out}/app-sd15-random.png`, fullPage: true });
-    console.log(`wrote ${out}/app-sd15-random.png`);
+    const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wsol-shot-')), {
+      executablePath: CHROMIUM_PATH,
+      args: WASM_ARGS,
+      viewport: { width: 1400, height: 1000 },
+    });
+    try {
+      const p = await ctx.newPage();
+      await p.goto(`${base}/?precision=int8`);
+      await p.locator('[data-testid="pack-progress"][data-phase="ready"]').waitFor({ state: 'attached', timeout: 120_000 });
+      await p.getByTestId('pack-url-input').fill(url);
+      await p.getByTestId('pack-url-load').click();
+      await p.getByText('(sd15-random)', { exact: true }).waitFor({ timeout: 900_000 });
+      await p.locator('[data-testid="pack-progress"][data-phase="ready"]').waitFor({ state: 'attached', timeout: 900_000 });
+      await p.getByTestId('file-input').setInputFiles('public/samples/dog.png');
+      await p.locator('[data-testid="map-canvas"][data-state="ready"][data-box^="[["]').first().waitFor({ timeout: 900_000 });
+      await p.screenshot({ path: `${out}/app-sd15-random.png`, fullPage: true });
+      console.log(`wrote ${out}/app-sd15-random.png`);
+    } finally {
+      await ctx.close();
+    }
   }
 } finally {
   await browser.close();
