@@ -6,7 +6,7 @@ import { genprompMapsRequest } from '@shared/genpromp/method';
 import { createOrtBackend } from '../runtime/ortBackend';
 import { MemoryCache } from '../testing/memoryCache';
 import { fileFetch, nodeEngine, packUrl, readPng, repoRoot } from '../testing/nodeEngine';
-import { Engine } from './engine';
+import type { Engine } from './engine';
 import type { EngineDeps } from './engine';
 import { loadFiles } from './packLoader';
 import type { CacheLike, FetchFn } from './packLoader';
@@ -52,18 +52,7 @@ const twoChunkFetch: FetchFn = async (url) => {
 };
 
 /** An engine on wasm with a cache and storage estimate of the test's choosing. */
-function engineWith(deps: Partial<EngineDeps>): Engine {
-  return new Engine({
-    probe: async () => ({
-      info: { backend: 'wasm', description: 'wasm (Node)', webgpu: null, wasmThreads: 1, crossOriginIsolated: false, fallbackReason: null },
-    }),
-    createBackend: (p) => createOrtBackend({ kind: p.info.backend, numThreads: 1 }),
-    fetch: fileFetch,
-    openCache: async () => null,
-    forcePrecision: 'fp32',
-    ...deps,
-  });
-}
+const engineWith = (deps: Partial<EngineDeps>): Engine => nodeEngine(fileFetch, deps);
 
 function fixtureFolder(edit: (files: Record<string, Blob>) => void = () => undefined): PackFolder {
   const files: Record<string, Blob> = {};

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
 import type { ImagePixels } from '@shared/api';
-import { Engine } from '../engine/engine';
+import { Engine, type EngineDeps } from '../engine/engine';
 import { createOrtBackend } from '../runtime/ortBackend';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,7 +18,8 @@ export async function fileFetch(url: string): Promise<Response> {
   }
 }
 
-export function nodeEngine(fetchFn: (url: string) => Promise<Response> = fileFetch): Engine {
+/** An engine on ORT's wasm backend in Node, fp32, no cache; `deps` replaces any of its parts (tests). */
+export function nodeEngine(fetchFn: (url: string) => Promise<Response> = fileFetch, deps: Partial<EngineDeps> = {}): Engine {
   return new Engine({
     probe: async () => ({
       info: { backend: 'wasm', description: 'wasm (Node)', webgpu: null, wasmThreads: 1, crossOriginIsolated: false, fallbackReason: null },
@@ -27,6 +28,7 @@ export function nodeEngine(fetchFn: (url: string) => Promise<Response> = fileFet
     fetch: fetchFn,
     openCache: async () => null,
     forcePrecision: 'fp32',
+    ...deps,
   });
 }
 
