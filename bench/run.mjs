@@ -78,6 +78,7 @@ for (let i = 0; ; i++) {
 
 /** Peak resident set (VmHWM, MiB) of every process whose command line names this browser's profile, and of their children. */
 function peakRssMiB(profileDir) {
+  if (!existsSync('/proc')) return null; // Linux only
   const procs = [];
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
@@ -165,7 +166,9 @@ try {
     if (report.wasm?.stagesMs && report.compare.wasm?.stagesMs) {
       report.compare.ratios = {
         unetPerTimestepPackOverComparePack: unet(report.wasm) / unet(report.compare.wasm),
-        rendererPeakPackOverComparePack: report.wasm.memory.rendererPeakMiB / report.compare.wasm.memory.rendererPeakMiB,
+        ...(report.wasm.memory && report.compare.wasm.memory
+          ? { rendererPeakPackOverComparePack: report.wasm.memory.rendererPeakMiB / report.compare.wasm.memory.rendererPeakMiB }
+          : {}),
       };
     }
   }
