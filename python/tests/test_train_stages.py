@@ -52,15 +52,50 @@ def world(tmp_path_factory):
                 Image.fromarray(rgb).save(d / f"images/{cls}-{k}.png")
                 entries.append({"file": f"images/{cls}-{k}.png", "cls": cls, "boxes": [box]})
         (d / "annotations.json").write_text(json.dumps({"classes": CLASSES, "images": entries}))
+    _pairs()
     torch.set_num_threads(1)
     yield root
     mp.undo()
 
 
+def _two_objects(a: int, b: int, k: int) -> tuple[np.ndarray, list[np.ndarray], list[list[int]]]:
+    """Class a's shape on the left half, class b's on the right (each its own picture, squeezed)."""
+    halves = [_picture(ci, k) for ci in (a, b)]
+    rgb = np.concatenate([np.asarray(Image.fromarray(h[0]).resize((SIZE // 2, SIZE))) for h in halves], axis=1)
+    boxes = [[h[1][0] // 2 + off, h[1][1], h[1][2] // 2 + off, h[1][3]] for h, off in zip(halves, (0, SIZE // 2))]
+    masks = []
+    for x0, y0, x1, y1 in boxes:
+        m = np.zeros((SIZE, SIZE), np.uint8)
+        m[y0 : y1 + 1, x0 : x1 + 1] = 255
+        masks.append(m)
+    return rgb, masks, boxes
+
+
+def _pairs():
+    """The two-class training cache (pair_cache's default name for the UNet stage) and a val-pairs set."""
+    pairs = [(a, (a + 1) % len(CLASSES)) for a in range(len(CLASSES))]
+    np.savez(paths.TRAIN_CACHE / "pairs-s128-n10000-seed0-procedural.npz", images=np.stack([_two_objects(a, b, 0)[0] for a, b in pairs]),
+             labels=np.array(pairs, np.int64), classes=np.array(CLASSES))
+    d = paths.EVAL_SETS / "val-pairs"
+    (d / "images").mkdir(parents=True)
+    (d / "masks").mkdir()
+    entries = []
+    for a, b in pairs:
+        rgb, masks, boxes = _two_objects(a, b, 20)
+        name = f"{CLASSES[a]}-{CLASSES[b]}"
+        Image.fromarray(rgb).save(d / f"images/{name}.png")
+        for j, m in enumerate(masks):
+            Image.fromarray(m).save(d / f"masks/{name}_{j}.png")
+        entries.append({"file": f"images/{name}.png", "objects": [{"cls": CLASSES[c], "box": boxes[j], "mask": f"masks/{name}_{j}.png"}
+                                                                  for j, c in enumerate((a, b))]})
+    (d / "annotations.json").write_text(json.dumps({"classes": CLASSES, "images": entries}))
+
+
 def _run(module, *argv, run_dir=True):
     import importlib
 
-    where = ["--run-dir", str(paths.RUNS / module)] if run_dir else []  # LPCAM has no optimiser steps, so no run folder
+    # LPCAM has no optimiser steps, so no run folder; a str names a second run of the module
+    where = ["--run-dir", str(paths.RUNS / (run_dir if isinstance(run_dir, str) else module))] if run_dir else []
     importlib.import_module(f"wsolkit.train.{module}").main([*argv, "--threads", "1", *where])
 
 
@@ -110,6 +145,15 @@ def test_unet(world):
     _run("unet", "--steps", "2", "--batch", "2", "--channels", "8,16,16")
     assert "monitor_val_gt_known" in _summary("unet")  # the training monitor ran on the (tiny) validation set
     assert load_model("unet", paths.STAGES / "unet.pt").cfg.cross_attention_dim == 16
+
+
+def test_unet_pairs(world, tmp_path):
+    """The binding recipe: half of each batch from two-class composites captioned with one object, and the selectivity monitors."""
+    _run("unet", "--steps", "2", "--batch", "4", "--channels", "8,16,16", "--p-pair", "0.5", "--out", str(tmp_path / "unet-pairs.pt"),
+         run_dir="unet-pairs")
+    summary = json.loads((tmp_path / "unet-pairs.json").read_text())
+    assert {"monitor_wrong_class_gt_known", "monitor_pair_selective", "monitor_pair_peak_own"} <= summary.keys()
+    assert 0 <= summary["monitor_pair_selective"] <= 100
 
 
 def test_inversion(world):

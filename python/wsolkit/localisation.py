@@ -155,25 +155,20 @@ class MapSet:
 
 # ---------------------------------------------------------------- training monitor
 @torch.no_grad()
-def quick_localisation(vae, text, unet, spec, classes, scaling, lam=0.0, concept_rows=None, n_per_class=2) -> dict:
-    """A training-time signal, not a result: GT-known Loc of class-token maps (t {0, 99},
-    resolutions 8+16, best τ of a coarse grid) on a few validation images."""
+def class_maps(vae, text, unet, spec, classes, scaling, items, named: list[str], lam=0.0, concept_rows=None) -> list[np.ndarray]:
+    """GenPromp maps (t {0, 99}, resolutions 8+16, 7 templates, class token at index 5) of
+    items[i] for class named[i], at 128²."""
     from .pack import PROMPT_TEMPLATES
     from .train.text import concept_token
 
-    items, taken = [], {}
-    for it in toyworld_split("val", classes):
-        if taken.get(it.cls, 0) < n_per_class:
-            taken[it.cls] = taken.get(it.cls, 0) + 1
-            items.append(it)
     x = torch.cat([gp.to_model_input(gp.resize_pil_bicubic(it.rgb, (128, 128))) for it in items])
     mean, _ = vae.encode(x)
     z = (mean * scaling).numpy()
     conds = []
-    for it in items:
-        ci = classes.index(it.cls)
-        row = concept_rows[ci] if concept_rows is not None else text.token_embedding.weight[spec.tokenizer.token_to_id(it.cls)]
-        f_d, f_r = gp.text_embeddings(text, spec, PROMPT_TEMPLATES, it.cls, concept_token(it.cls), row)
+    for cls in named:
+        ci = classes.index(cls)
+        row = concept_rows[ci] if concept_rows is not None else text.token_embedding.weight[spec.tokenizer.token_to_id(cls)]
+        f_d, f_r = gp.text_embeddings(text, spec, PROMPT_TEMPLATES, cls, concept_token(cls), row)
         conds.append(gp.mix(f_d, f_r, lam))
     was_training = unet.training
     unet.eval()
@@ -181,7 +176,35 @@ def quick_localisation(vae, text, unet, spec, classes, scaling, lam=0.0, concept
     raw = gp.attention_maps_batch(unet, z, (0, 99), torch.cat(conds), 5, 1234, alphas_cumprod())
     unet.train(was_training)
     layers = [(attention_output_name(k, b, l), k, r) for k, b, l, r, _ in unet.attention_layers()]
-    maps = [gp.aggregate({t: {n: v[i] for n, v in raw[t].items()} for t in raw}, [0, 99], [8, 16], layers, z.shape[-2:]) for i in range(len(items))]
+    return [gp.aggregate({t: {n: v[i] for n, v in raw[t].items()} for t in raw}, [0, 99], [8, 16], layers, z.shape[-2:]) for i in range(len(items))]
+
+
+def _best_gt_known(maps, items) -> tuple[float, float]:
     ms = MapSet("monitor", maps)
-    best = max((ms.gt_known(items, 128, tau), tau) for tau in (0.15, 0.25, 0.35, 0.5))
-    return {"monitor_val_gt_known": round(best[0], 1), "monitor_tau": best[1], "monitor_images": len(items)}
+    return max((ms.gt_known(items, 128, tau), tau) for tau in (0.15, 0.25, 0.35, 0.5))
+
+
+@torch.no_grad()
+def quick_localisation(vae, text, unet, spec, classes, scaling, lam=0.0, concept_rows=None, n_per_class=2, selectivity=False) -> dict:
+    """A training-time signal, not a result: GT-known Loc of class-token maps (best τ of a
+    coarse grid) on a few validation images. With `selectivity`, also the same images' maps
+    for a seeded wrong class (a class-agnostic map scores as well) and selective GT-known on
+    30 validation two-class images (both classes named in turn)."""
+    items, taken = [], {}
+    for it in toyworld_split("val", classes):
+        if taken.get(it.cls, 0) < n_per_class:
+            taken[it.cls] = taken.get(it.cls, 0) + 1
+            items.append(it)
+    maps = class_maps(vae, text, unet, spec, classes, scaling, items, [it.cls for it in items], lam, concept_rows)
+    score, tau = _best_gt_known(maps, items)
+    out = {"monitor_val_gt_known": round(score, 1), "monitor_tau": tau, "monitor_images": len(items)}
+    if selectivity:
+        rng = np.random.default_rng(0)
+        wrong = [classes[(classes.index(it.cls) + 1 + int(rng.integers(len(classes) - 1))) % len(classes)] for it in items]
+        wmaps = class_maps(vae, text, unet, spec, classes, scaling, items, wrong, lam, concept_rows)
+        out["monitor_wrong_class_gt_known"] = round(MapSet("wrong", wmaps).gt_known(items, 128, tau), 1)
+        pairs = subsample(toyworld_pairs("val", classes), 60)
+        pmaps = class_maps(vae, text, unet, spec, classes, scaling, pairs, [p.cls for p in pairs], lam, concept_rows)
+        out["monitor_pair_selective"] = round(_best_gt_known(pmaps, pairs)[0], 1)
+        out["monitor_pair_peak_own"] = round(100 * float(np.mean([peak_in_mask(m, p.mask) for m, p in zip(pmaps, pairs)])), 1)
+    return out

@@ -42,6 +42,7 @@ def main(argv=None):
     ap.add_argument("--last-stride", type=int, default=1, help="stride of the 112→192 stage (2 = ImageNet's; 1 doubles the feature map for CAM)")
     ap.add_argument("--cache", type=int, default=20000, help="number of cached training composites")
     ap.add_argument("--lr", type=float, default=None, help="peak AdamW learning rate, cosine decay (default 1e-3 for head, 3e-4 otherwise)")
+    ap.add_argument("--style-aug", action="store_true", help="also mimic the drawn looks the train styles lack (data.stylise: flat colours with outlines, line art)")
     ap.add_argument("--eval-every", type=int, default=100, help="validation top-1/top-5 every this many steps")
     stage_args(ap, "classifier_lite0", paths.STAGES / "classifier_lite0.pt")
     args = ap.parse_args(argv)
@@ -68,7 +69,7 @@ def main(argv=None):
         for m in frozen:
             m.eval()
         idx = torch.randint(0, len(images_t), (args.batch,))
-        x = normalise(augment(images_t[idx]))
+        x = normalise(augment(images_t[idx], style=args.style_aug))
         logits, _ = model(x)
         return optimise(opt, F.cross_entropy(logits, labels_t[idx], label_smoothing=0.1))
 

@@ -45,6 +45,46 @@ def train_cache(size: int, count: int, seed: int = 0, photos: bool = False, log=
     return images, labels, list(ds.classes)
 
 
+def pair_cache(size: int, count: int, seed: int = 0, log=print) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Two-class training composites → (images uint8 [N, size, size, 3], labels int64 [N, 2], class names).
+
+    Image i holds one object of class i mod C and one of another class drawn from its own
+    Generator (train sprites, procedural backgrounds, as `train_cache`). The UNet stage
+    captions them with ONE of the two names, so a class word must pick its object out of
+    several: the binding that single-object captions never ask for.
+    """
+    from ..toyworld import backgrounds as B
+    from ..toyworld import sprites as S
+    from ..toyworld.compose import compose_pair
+    from ..toyworld.sprites import SpriteBank
+
+    path = paths.TRAIN_CACHE / f"pairs-s{size}-n{count}-seed{seed}-procedural.npz"
+    if path.exists():
+        z = np.load(path, allow_pickle=False)
+        return z["images"], z["labels"], list(z["classes"])
+    bank = SpriteBank.load("train", S.DEFAULT_ROOT)
+    bgs = B.Backgrounds.load("train", B.DEFAULT_ROOT, p_photo=0.0)
+    drawable = [c for c in bank.classes if bank[c]]
+    images = np.empty((count, size, size, 3), np.uint8)
+    labels = np.empty((count, 2), np.int64)
+    t0 = time.process_time()
+    for i in range(count):
+        rng = np.random.default_rng([seed, 7, i])  # stream 7: apart from ToyWorldDataset's (seed, epoch, i)
+        a = drawable[i % len(drawable)]
+        others = [c for c in drawable if c != a]
+        b = others[int(rng.integers(len(others)))]
+        sa = bank[a][int(rng.integers(len(bank[a])))]
+        sb = bank[b][int(rng.integers(len(bank[b])))]
+        rgb, _, _ = compose_pair(rng, sa, sb, bgs, 256)
+        images[i] = rgb if size == 256 else np.asarray(Image.fromarray(rgb).resize((size, size), Image.BICUBIC))
+        labels[i] = (bank.classes.index(a), bank.classes.index(b))
+        if (i + 1) % 2000 == 0:
+            log(f"pair cache: {i + 1}/{count} composites ({time.process_time() - t0:.0f} CPU-s)")
+    paths.TRAIN_CACHE.mkdir(parents=True, exist_ok=True)
+    np.savez(path, images=images, labels=labels, classes=np.array(bank.classes))
+    return images, labels, list(bank.classes)
+
+
 def eval_set(split: str, size: int, classes: list[str]) -> tuple[torch.Tensor, torch.Tensor, list[dict]]:
     """The fixed val/test set (toyworld_build_eval.py) → (uint8 [N, 3, size, size], labels, annotations)."""
     ann = json.loads((paths.EVAL_SETS / split / "annotations.json").read_text())

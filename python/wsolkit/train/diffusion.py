@@ -15,13 +15,24 @@ import torch.nn.functional as F
 from .. import paths
 from ..models import VAE, UNet
 from ..scheduler import alphas_cumprod
-from .data import train_cache
+from .data import pair_cache, train_cache
 
 
 def latent_cache(vae: VAE, vae_sha: str, size=128, count=20000, log=print) -> tuple[torch.Tensor, torch.Tensor, np.ndarray, list[str]]:
     """→ (mean, logvar) float16 [N, 4, s, s], labels, classes; keyed by the VAE checkpoint's hash."""
-    path = paths.TRAIN_CACHE / f"latents-s{size}-n{count}-vae{vae_sha[:12]}.npz"
     images, labels, classes = train_cache(size, count, 0)
+    mean, logvar = _encoded(vae, images, paths.TRAIN_CACHE / f"latents-s{size}-n{count}-vae{vae_sha[:12]}.npz", log)
+    return mean, logvar, labels, classes
+
+
+def pair_latent_cache(vae: VAE, vae_sha: str, size=128, count=10000, log=print) -> tuple[torch.Tensor, torch.Tensor, np.ndarray]:
+    """The two-class composites' latents → (mean, logvar) float16 [N, 4, s, s], labels [N, 2]."""
+    images, labels, _ = pair_cache(size, count, 0, log)
+    mean, logvar = _encoded(vae, images, paths.TRAIN_CACHE / f"pair-latents-s{size}-n{count}-vae{vae_sha[:12]}.npz", log)
+    return mean, logvar, labels
+
+
+def _encoded(vae: VAE, images: np.ndarray, path: Path, log) -> tuple[torch.Tensor, torch.Tensor]:
     if not path.exists():
         means, logvars = [], []
         with torch.no_grad():
@@ -31,10 +42,10 @@ def latent_cache(vae: VAE, vae_sha: str, size=128, count=20000, log=print) -> tu
                 means.append(m.half())
                 logvars.append(lv.half())
                 if (i + 100) % 4000 == 0:
-                    log(f"latents: {i + 100}/{count}")
+                    log(f"latents: {i + 100}/{len(images)}")
         np.savez(path, mean=torch.cat(means).numpy(), logvar=torch.cat(logvars).numpy())
     z = np.load(path)
-    return torch.from_numpy(z["mean"]), torch.from_numpy(z["logvar"]), labels, classes
+    return torch.from_numpy(z["mean"]), torch.from_numpy(z["logvar"])
 
 
 def file_sha(path: Path) -> str:

@@ -6,8 +6,14 @@ Needs the VAE and text-encoder stages. Captions are a random training template
 with the class name (the meta token) or, for 20 % of images, one of its
 superclasses, so the UNet learns what "animal" or "bird" look like too. The text
 encoder is frozen: all (word, template) hidden states are computed once.
+With `--p-pair`, that share of every batch comes from two-class composites captioned
+with ONE of the two objects (either, at random; its name or a superclass word), as web
+captions name one thing among several: the word must then pick its object, which
+single-object captions never ask for (there, "attend to the class word" and "attend to
+whatever is salient" are the same solution).
 Every 1000 steps it reports GT-known localisation of f_d-only maps on validation
-images, the first sign of whether class-token attention finds the object.
+images, the first sign of whether class-token attention finds the object, and with
+`--p-pair` also the wrong-class and two-class (selectivity) monitors.
 """
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ from ..checkpoint import load_stage
 from ..localisation import quick_localisation
 from ..models import UNet, UNetConfig
 from . import text as words
-from .diffusion import Diffusion, file_sha, latent_cache
+from .diffusion import Diffusion, file_sha, latent_cache, pair_latent_cache
 from .harness import optimise, run_stage, stage_args, stage_config, write_result
 
 
@@ -40,6 +46,9 @@ def main(argv=None):
     ap.add_argument("--channels", type=str, default="32,64,64", help="block channels (cross-attention at the first two levels and mid)")
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--p-superclass", type=float, default=0.2)
+    ap.add_argument("--p-pair", type=float, default=0.0, help="share of each batch from two-class composites captioned with one of them")
+    ap.add_argument("--pairs", type=int, default=10000, help="two-class composites in the cache (--p-pair)")
+    ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--init-from", type=Path, help="warm start: a finished UNet stage checkpoint (its config must match); the schedule starts afresh")
     stage_args(ap, "unet", paths.STAGES / "unet.pt")
     args = ap.parse_args(argv)
@@ -49,6 +58,8 @@ def main(argv=None):
     text, _ = load_stage("text_encoder")
     spec = words.build_spec()
     mean, logvar, labels, classes = latent_cache(vae, file_sha(paths.STAGES / "vae.pt"))
+    if args.p_pair > 0:
+        p_mean, p_logvar, p_labels = pair_latent_cache(vae, file_sha(paths.STAGES / "vae.pt"), count=args.pairs)
     vocab = classes + [s for s in words.SUPERCLASSES if s not in classes]
     states = caption_states(text, spec, vocab, words.TRAIN_TEMPLATES)  # [W, T, L, D]
     cfg = UNetConfig(block_channels=tuple(int(c) for c in args.channels.split(",")), heads=4,
@@ -69,20 +80,29 @@ def main(argv=None):
     config = stage_config("unet", args, model=asdict(cfg), vae_sha256=file_sha(paths.STAGES / "vae.pt"), **extra)
     word_of = {c: [vocab.index(w) for w in words.caption_words(c)] for c in classes}
 
+    def caption_word(cls: int) -> int:
+        options = word_of[classes[cls]]
+        sup = len(options) > 1 and torch.rand(1).item() < args.p_superclass
+        return options[1 + torch.randint(0, len(options) - 1, (1,)).item()] if sup else options[0]
+
+    n_pair = round(args.batch * args.p_pair)
+
     def train_step(step: int) -> float:
-        idx = torch.randint(0, len(mean), (args.batch,))
-        w = []
-        for i in idx.tolist():
-            options = word_of[classes[labels[i]]]
-            sup = len(options) > 1 and torch.rand(1).item() < args.p_superclass
-            w.append(options[1 + torch.randint(0, len(options) - 1, (1,)).item()] if sup else options[0])
+        idx = torch.randint(0, len(mean), (args.batch - n_pair,))
+        w = [caption_word(labels[i]) for i in idx.tolist()]
+        z = diffusion.sample_latents(mean, logvar, idx)
+        if n_pair:
+            pidx = torch.randint(0, len(p_mean), (n_pair,))
+            named = torch.randint(0, 2, (n_pair,))
+            w += [caption_word(p_labels[i][j]) for i, j in zip(pidx.tolist(), named.tolist())]
+            z = torch.cat([z, diffusion.sample_latents(p_mean, p_logvar, pidx)])
         t = torch.randint(0, len(words.TRAIN_TEMPLATES), (args.batch,))
-        return optimise(opt, diffusion.loss(unet, diffusion.sample_latents(mean, logvar, idx), states[torch.tensor(w), t]))
+        return optimise(opt, diffusion.loss(unet, z, states[torch.tensor(w), t]))
 
     def evaluate(step: int) -> dict:
-        return quick_localisation(vae, text, unet, spec, classes, diffusion.scaling, lam=0.0, concept_rows=None)
+        return quick_localisation(vae, text, unet, spec, classes, diffusion.scaling, lam=0.0, concept_rows=None, selectivity=args.p_pair > 0)
 
-    result = run_stage("unet", args.run_dir, unet, opt, args.steps, train_step, config, args.seed, sched, evaluate, eval_every=1000)
+    result = run_stage("unet", args.run_dir, unet, opt, args.steps, train_step, config, args.seed, sched, evaluate, eval_every=args.eval_every)
     write_result(args.out, {"config": asdict(cfg), "state": unet.state_dict(), "args": config}, result, result.metrics)
 
 
