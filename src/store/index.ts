@@ -11,6 +11,7 @@ import { createPackSlice } from './slices/pack';
 import { createParamsSlice } from './slices/params';
 import { createProbeSlice } from './slices/probe';
 import { createResultsSlice } from './slices/results';
+import { createTourSlice } from './slices/tour';
 import type { AppState } from './types';
 
 const createState = (...a: Parameters<typeof createEngineSlice>): AppState => ({
@@ -21,6 +22,7 @@ const createState = (...a: Parameters<typeof createEngineSlice>): AppState => ({
   ...createParamsSlice(...a),
   ...createResultsSlice(...a),
   ...createErrorSlice(...a),
+  ...createTourSlice(...a),
 });
 
 export const useAppStore = create<AppState>()(createState);

@@ -18,6 +18,7 @@ import type { PackSlice } from './slices/pack';
 import type { ProbeSlice } from './slices/probe';
 import type { ParamsSlice } from './slices/params';
 import type { ResultsSlice } from './slices/results';
+import type { TourSlice } from './slices/tour';
 
 export type Colormap = 'viridis' | 'jet' | 'gray';
 export type BoxMode = 'largest' | 'all';
@@ -131,7 +132,7 @@ export type PackStatus = 'idle' | 'loading' | 'ready' | 'error' | 'cancelled';
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
 /** The whole store: every slice's state and actions. */
-export type AppState = EngineSlice & PackSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice & ProbeSlice;
+export type AppState = EngineSlice & PackSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice & ProbeSlice & TourSlice;
 
 export type Slice<T> = StateCreator<AppState, [], [], T>;
 
