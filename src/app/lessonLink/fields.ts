@@ -10,6 +10,7 @@
 import { isMethodId, METHOD_IDS, type MethodId } from '@shared/methods/registry';
 import type { Box } from '@shared/postprocess';
 import { useAppStore } from '../../store';
+import { intakeSample } from '../image/intake';
 import { normalizePackUrl } from '../../store/slices/pack';
 import { runtime } from '../../store/runtime';
 import type { AppState } from '../../store/types';
@@ -93,11 +94,7 @@ export const LESSON_FIELDS: readonly LessonField<unknown>[] = [
       const samples = s.samples ?? (await galleryLoaded());
       const sample = samples?.find((x) => x.file === v);
       if (!sample) bad(`"${v}" is not in this site's gallery`);
-      else {
-        // Imported here, not at the top: intake decodes images, which the pure tests of this table do not need.
-        const { intakeSample } = await import('../image/intake');
-        await intakeSample(sample, s.samplesBase);
-      }
+      else await intakeSample(sample, s.samplesBase);
     },
   }),
   field<MethodId>({
