@@ -13,7 +13,7 @@ import { actions } from '../../store/actions';
 import type { AppState } from '../../store/types';
 import { LessonFieldError } from './codecs';
 import { LESSON_FIELDS } from './fields';
-import { decodeHash, encodeHash } from './hash';
+import { decodeHash, encodeHash, LESSON_VERSION } from './hash';
 
 /** Coalesce store changes into one history write: a drag's many updates become one replace. */
 const WRITE_DELAY_MS = 120;
@@ -55,9 +55,9 @@ export async function applyLesson(values: ReadonlyMap<string, unknown>, complete
   }
 }
 
-/** Apply a lesson given as hash text (`m=cam&tau=0.5`), leaving the fields it lacks; problems go to a notice. */
+/** Apply an in-app partial lesson (`m=cam&tau=0.5`, this version's keys), leaving the fields it lacks; problems go to a notice. */
 export async function applyLessonText(text: string, extra: ReadonlyMap<string, unknown> = new Map()): Promise<void> {
-  const { values, problems } = decodeHash(text, LESSON_FIELDS);
+  const { values, problems } = decodeHash(`v=${LESSON_VERSION}&${text}`, LESSON_FIELDS);
   for (const [k, v] of extra) values.set(k, v);
   problems.push(...(await applyLesson(values, false)));
   tell(problems);
