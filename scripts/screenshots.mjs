@@ -1,5 +1,5 @@
 // Screenshots of the app's views for docs/img/ (headless Debian Chromium, wasm):
-//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|lab|photo-pack|pack-download|pack-folder|pack-errors|sd-tiny-random|make-a-real-pack|sd15-random …]
+//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|lab|lesson|photo-pack|pack-download|pack-folder|pack-errors|sd-tiny-random|make-a-real-pack|sd15-random …]
 //   sd15-random: the full-size random SD-1.5 export (scripts/sd15-random.sh) served with CORS at $SD15_PACK_URL
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +78,30 @@ try {
     await page.screenshot({ path: `${out}/lab-1024.png`, fullPage: true });
     await page.setViewportSize({ width: 1400, height: 1000 });
     console.log(`wrote ${out}/lab-tau-curve.png, lab-ground-truth.png, lab-probe-baselines.png and lab-1024.png`);
+  }
+  if (wanted('lesson')) {
+    // Lesson tools: the tour at its box step (1024 px), the lesson link and export panel, and the exported slide itself.
+    await page.setViewportSize({ width: 1024, height: 900 });
+    await page.goto(`${base}/`);
+    await packReady();
+    await page.getByTestId('tour-start').click();
+    await ready();
+    await page.getByTestId('tour-next').click();
+    await page.getByTestId('tour-next').click();
+    await page.locator('[data-testid="box-mode"].tour-spotlight').waitFor();
+    await page.waitForTimeout(600); // the spotlight's smooth scroll
+    await page.screenshot({ path: `${out}/lab-tour.png` });
+    await page.getByTestId('tour-close').click();
+    await page.getByTestId('sample-penguin').click();
+    await ready();
+    await page.getByTestId('class-select').selectOption({ label: 'Penguin' });
+    await page.getByTestId('method-compare').check();
+    for (const m of ['genpromp', 'cam', 'lpcam', 'sat']) await ready(page.getByTestId(`panel-${m}`));
+    await page.getByTestId('share-export').screenshot({ path: `${out}/lab-lesson-link.png` });
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-view').click()]);
+    await png.saveAs(`${out}/lab-export-view.png`);
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    console.log(`wrote ${out}/lab-tour.png, lab-lesson-link.png and lab-export-view.png`);
   }
   if (wanted('photo-pack')) {
     // The ImageNet photo pack on scikit-image's CC0 cat photo, with the class search in use.

@@ -36,7 +36,8 @@ export const SHEETS: readonly SheetSource[] = [
       });
       if (cells.length === 0) return 'No map is ready yet: pick an image and wait for its map.';
       const cls = exportSettings(s).className;
-      return { cells, columns: 4, title: `${s.image?.name ?? ''}${cls ? ` · ${cls}` : ''} · ${methodById(s.methods.method).label}` };
+      const shown = s.methods.layout === 'compare' ? 'every method side by side' : methodById(s.methods.method).label;
+      return { cells, columns: 4, title: `${s.image?.name ?? ''}${cls ? ` · ${cls}` : ''} · ${shown}` };
     },
   },
 ];

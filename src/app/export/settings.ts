@@ -2,7 +2,7 @@
  * What an export says about the view: the settings (printed on every PNG and written in the
  * JSON) and the metrics of every method on screen.
  */
-import { methodById } from '@shared/methods/registry';
+import { type MethodId, methodById } from '@shared/methods/registry';
 import { BOX_ACC_DELTAS, boxAccHits } from '@shared/metrics/tauCurve';
 import { selectReadyResult } from '../../store/selectors';
 import { visibleMethods } from '../../store/slices/results';
@@ -15,8 +15,8 @@ export interface ExportSettings {
   sample: string | null;
   classIndex: number | null;
   className: string | null;
-  method: string;
-  layout: string;
+  method: MethodId;
+  layout: AppState['methods']['layout'];
   lambda: number;
   timesteps: number[];
   resolutions: number[];
@@ -67,7 +67,7 @@ export function settingsLines(x: ExportSettings): string[] {
     `pack ${x.pack ?? '—'}`,
     `image ${x.image ?? '—'}${x.sample ? '' : ' (your own)'}`,
     `class ${x.className ?? '—'}${x.classIndex === null ? '' : ` (#${x.classIndex})`}`,
-    `method ${methodById(x.method as never)?.label ?? x.method}${x.layout === 'compare' ? ' (side by side)' : ''}`,
+    x.layout === 'compare' ? 'every method side by side' : `method ${methodById(x.method).label}`,
     `λ ${x.lambda.toFixed(2)} · timesteps ${x.timesteps.join(', ') || '—'} · resolutions ${x.resolutions.map((r) => `${r}×${r}`).join(', ') || '—'}`,
     `τ ${x.tau.toFixed(2)} · box ${x.boxMode === 'largest' ? 'V1 (largest region)' : 'V2 (all regions)'} · ground truth ${x.groundTruth ?? 'none'}`,
   ];
