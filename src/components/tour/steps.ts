@@ -78,7 +78,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     id: 'grid',
     title: 'Timesteps × resolutions',
     text: 'Rows are denoising timesteps and columns the UNet’s attention resolutions; GenPromp’s map is the plain mean of the ticked cells. Tick rows and columns to see which ones carry the object, or go back to the GenPromp default.',
-    targets: ['[data-testid="tr-grid"]', '[role="group"][aria-label="Timesteps"]'],
+    targets: ['[data-testid="timestep-grid"]', '[role="group"][aria-label="Timesteps"]'],
     lesson: 'm=genpromp&view=single',
     needsGt: true,
   },
