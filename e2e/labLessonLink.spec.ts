@@ -126,4 +126,9 @@ test('a dropped image stays behind: the copy control says so and the link keeps 
   const link = await lessonLink(page, /m=cam/);
   expect(link).not.toContain('sample=');
   expect(link).toMatch(/cls=\d+/);
+
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('copy-lesson-link').click();
+  await expect(page.getByTestId('copy-status')).toHaveText('Copied.');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
 });
