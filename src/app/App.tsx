@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { Explainer } from '../components/Explainer';
 import { actions } from '../store/actions';
 import { ErrorBoundary } from './ErrorBoundary';
+import { LabPanel } from './labPanel';
 import { intakeFiles } from './image/intake';
 import { Backend, Banners, ControlsPanel, InputPanel, MethodsPanel, PackPanel, TauPanel, TopKPanel, Viewer } from './panels';
 
@@ -53,6 +54,7 @@ export function App() {
           <div className="col-main">
             <InputPanel />
             <Viewer />
+            <LabPanel />
             <TauPanel />
           </div>
           <aside className="col-side">

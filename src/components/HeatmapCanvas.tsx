@@ -119,7 +119,7 @@ function displaySize(image: ImageBitmap | null): [number, number] {
 }
 
 /** The colour overlay as a frame-sized canvas; rebuilt only when the map or colormap changes. */
-function overlayCanvas(map: Float32Array, frame: [number, number], colormap: Colormap): OffscreenCanvas | HTMLCanvasElement | null {
+export function overlayCanvas(map: Float32Array, frame: [number, number], colormap: Colormap): OffscreenCanvas | HTMLCanvasElement | null {
   const [h, w] = frame;
   if (map.length !== h * w) return null;
   const rgba = applyColormap(map, colormap);
@@ -133,7 +133,7 @@ function overlayCanvas(map: Float32Array, frame: [number, number], colormap: Col
   return c;
 }
 
-function strokeBoxes(
+export function strokeBoxes(
   ctx: CanvasRenderingContext2D,
   boxes: Box[],
   sx: number,
