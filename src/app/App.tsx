@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { Explainer } from '../components/Explainer';
 import { actions } from '../store/actions';
 import { ErrorBoundary } from './ErrorBoundary';
+import { LabPanel } from './labPanel';
 import { intakeFiles } from './image/intake';
 import { LessonLinkPanel, TourLauncher, TourPanel } from './lessonPanels';
 import { startLessonSync } from './lessonLink/sync';
@@ -59,6 +60,7 @@ export function App() {
           <div className="col-main">
             <InputPanel />
             <Viewer />
+            <LabPanel />
             <TauPanel />
           </div>
           <aside className="col-side">

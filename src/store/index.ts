@@ -7,6 +7,7 @@ import { runtime } from './runtime';
 import { createEngineSlice } from './slices/engine';
 import { createErrorSlice } from './slices/errors';
 import { createImageSlice } from './slices/image';
+import { createLabSlice } from './slices/lab';
 import { createPackSlice } from './slices/pack';
 import { createParamsSlice } from './slices/params';
 import { createProbeSlice } from './slices/probe';
@@ -23,6 +24,7 @@ const createState = (...a: Parameters<typeof createEngineSlice>): AppState => ({
   ...createResultsSlice(...a),
   ...createErrorSlice(...a),
   ...createTourSlice(...a),
+  ...createLabSlice(...a),
 });
 
 export const useAppStore = create<AppState>()(createState);

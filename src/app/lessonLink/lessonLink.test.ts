@@ -106,7 +106,7 @@ describe('store ⇄ hash', () => {
     const s = useAppStore.getState();
     useAppStore.setState({
       params: { classIndex: 2, threshold: 0.37, boxMode: 'all' },
-      own: { ...s.own, genpromp: { lambda: 0.4, timesteps: [0, 499], resolutions: [8] }, lpcam: { context: false }, sat: { block: 1 } },
+      own: { ...s.own, genpromp: { lambda: 0.4, timesteps: [0, 499], resolutions: [8], groups: null }, lpcam: { context: false }, sat: { block: 1 } },
       methods: { method: 'lpcam', layout: 'compare' },
       view: { colormap: 'jet', opacity: 0.7, showGt: false, compareBaselines: true },
       drawnGt: [5, 6, 20, 30],
