@@ -96,3 +96,40 @@ test('PNG of the side-by-side view and JSON of its settings and metrics', async 
     expect(m.bestTau).toBeGreaterThanOrEqual(0);
   }
 });
+
+test('PNG contact sheets of the λ strip and of the t × resolution grid, and the grid in the JSON', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('sample-penguin').click();
+  await readyMap(page);
+  await page.getByTestId('method-genpromp').check();
+  await expect(page.getByTestId('export-lambda-strip')).toBeDisabled();
+  await page.getByTestId('lab-view-lambdaStrip').check();
+  await expect(page.getByTestId('lambda-cell-1.0')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('export-lambda-strip')).toBeEnabled();
+  const strip = await download(page, 'export-lambda-strip');
+  expect(strip.name).toBe('penguin-lambda-strip.png');
+  const [sw, sh] = pngSize(strip.bytes);
+  // Eleven 192-px cells, six to a row.
+  expect(sw).toBe(16 + 6 * (192 + 16));
+  expect(sh).toBeGreaterThan(2 * 192);
+  expect((await decodeInPage(page, strip.bytes)).colours).toBeGreaterThan(50);
+  const stripJson = JSON.parse((await download(page, 'export-json')).bytes.toString('utf8'));
+  expect(stripJson.lambdaStrip.map((c: { lambda: number }) => c.lambda)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+  expect(stripJson.settings.labView).toBe('lambdaStrip');
+
+  await page.getByTestId('lab-view-timestepGrid').check();
+  await expect(page.getByTestId('grid-cell-999-8:mid')).toHaveAttribute('data-computed', 'true', { timeout: 90_000 });
+  const grid = await download(page, 'export-grid');
+  expect(grid.name).toBe('penguin-grid.png');
+  const [gw, gh] = pngSize(grid.bytes);
+  // Five attention-group columns of 160-px cells, one row per timestep choice (7).
+  expect(gw).toBe(16 + 5 * (160 + 16));
+  expect(gh).toBeGreaterThan(7 * 160);
+  const decoded = await decodeInPage(page, grid.bytes);
+  expect([decoded.width, decoded.height]).toEqual([gw, gh]);
+  const json = JSON.parse((await download(page, 'export-json')).bytes.toString('utf8'));
+  expect(json.grid.timesteps).toEqual([0, 10, 50, 99, 199, 499, 999]);
+  expect(json.grid.groups).toHaveLength(5);
+  expect(json.grid.ticked.timesteps).toEqual(json.settings.timesteps);
+  expect(json.lambdaStrip).toBeNull();
+});

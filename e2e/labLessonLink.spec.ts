@@ -132,3 +132,36 @@ test('a dropped image stays behind: the copy control says so and the link keeps 
   await expect(page.getByTestId('copy-status')).toHaveText('Copied.');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
 });
+
+test("the lab's views, λ from a strip cell and the grid's ticked columns travel in the link", async ({ page, browser }) => {
+  await openApp(page);
+  await page.getByTestId('sample-penguin').click();
+  await readyMap(page);
+  await page.getByTestId('method-genpromp').check();
+  await page.getByTestId('lab-view-lambdaStrip').check();
+  await expect(page.getByTestId('lambda-cell-0.3')).toBeVisible({ timeout: 90_000 });
+  await lessonLink(page, /lab=lambdaStrip/);
+  const length = await page.evaluate(() => history.length);
+  await page.getByTestId('lambda-cell-0.3').click();
+  await lessonLink(page, /lam=0\.3&/);
+  // λ is the λ slider's value: a change replaces the entry, like a drag (a view change pushes).
+  expect(await page.evaluate(() => history.length)).toBe(length);
+
+  await page.getByTestId('lab-view-timestepGrid').check();
+  await page.getByTestId('grid-col-16:up').uncheck();
+  const before = await readyMap(page);
+  const link = await lessonLink(page, /groups=16:down,8:mid&lab=timestepGrid/);
+
+  const fresh = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  try {
+    const other = await fresh.newPage();
+    await openApp(other, new URL(link).hash);
+    await expect(other.getByTestId('lab-view-timestepGrid')).toBeChecked();
+    await expect(other.getByTestId('grid-col-16:up')).not.toBeChecked();
+    await expect(other.getByTestId('grid-col-16:down')).toBeChecked();
+    await expect(other.getByTestId('map-canvas')).toHaveAttribute('data-map-hash', before.hash, { timeout: 90_000 });
+    expect((await readyMap(other)).box).toBe(before.box);
+  } finally {
+    await fresh.close();
+  }
+});

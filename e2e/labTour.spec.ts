@@ -68,17 +68,20 @@ test('the tour walks from CAM to the t × resolution grid, setting the state and
   await card(page).getByTestId('tour-next').click();
   await expect(card(page)).toHaveAttribute('data-step-id', 'lambda');
   await expect(page.getByTestId('method-genpromp')).toBeChecked();
-  await expect(spotlit(page)).toHaveAttribute('data-testid', /^(lambda-strip|lambda-slider)$/);
+  await expect(page.getByTestId('lab-view-lambdaStrip')).toBeChecked();
+  await expect(spotlit(page)).toHaveAttribute('data-testid', 'lambda-strip');
   await card(page).getByTestId('tour-next').click();
   await expect(card(page)).toHaveAttribute('data-step-id', 'grid');
-  await expect(spotlit(page)).toHaveCount(1);
+  await expect(page.getByTestId('lab-view-timestepGrid')).toBeChecked();
+  await expect(spotlit(page)).toHaveAttribute('data-testid', 'timestep-grid');
   await expect(card(page).getByTestId('tour-next')).toHaveText('Finish');
   await expect(card(page).getByTestId('tour-back')).toBeEnabled();
 
   // Back through history returns to the previous step.
-  await expect(page).toHaveURL(/tour=8/);
+  await expect(page).toHaveURL(/lab=timestepGrid.*tour=8/);
   await page.goBack();
   await expect(card(page)).toHaveAttribute('data-step-id', 'lambda');
+  await expect(page.getByTestId('lab-view-lambdaStrip')).toBeChecked();
   await card(page).getByTestId('tour-next').click();
   await card(page).getByTestId('tour-next').click();
   await expect(card(page)).toHaveCount(0);

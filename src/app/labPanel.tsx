@@ -19,8 +19,8 @@ const VIEWS: Array<{ view: LabView; label: string }> = [
   { view: 'timestepGrid', label: 't × resolution grid' },
 ];
 
-const selectStrip = (s: AppState) => (s.labStrip && s.labStrip.key === labKey(s) ? s.labStrip : null);
-const selectGrid = (s: AppState) => (s.labGrid && s.labGrid.key === labKey(s) ? s.labGrid : null);
+export const selectStrip = (s: AppState) => (s.labStrip && s.labStrip.key === labKey(s) ? s.labStrip : null);
+export const selectGrid = (s: AppState) => (s.labGrid && s.labGrid.key === labKey(s) ? s.labGrid : null);
 const selectGroups = (s: AppState) => {
   const m = s.pack ? diffusionOf(s.pack.manifest) : null;
   return m ? attentionGroups(m.unetAttention) : null;

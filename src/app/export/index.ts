@@ -4,10 +4,12 @@
  * store (or why it cannot now). Everything is drawn here, from the maps already derived.
  */
 import { methodById } from '@shared/methods/registry';
+import { tickedGroups } from '../../store/lab';
 import { useAppStore } from '../../store';
 import { selectReadyResult } from '../../store/selectors';
 import { visibleMethods } from '../../store/slices/results';
 import type { AppState, MapResult } from '../../store/types';
+import { selectGrid, selectStrip } from '../labPanel';
 import { lessonUrl } from '../lessonLink/sync';
 import { exportSettings, methodMetrics, settingsLines } from './settings';
 import { drawSheet, type SheetCell, sheetPng } from './sheet';
@@ -16,8 +18,8 @@ export interface SheetSource {
   id: string;
   /** Button text. */
   label: string;
-  /** The sheet's cells and column count, or a sentence saying why there is nothing to export now. */
-  cells(s: AppState): { cells: SheetCell[]; columns: number; title: string } | string;
+  /** The sheet's cells and layout, or a sentence saying why there is nothing to export now. */
+  cells(s: AppState): { cells: SheetCell[]; columns: number; title: string; cellLongSide?: number } | string;
 }
 
 /** "IoU 0.62 · Correct", or what the cell has instead. */
@@ -38,6 +40,69 @@ export const SHEETS: readonly SheetSource[] = [
       const cls = exportSettings(s).className;
       const shown = s.methods.layout === 'compare' ? 'every method side by side' : methodById(s.methods.method).label;
       return { cells, columns: 4, title: `${s.image?.name ?? ''}${cls ? ` · ${cls}` : ''} · ${shown}` };
+    },
+  },
+  {
+    id: 'lambda-strip',
+    label: 'PNG of the λ strip',
+    cells(s) {
+      const strip = selectStrip(s);
+      if (s.lab.view !== 'lambdaStrip' || !strip) return 'Open the λ strip (GenPromp lab) and wait for its maps.';
+      const base = { frame: strip.frame, gtBoxes: strip.gtBoxes, boxMode: s.params.boxMode, failure: null } as const;
+      const cells = strip.cells.map((c) => ({
+        title: `λ = ${c.lambda.toFixed(1)}`,
+        note: cellNote({ iou: c.iou, failure: null }),
+        map: {
+          ...base,
+          frameMap: c.frameMap,
+          mapHash: c.mapHash,
+          boxes: c.boxes,
+          iou: c.iou,
+          gtSource: null,
+          rawRange: [0, 1] as [number, number],
+          tauCurve: null,
+        },
+      }));
+      return { cells, columns: 6, cellLongSide: 192, title: `${s.image?.name ?? ''} · GenPromp λ strip, λ = 0 … 1` };
+    },
+  },
+  {
+    id: 'grid',
+    label: 'PNG of the t × resolution grid',
+    cells(s) {
+      const grid = selectGrid(s);
+      if (s.lab.view !== 'timestepGrid' || !grid) return 'Open the t × resolution grid (GenPromp lab) and wait for its maps.';
+      const rows = new Set(s.own.genpromp.timesteps);
+      const cols = new Set(tickedGroups(s.own.genpromp, grid.groups));
+      const cells = grid.timesteps.flatMap((t, i) =>
+        grid.groups.map((g, j) => {
+          const map = grid.cells[i]?.[j] ?? null;
+          return {
+            title: `t ${t} · ${g.resolution}×${g.resolution} ${g.block}`,
+            note: !map ? 'not computed' : rows.has(t) && cols.has(g.key) ? 'averaged (ticked)' : 'not averaged',
+            // Group maps are latent-sized and divided by their max: drawn as they are, without boxes.
+            map: {
+              frame: grid.size,
+              frameMap: map ?? new Float32Array(grid.size[0] * grid.size[1]),
+              mapHash: '',
+              boxes: [],
+              boxMode: s.params.boxMode,
+              gtBoxes: [],
+              iou: null,
+              gtSource: null,
+              rawRange: [0, 1] as [number, number],
+              tauCurve: null,
+              failure: null,
+            },
+          };
+        }),
+      );
+      return {
+        cells,
+        columns: grid.groups.length,
+        cellLongSide: 160,
+        title: `${s.image?.name ?? ''} · GenPromp maps per timestep (rows) and attention group (columns)`,
+      };
     },
   },
 ];
@@ -75,6 +140,24 @@ export async function downloadSheet(sheet: SheetSource): Promise<void> {
   saveBlob(await sheetPng(canvas), `${stem(s)}-${sheet.id}.png`);
 }
 
+/** The λ strip's IoU and map per λ, when it is open and current. */
+function stripMetrics(s: AppState) {
+  const strip = s.lab.view === 'lambdaStrip' ? selectStrip(s) : null;
+  return strip ? strip.cells.map((c) => ({ lambda: c.lambda, iou: c.iou, mapHash: c.mapHash, boxes: c.boxes.map((b) => [...b]) })) : null;
+}
+
+/** The grid's rows and columns and which are averaged into the main map, when it is open and current. */
+function gridSummary(s: AppState) {
+  const grid = s.lab.view === 'timestepGrid' ? selectGrid(s) : null;
+  if (!grid) return null;
+  return {
+    timesteps: grid.timesteps,
+    groups: grid.groups.map((g) => g.key),
+    computed: grid.timesteps.filter((_, i) => grid.cells[i]?.some((c) => c !== null)),
+    ticked: { timesteps: s.own.genpromp.timesteps, groups: tickedGroups(s.own.genpromp, grid.groups) },
+  };
+}
+
 /** The settings and metrics of the view, with the lesson link that reopens it. */
 export function exportRecord(s: AppState) {
   return {
@@ -83,6 +166,8 @@ export function exportRecord(s: AppState) {
     lessonLink: lessonUrl(s),
     settings: exportSettings(s),
     metrics: methodMetrics(s),
+    lambdaStrip: stripMetrics(s),
+    grid: gridSummary(s),
   };
 }
 

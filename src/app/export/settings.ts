@@ -20,6 +20,9 @@ export interface ExportSettings {
   lambda: number;
   timesteps: number[];
   resolutions: number[];
+  /** Attention groups narrower than every group at `resolutions` (the grid's columns), or null. */
+  groups: string[] | null;
+  labView: AppState['lab']['view'];
   tau: number;
   boxMode: AppState['params']['boxMode'];
   groundTruth: 'sample' | 'drawn' | null;
@@ -55,6 +58,8 @@ export function exportSettings(s: AppState): ExportSettings {
     lambda: gp.lambda,
     timesteps: gp.timesteps,
     resolutions: gp.resolutions,
+    groups: gp.groups,
+    labView: s.lab.view,
     tau: s.params.threshold,
     boxMode: s.params.boxMode,
     groundTruth: s.drawnGt ? 'drawn' : (s.image?.sample?.boxes?.length ?? 0) > 0 ? 'sample' : null,
@@ -68,7 +73,7 @@ export function settingsLines(x: ExportSettings): string[] {
     `image ${x.image ?? '—'}${x.sample ? '' : ' (your own)'}`,
     `class ${x.className ?? '—'}${x.classIndex === null ? '' : ` (#${x.classIndex})`}`,
     x.layout === 'compare' ? 'every method side by side' : `method ${methodById(x.method).label}`,
-    `λ ${x.lambda.toFixed(2)} · timesteps ${x.timesteps.join(', ') || '—'} · resolutions ${x.resolutions.map((r) => `${r}×${r}`).join(', ') || '—'}`,
+    `λ ${x.lambda.toFixed(2)} · timesteps ${x.timesteps.join(', ') || '—'} · resolutions ${x.resolutions.map((r) => `${r}×${r}`).join(', ') || '—'}${x.groups ? ` (groups ${x.groups.join(', ')})` : ''}`,
     `τ ${x.tau.toFixed(2)} · box ${x.boxMode === 'largest' ? 'V1 (largest region)' : 'V2 (all regions)'} · ground truth ${x.groundTruth ?? 'none'}`,
   ];
 }

@@ -23,6 +23,8 @@ export interface SheetSpec {
   opacity: number;
   showGt: boolean;
   settings: readonly string[];
+  /** A cell's long side in pixels (default 256). */
+  cellLongSide?: number;
 }
 
 const CELL_LONG_SIDE = 256;
@@ -35,7 +37,7 @@ const MUTED = '#57606a';
 
 export function drawSheet(spec: SheetSpec): HTMLCanvasElement {
   const { image, cells } = spec;
-  const scale = CELL_LONG_SIDE / Math.max(image.width, image.height);
+  const scale = (spec.cellLongSide ?? CELL_LONG_SIDE) / Math.max(image.width, image.height);
   const cw = Math.round(image.width * scale);
   const ch = Math.round(image.height * scale);
   const cols = Math.max(1, Math.min(spec.columns, cells.length));

@@ -45,6 +45,16 @@ export const naturalList: Codec<number[]> = {
   },
 };
 
+/** A non-empty, comma-separated list of names ("16:up,8:mid"), kept sorted and without repeats. */
+export const nameList: Codec<string[]> = {
+  format: (v) => [...v].sort().join(','),
+  parse(raw) {
+    const parts = raw.split(',');
+    if (raw === '' || !parts.every((p) => /^[\w:.-]{1,64}$/.test(p))) fail(`"${raw}" is not a comma-separated list of names`);
+    return [...new Set(parts)].sort();
+  },
+};
+
 /** One of a fixed set of words. */
 export function oneOf<T extends string>(options: readonly T[]): Codec<T> {
   return {

@@ -7,14 +7,29 @@
  * and the gallery sample. A dropped image cannot travel (it never leaves the device): the link
  * then has no `sample`, and everything else still applies.
  */
+import { attentionGroups } from '@shared/genpromp/aggregate';
+import { diffusionOf } from '@shared/manifest';
 import { isMethodId, METHOD_IDS, type MethodId } from '@shared/methods/registry';
 import type { Box } from '@shared/postprocess';
 import { useAppStore } from '../../store';
 import { intakeSample } from '../image/intake';
 import { normalizePackUrl } from '../../store/slices/pack';
 import { runtime } from '../../store/runtime';
+import type { LabView } from '../../store/lab';
 import type { AppState } from '../../store/types';
-import { type Codec, flag, LessonFieldError, naturalList, naturalNumber, numberIn, oneOf, pixelBox, text, unitPoint } from './codecs';
+import {
+  type Codec,
+  flag,
+  LessonFieldError,
+  nameList,
+  naturalList,
+  naturalNumber,
+  numberIn,
+  oneOf,
+  pixelBox,
+  text,
+  unitPoint,
+} from './codecs';
 import type { HashField } from './hash';
 
 export interface LessonField<T> extends HashField {
@@ -173,6 +188,43 @@ export const LESSON_FIELDS: readonly LessonField<unknown>[] = [
     history: 'push',
     read: (s) => (s.own.genpromp.resolutions.length > 0 ? s.own.genpromp.resolutions : undefined),
     write: (s, v) => (v === undefined ? null : { own: { ...s.own, genpromp: { ...s.own.genpromp, resolutions: v } } }),
+  }),
+  field<string[]>({
+    key: 'groups',
+    label: 'grid columns (attention groups)',
+    codec: nameList,
+    history: 'push',
+    read: (s) => s.own.genpromp.groups ?? undefined,
+    write(s, v) {
+      const m = s.pack ? diffusionOf(s.pack.manifest) : null;
+      const known = m ? attentionGroups(m.unetAttention).map((g) => g.key) : [];
+      const unknown = v?.filter((k) => !known.includes(k)) ?? [];
+      if (unknown.length > 0)
+        bad(`${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not among this pack's groups (${known.join(', ')})`);
+      // Left out of a whole state: every group at the chosen resolutions.
+      return { own: { ...s.own, genpromp: { ...s.own.genpromp, groups: v ?? null } } };
+    },
+  }),
+  field<LabView>({
+    key: 'lab',
+    label: 'lab view',
+    codec: oneOf(['none', 'lambdaStrip', 'timestepGrid'] as const),
+    history: 'push',
+    read: (s) => s.lab.view,
+    write(s, v) {
+      if (v === undefined || v === s.lab.view) return null;
+      // Playing steps the grid's rows on a timer: another view stops it, as the view switch does.
+      if (s.lab.playing) s.setPlaying(false);
+      return { lab: { ...s.lab, view: v, playing: false } };
+    },
+  }),
+  field<boolean>({
+    key: 'fine',
+    label: 'fine λ switch',
+    codec: flag,
+    history: 'push',
+    read: (s) => s.lab.fineLambda,
+    write: (s, v) => (v === undefined ? null : { lab: { ...s.lab, fineLambda: v } }),
   }),
   field<boolean>({
     key: 'lpctx',

@@ -66,6 +66,6 @@ export function encodeHash(values: ReadonlyMap<string, unknown>, fields: readonl
     const v = values.get(f.key);
     if (v !== undefined) params.set(f.key, f.codec.format(v));
   }
-  // Commas and slashes are legal in a fragment: keep lists and paths readable.
-  return `#${params.toString().replace(/%2C/g, ',').replace(/%2F/g, '/')}`;
+  // Commas, colons and slashes are legal in a fragment: keep lists, group names and URLs readable.
+  return `#${params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%2F/g, '/')}`;
 }

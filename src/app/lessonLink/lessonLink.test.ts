@@ -39,7 +39,7 @@ describe('codecs', () => {
     [unitPoint, '1,0.5'],
     [oneOf(['largest', 'all'] as const), 'biggest'],
     [flag, 'yes'],
-  ] as const)('refuse garbage with a LessonFieldError (%#: "%s")', (codec, raw) => {
+  ] as const)('refuse garbage with a LessonFieldError (%#: "$1")', (codec, raw) => {
     expect(() => (codec as { parse(r: string): unknown }).parse(raw)).toThrow(LessonFieldError);
   });
 });
@@ -77,7 +77,7 @@ describe('hash', () => {
       ]),
       LESSON_FIELDS,
     );
-    expect(hash).toBe('#v=1&pack=https%3A//example.org/packs/a/&m=cam&t=0,99');
+    expect(hash).toBe('#v=1&pack=https://example.org/packs/a/&m=cam&t=0,99');
     expect(decodeHash(hash, LESSON_FIELDS).values.get('pack')).toBe('https://example.org/packs/a/');
   });
 
@@ -92,6 +92,10 @@ const manifest = {
   id: 'fake',
   classes: ['dog', 'cat', 'bird'].map((n, i) => ({ index: i, name: n, displayName: n })),
   genpromp: { lambda: 0.6, timesteps: [0, 99], timestepChoices: [0, 99, 499], resolutions: [4, 8] },
+  unetAttention: [
+    { output: 'attn_mid', resolution: 4, block: 'mid', blockIndex: 0, layer: 0, heads: 1 },
+    { output: 'attn_up', resolution: 8, block: 'up', blockIndex: 1, layer: 0, heads: 1 },
+  ],
   baselines: { sat: { blocks: [{}, {}] } },
   defaultThreshold: 0.25,
 } as unknown as Manifest;
@@ -106,16 +110,22 @@ describe('store ⇄ hash', () => {
     const s = useAppStore.getState();
     useAppStore.setState({
       params: { classIndex: 2, threshold: 0.37, boxMode: 'all' },
-      own: { ...s.own, genpromp: { lambda: 0.4, timesteps: [0, 499], resolutions: [8], groups: null }, lpcam: { context: false }, sat: { block: 1 } },
+      own: {
+        ...s.own,
+        genpromp: { lambda: 0.4, timesteps: [0, 499], resolutions: [8], groups: ['8:up'] },
+        lpcam: { context: false },
+        sat: { block: 1 },
+      },
       methods: { method: 'lpcam', layout: 'compare' },
       view: { colormap: 'jet', opacity: 0.7, showGt: false, compareBaselines: true },
       drawnGt: [5, 6, 20, 30],
       probe: { x: 0.125, y: 0.75 },
       tour: { step: 4, open: true },
+      lab: { view: 'timestepGrid', fineLambda: true, playing: false },
     });
     const hash = lessonHash(useAppStore.getState())!;
     expect(hash).toBe(
-      '#v=1&m=lpcam&view=compare&base=1&cls=2&tau=0.37&box=all&lam=0.4&t=0,499&res=8&lpctx=0&sat=1&cmap=jet&alpha=0.7&gtShow=0&gt=5,6,20,30&probe=0.125,0.75&tour=5',
+      '#v=1&m=lpcam&view=compare&base=1&cls=2&tau=0.37&box=all&lam=0.4&t=0,499&res=8&groups=8:up&lab=timestepGrid&fine=1&lpctx=0&sat=1&cmap=jet&alpha=0.7&gtShow=0&gt=5,6,20,30&probe=0.125,0.75&tour=5',
     );
 
     resetStore();
@@ -142,11 +152,13 @@ describe('store ⇄ hash', () => {
   });
 
   it('a value that does not fit the pack keeps its default and is named; the rest applies', async () => {
-    const { values } = decodeHash('#v=1&cls=7&sat=5&tau=0.8', LESSON_FIELDS);
+    const { values } = decodeHash('#v=1&cls=7&groups=8:up,64:down&sat=5&tau=0.8', LESSON_FIELDS);
     const problems = await applyLesson(values, false);
-    expect(problems).toHaveLength(2);
+    expect(problems).toHaveLength(3);
     expect(problems[0]).toContain('3 classes');
-    expect(problems[1]).toContain('2 SAT blocks');
+    expect(problems[1]).toContain('64:down is not among');
+    expect(problems[2]).toContain('2 SAT blocks');
+    expect(useAppStore.getState().own.genpromp.groups).toBeNull();
     const s = useAppStore.getState();
     expect(s.params.threshold).toBe(0.8);
     expect(s.params.classIndex).toBeNull();
