@@ -20,7 +20,8 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('every (timestep, group) cell is computed; the default ticks are GenPromp’s', async ({ page }) => {
-  for (const t of ROWS) for (const c of COLUMNS) await expect(page.getByTestId(`grid-cell-${t}-${c}`)).toHaveAttribute('data-computed', 'true');
+  for (const t of ROWS)
+    for (const c of COLUMNS) await expect(page.getByTestId(`grid-cell-${t}-${c}`)).toHaveAttribute('data-computed', 'true');
   for (const t of ROWS) await expect(page.getByTestId(`grid-row-${t}`)).toBeChecked({ checked: t === 0 || t === 99 });
   for (const c of COLUMNS) await expect(page.getByTestId(`grid-col-${c}`)).toBeChecked({ checked: !c.startsWith('32:') });
   await expect(page.getByTestId('grid-preset')).toHaveAttribute('aria-pressed', 'true');
