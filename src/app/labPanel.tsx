@@ -3,7 +3,7 @@
  * time: each asks the worker for its own batch of maps). Connected here, drawn by the props-only
  * components in components/lab/.
  */
-import { attentionGroups } from '@shared/genpromp/aggregate';
+import { type AttentionGroup, attentionGroups } from '@shared/genpromp/aggregate';
 import { onLambdaGrid } from '@shared/genpromp/method';
 import { diffusionOf } from '@shared/manifest';
 import { LambdaStrip } from '../components/lab/LambdaStrip';
@@ -21,9 +21,12 @@ const VIEWS: Array<{ view: LabView; label: string }> = [
 
 export const selectStrip = (s: AppState) => (s.labStrip && s.labStrip.key === labKey(s) ? s.labStrip : null);
 export const selectGrid = (s: AppState) => (s.labGrid && s.labGrid.key === labKey(s) ? s.labGrid : null);
-const selectGroups = (s: AppState) => {
-  const m = s.pack ? diffusionOf(s.pack.manifest) : null;
-  return m ? attentionGroups(m.unetAttention) : null;
+/** The pack's attention groups, memoised on its outputs (a selector must return a held reference). */
+let groupsMemo: { outputs: unknown; groups: AttentionGroup[] | null } = { outputs: null, groups: null };
+const selectGroups = (s: AppState): AttentionGroup[] | null => {
+  const outputs = s.pack ? (diffusionOf(s.pack.manifest)?.unetAttention ?? null) : null;
+  if (outputs !== groupsMemo.outputs) groupsMemo = { outputs, groups: outputs ? attentionGroups(outputs) : null };
+  return groupsMemo.groups;
 };
 
 export function LabPanel() {

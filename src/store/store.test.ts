@@ -12,6 +12,7 @@ import type { AttentionMaps } from '@shared/genpromp/aggregate';
 import type { GenprompMapsParams } from '@shared/genpromp/method';
 import { actions as act } from './actions';
 import { resetStore, useAppStore } from './index';
+import { runtime } from './runtime';
 import * as selectors from './selectors';
 import { PERSIST_ABOVE_BYTES, requestPersistence } from './slices/pack';
 import { abortError } from '@shared/errors';
@@ -567,8 +568,10 @@ describe('the lab: λ strip and t × resolution grid', () => {
     expect(state().own.genpromp.timesteps).toEqual([499]);
     act().setPlaying(true);
     expect(state().lab.playing).toBe(true);
+    expect(runtime.labPlayTimer).not.toBeNull();
     act().setLabView('lambdaStrip'); // leaving the grid stops playing
     expect(state().lab.playing).toBe(false);
+    expect(runtime.labPlayTimer).toBeNull();
     await until(() => canvas() === 'ready', 'after play');
     expect(fake.mapsCalls.slice(calls).every((c) => c.lambdas !== undefined)).toBe(true); // only the strip asked
   });

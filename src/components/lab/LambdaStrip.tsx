@@ -109,7 +109,7 @@ export function LambdaStrip(p: LambdaStripProps) {
                   />
                   <span className="lambda-cell-label">
                     λ {c.lambda.toFixed(1)}
-                    {c.iou !== null && <span className={iouClass(c.iou)}> {c.iou.toFixed(2)}</span>}
+                    {c.iou !== null && <span className={iouClass(c.iou)}>{c.iou.toFixed(2)}</span>}
                   </span>
                 </button>
               );
