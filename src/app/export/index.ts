@@ -12,14 +12,16 @@ import type { AppState, MapResult } from '../../store/types';
 import { selectGrid, selectStrip } from '../labPanel';
 import { lessonUrl } from '../lessonLink/sync';
 import { exportSettings, methodMetrics, settingsLines } from './settings';
-import { drawSheet, type SheetCell, sheetPng } from './sheet';
+import { drawSheet, type SheetSpec, sheetPng } from './sheet';
 
 export interface SheetSource {
   id: string;
   /** Button text. */
   label: string;
   /** The sheet's cells and layout, or a sentence saying why there is nothing to export now. */
-  cells(s: AppState): { cells: SheetCell[]; columns: number; title: string; cellLongSide?: number } | string;
+  cells(
+    s: AppState,
+  ): (Pick<SheetSpec, 'cells' | 'columns' | 'title'> & Partial<Pick<SheetSpec, 'cellLongSide' | 'scaleNote' | 'boxes'>>) | string;
 }
 
 /** "IoU 0.62 · Correct", or what the cell has instead. */
@@ -101,6 +103,8 @@ export const SHEETS: readonly SheetSource[] = [
         cells,
         columns: grid.groups.length,
         cellLongSide: 160,
+        scaleNote: 'map value ÷ its max (group maps carry no boxes)',
+        boxes: false,
         title: `${s.image?.name ?? ''} · GenPromp maps per timestep (rows) and attention group (columns)`,
       };
     },

@@ -25,6 +25,10 @@ export interface SheetSpec {
   settings: readonly string[];
   /** A cell's long side in pixels (default 256). */
   cellLongSide?: number;
+  /** What the colour scale's values are (default: min-max normalised, as the app draws maps). */
+  scaleNote?: string;
+  /** Whether the cells carry boxes (default true): without, the legend leaves them out. */
+  boxes?: boolean;
 }
 
 const CELL_LONG_SIDE = 256;
@@ -90,19 +94,22 @@ export function drawSheet(spec: SheetSpec): HTMLCanvasElement {
   let y = headerH + rows * (ch + captionH + PAD) + 4;
   ctx.font = `12px ${FONT}`;
   ctx.lineWidth = 2;
-  ctx.strokeStyle = PRED;
-  ctx.setLineDash([]);
-  ctx.strokeRect(PAD, y + 2, 22, 12);
   ctx.fillStyle = INK;
-  ctx.fillText('predicted box', PAD + 30, y + 2);
-  if (spec.showGt) {
+  const withBoxes = spec.boxes ?? true;
+  if (withBoxes) {
+    ctx.strokeStyle = PRED;
+    ctx.setLineDash([]);
+    ctx.strokeRect(PAD, y + 2, 22, 12);
+    ctx.fillText('predicted box', PAD + 30, y + 2);
+  }
+  if (withBoxes && spec.showGt) {
     ctx.strokeStyle = GT;
     ctx.setLineDash([6, 4]);
     ctx.strokeRect(PAD + 130, y + 2, 22, 12);
     ctx.setLineDash([]);
     ctx.fillText('ground truth', PAD + 160, y + 2);
   }
-  const barX = PAD + 270;
+  const barX = withBoxes ? PAD + 270 : PAD + 12;
   const barW = 200;
   const lut = colormapTable(spec.colormap);
   for (let i = 0; i < barW; i++) {
@@ -112,7 +119,7 @@ export function drawSheet(spec: SheetSpec): HTMLCanvasElement {
   }
   ctx.fillStyle = INK;
   ctx.fillText('0', barX - 12, y + 2);
-  ctx.fillText('1  map value (min-max normalised)', barX + barW + 6, y + 2);
+  ctx.fillText(`1  ${spec.scaleNote ?? 'map value (min-max normalised)'}`, barX + barW + 6, y + 2);
   y += 28;
   ctx.fillStyle = MUTED;
   for (const line of spec.settings) {
