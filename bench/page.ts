@@ -12,6 +12,7 @@ import { aggregateAttention, localize, type AttentionMaps } from '@shared/genpro
 import { genprompMapsRequest } from '@shared/genpromp/method';
 import { diffusionOf } from '@shared/manifest';
 import { ALL_METHODS } from '@shared/methods/registry';
+import { labLatencies } from './lab';
 
 const q = new URLSearchParams(location.search);
 const repeats = Number(q.get('repeats') ?? 15);
@@ -160,6 +161,9 @@ async function main() {
         )
       : undefined;
 
+  // The classroom lab through the app's store (bench/lab.ts): λ strip, cached λ, t × resolution toggle, probe.
+  const lab = minimal ? undefined : await labLatencies(packUrl, px, Math.max(20, repeats));
+
   const result = {
     pack: m.id,
     backend: device.backend,
@@ -188,6 +192,7 @@ async function main() {
       classChange: stats(classMs),
       ...baseline,
     },
+    ...(lab ? { lab } : {}),
   };
   (window as unknown as { __bench: unknown }).__bench = result;
   document.getElementById('out')!.textContent = JSON.stringify(result, null, 2);
