@@ -12,11 +12,12 @@ import { aggregateAttention, localize, type AttentionMaps } from '@shared/genpro
 import { genprompMapsRequest } from '@shared/genpromp/method';
 import { diffusionOf } from '@shared/manifest';
 import { ALL_METHODS } from '@shared/methods/registry';
+import { labLatencies } from './lab';
 import { drawSheet, sheetPng } from '../src/app/export/sheet';
 import { LESSON_FIELDS } from '../src/app/lessonLink/fields';
 import { decodeHash } from '../src/app/lessonLink/hash';
 import { applyLesson, lessonHash } from '../src/app/lessonLink/sync';
-import { useAppStore } from '../src/store';
+import { resetStore, useAppStore } from '../src/store';
 
 const q = new URLSearchParams(location.search);
 const repeats = Number(q.get('repeats') ?? 15);
@@ -155,8 +156,23 @@ async function main() {
     baseline[`${def.id}${def.classAgnostic ? 'OwnParamChange' : 'ClassChange'}`] = stats(runs);
   }
 
+  const tfjs =
+    q.get('backend') === 'webgpu'
+      ? await (await import('./tfjsPostprocess')).tfjsVsJs(
+          aggregateAttention(first.raw as AttentionMaps, opts)!,
+          m.vae.latentSize,
+          analysis.frame,
+          repeats,
+        )
+      : undefined;
+
+  // The classroom lab through the app's store (bench/lab.ts): λ strip, cached λ, t × resolution toggle, probe.
+  const lab = minimal ? undefined : await labLatencies(packUrl, px, Math.max(20, repeats));
+
   // Lesson links: the app writes the state's hash after every store change (one per frame at
   // most while a slider or the probe moves), and a link applies in one store update.
+  // After the lab's latencies, on a fresh store: they drive the same store through its actions.
+  resetStore();
   useAppStore.setState({ pack, packStatus: 'ready', drawnGt: [10, 12, 120, 140], probe: { x: 0.4, y: 0.6 } });
   const hashMs: number[] = [];
   let hash = '';
@@ -208,16 +224,6 @@ async function main() {
     sheetMs.push(performance.now() - s);
   }
 
-  const tfjs =
-    q.get('backend') === 'webgpu'
-      ? await (await import('./tfjsPostprocess')).tfjsVsJs(
-          aggregateAttention(first.raw as AttentionMaps, opts)!,
-          m.vae.latentSize,
-          analysis.frame,
-          repeats,
-        )
-      : undefined;
-
   const result = {
     pack: m.id,
     backend: device.backend,
@@ -246,6 +252,7 @@ async function main() {
       classChange: stats(classMs),
       ...baseline,
     },
+    ...(lab ? { lab } : {}),
     lessonMs: { stateToHash: stats(hashMs), hashToState: stats(applyMs), hashLength: hash.length, exportSheetPng4Cells: stats(sheetMs) },
   };
   (window as unknown as { __bench: unknown }).__bench = result;

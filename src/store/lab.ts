@@ -11,10 +11,9 @@
  *   and columns are GenPromp's own `timesteps` and `groups`, so the main map is their exact
  *   re-average (aggregate.ts is linear up to the final max division).
  */
-import { type AttentionGroup, type AttentionMaps, attentionGroups, divideByMax, groupMap } from '@shared/genpromp/aggregate';
+import { type AttentionGroup, type AttentionMaps, attentionGroups, divideByMax, groupMap, localize } from '@shared/genpromp/aggregate';
 import { type GenprompMapsParams, type GenprompParams, LAMBDA_GRID, sortedNums } from '@shared/genpromp/method';
 import { diffusionOf } from '@shared/manifest';
-import { localize } from '@shared/genpromp/aggregate';
 import { methodById } from '@shared/methods/registry';
 import type { Box } from '@shared/postprocess';
 import { aggregated, groundTruth } from './derive';

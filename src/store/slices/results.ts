@@ -228,7 +228,8 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
         }
         if (s.results[def.id]?.key !== keys.displayKey && !s.failed[keys.displayKey]) local = true;
       }
-      if (!maps && labStale(s)) local = true;
+      // The open lab view re-derives once its maps are all cached (never while some are still to come).
+      if (!maps && labStale(s) && labRequest(s) === null) local = true;
       if (Object.keys(currentRaw).some((id) => currentRaw[id as MethodId] !== s.currentRaw[id as MethodId])) set({ currentRaw });
       setPending({ analyze: false, maps, local });
       if (local) scheduleLocal();

@@ -178,8 +178,8 @@ export class GenprompPipeline implements MethodWorker {
   /**
    * Attention maps for every requested timestep, at the request's λ and at each of its extra
    * `lambdas` (the λ strip). (λ, t) pairs already computed come from cache; the rest run as
-   * batched UNet calls of at most `maxBatch` latents (budgets.ts): the toy pack's whole strip,
-   * 11 λ × 2 timesteps, is one call. `superseded()` is polled before each UNet call so a newer
+   * batched UNet calls of at most `maxBatch` latents (budgets.ts; at least one λ's timesteps):
+   * the toy pack's whole strip, 11 λ × 2 timesteps, is one call. `superseded()` is polled before each UNet call so a newer
    * request can take over.
    */
   async maps(request: MapsRequest, imageState: unknown, superseded: () => boolean = () => false): Promise<MapsResult> {
@@ -212,9 +212,12 @@ export class GenprompPipeline implements MethodWorker {
       let runs = 0;
       let largest = 0;
       // With 2 wasm threads a batch of n costs far less than n batches of 1 (bench/run.mjs).
-      for (let i = 0; i < missing.length; i += this.maxBatch) {
+      // Never below one λ's timesteps: the main map has always run those as one batch (a batch of
+      // 2 costs about a batch of 1 on 2 threads), and the budget is an estimate.
+      const batch = Math.max(this.maxBatch, req.timesteps.length);
+      for (let i = 0; i < missing.length; i += batch) {
         if (superseded()) throw abortError('GenPromp request');
-        const chunk = missing.slice(i, i + this.maxBatch);
+        const chunk = missing.slice(i, i + batch);
         const out = await this.runUnet(image.z, chunk, mixed);
         for (const [b, { lambda, t }] of chunk.entries()) {
           const perLayer: Record<string, Float32Array> = {};
