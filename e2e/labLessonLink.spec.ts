@@ -117,7 +117,10 @@ test('a garbled hash keeps what parses, says what did not, and shows defaults fo
   expect(link).toContain('box=all');
 });
 
-test('a dropped image stays behind: the copy control says so and the link keeps everything else', async ({ page }) => {
+test('a dropped image stays behind: the copy control and the link say so, and the link keeps everything else', async ({
+  page,
+  browser,
+}) => {
   await openApp(page);
   await pickFile(page, `${root}e2e/fixtures/images/chelsea.png`);
   await page.getByTestId('method-cam').check();
@@ -125,12 +128,24 @@ test('a dropped image stays behind: the copy control says so and the link keeps 
   await expect(page.getByTestId('lesson-link-left-out')).toContainText('cannot travel in a link');
   const link = await lessonLink(page, /m=cam/);
   expect(link).not.toContain('sample=');
+  expect(link).not.toContain('chelsea');
+  expect(link).toContain('img=own');
   expect(link).toMatch(/cls=\d+/);
 
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.getByTestId('copy-lesson-link').click();
   await expect(page.getByTestId('copy-status')).toHaveText('Copied.');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+
+  const fresh = await browser.newContext();
+  try {
+    const other = await fresh.newPage();
+    await openApp(other, new URL(link).hash);
+    await expect(other.getByTestId('notice-banner')).toContainText('cannot travel in a link: drop the same image');
+    await expect(other.getByTestId('method-cam')).toBeChecked();
+  } finally {
+    await fresh.close();
+  }
 });
 
 test("the lab's views, λ from a strip cell and the grid's ticked columns travel in the link", async ({ page, browser }) => {

@@ -19,7 +19,7 @@ function leftOut(s: AppState): string[] {
   const out: string[] = [];
   if (s.image && !s.image.sample)
     out.push(
-      `Your own image (${s.image.name}) cannot travel in a link: it never leaves this device. The link keeps everything else; whoever opens it drops the same image in.`,
+      `Your own image (${s.image.name}) cannot travel in a link: it never leaves this device. The link says so and keeps everything else; whoever opens it drops the same image in.`,
     );
   if (s.pack && runtime.lastPackFolder) out.push('The pack was opened from a folder: whoever opens the link opens that folder too.');
   return out;

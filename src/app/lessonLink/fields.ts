@@ -112,6 +112,20 @@ export const LESSON_FIELDS: readonly LessonField<unknown>[] = [
       else await intakeSample(sample, s.samplesBase);
     },
   }),
+  field<'own'>({
+    key: 'img',
+    label: 'image',
+    // The link says that an image of the sender's own was on screen (never its name or pixels).
+    codec: oneOf(['own'] as const),
+    history: 'push',
+    read: (s) => (s.image && !s.image.sample ? 'own' : undefined),
+    write(s, v) {
+      if (v !== 'own' || (s.image && !s.image.sample)) return null;
+      const text =
+        'This lesson was made on an image of its author’s own, which cannot travel in a link: drop the same image to see the same maps. Everything else is set.';
+      return { notices: [...s.notices, { id: ++runtime.noticeSeq, text }] };
+    },
+  }),
   field<MethodId>({
     key: 'm',
     label: 'method',

@@ -164,4 +164,12 @@ describe('store ⇄ hash', () => {
     expect(s.params.classIndex).toBeNull();
     expect(s.own.sat.block).toBe('mean');
   });
+
+  it('a link made on a dropped image says so to whoever opens it, and the image is never named', async () => {
+    await applyLesson(decodeHash('#v=1&img=own&m=cam', LESSON_FIELDS).values, false);
+    const s = useAppStore.getState();
+    expect(s.notices.map((n) => n.text).join(' ')).toContain('cannot travel in a link');
+    expect(s.methods.method).toBe('cam');
+    expect(lessonHash(s)).not.toContain('img=');
+  });
 });
