@@ -12,6 +12,12 @@ import { aggregateAttention, localize, type AttentionMaps } from '@shared/genpro
 import { genprompMapsRequest } from '@shared/genpromp/method';
 import { diffusionOf } from '@shared/manifest';
 import { ALL_METHODS } from '@shared/methods/registry';
+import { labLatencies } from './lab';
+import { drawSheet, sheetPng } from '../src/app/export/sheet';
+import { LESSON_FIELDS } from '../src/app/lessonLink/fields';
+import { decodeHash } from '../src/app/lessonLink/hash';
+import { applyLesson, lessonHash } from '../src/app/lessonLink/sync';
+import { resetStore, useAppStore } from '../src/store';
 
 const q = new URLSearchParams(location.search);
 const repeats = Number(q.get('repeats') ?? 15);
@@ -160,6 +166,64 @@ async function main() {
         )
       : undefined;
 
+  // The classroom lab through the app's store (bench/lab.ts): λ strip, cached λ, t × resolution toggle, probe.
+  const lab = minimal ? undefined : await labLatencies(packUrl, px, Math.max(20, repeats));
+
+  // Lesson links: the app writes the state's hash after every store change (one per frame at
+  // most while a slider or the probe moves), and a link applies in one store update.
+  // After the lab's latencies, on a fresh store: they drive the same store through its actions.
+  resetStore();
+  useAppStore.setState({ pack, packStatus: 'ready', drawnGt: [10, 12, 120, 140], probe: { x: 0.4, y: 0.6 } });
+  const hashMs: number[] = [];
+  let hash = '';
+  for (let i = 0; i < repeats * 10; i++) {
+    useAppStore.setState({ params: { ...useAppStore.getState().params, threshold: (i % 100) / 100 } });
+    const s = performance.now();
+    hash = lessonHash(useAppStore.getState())!;
+    hashMs.push(performance.now() - s);
+  }
+  const applyMs: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const s = performance.now();
+    await applyLesson(decodeHash(hash, LESSON_FIELDS).values, true);
+    applyMs.push(performance.now() - s);
+  }
+  // Slide export: a 4-cell contact sheet of 256-px cells drawn and encoded as PNG.
+  const loc = post(first.raw, g.threshold);
+  const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(px.rgba), px.width, px.height));
+  const cell = {
+    title: 'GenPromp',
+    note: 'IoU 0.5',
+    map: {
+      ...loc,
+      frame: analysis.frame,
+      mapHash: '',
+      boxMode: 'largest' as const,
+      gtBoxes: [],
+      iou: null,
+      gtSource: null,
+      rawRange: [0, 1] as [number, number],
+      tauCurve: null,
+      failure: null,
+    },
+  };
+  const sheetMs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const s = performance.now();
+    const canvas = drawSheet({
+      title: 'bench',
+      image: bitmap,
+      cells: [cell, cell, cell, cell],
+      columns: 4,
+      colormap: 'viridis',
+      opacity: 0.55,
+      showGt: true,
+      settings: ['a', 'b', 'c', 'd', 'e', 'f'],
+    });
+    await sheetPng(canvas);
+    sheetMs.push(performance.now() - s);
+  }
+
   const result = {
     pack: m.id,
     backend: device.backend,
@@ -188,6 +252,8 @@ async function main() {
       classChange: stats(classMs),
       ...baseline,
     },
+    ...(lab ? { lab } : {}),
+    lessonMs: { stateToHash: stats(hashMs), hashToState: stats(applyMs), hashLength: hash.length, exportSheetPng4Cells: stats(sheetMs) },
   };
   (window as unknown as { __bench: unknown }).__bench = result;
   document.getElementById('out')!.textContent = JSON.stringify(result, null, 2);

@@ -140,15 +140,31 @@ async function unetOnNode() {
     encoder_hidden_states: new ort.Tensor('float32', new Float32Array(L * D).fill(0.01), [1, L, D]),
     token_weights: new ort.Tensor('float32', Object.assign(new Float32Array(L), { [m.genpromp.tokenPosition]: 1 }), [1, L]),
   };
-  for (let i = 0; i < 3; i++) await session.run(feeds);
-  const times = [];
-  for (let i = 0; i < repeats; i++) {
-    const t = performance.now();
-    await session.run(feeds);
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return { unetMedianMs: times[times.length >> 1], threads: 2 };
+  // A λ change that is not cached: the same UNet on the pack's default timesteps in one batch.
+  const T = m.genpromp.timesteps.length;
+  const repeat = (t) => {
+    const out = new Float32Array(t.data.length * T);
+    for (let b = 0; b < T; b++) out.set(t.data, b * t.data.length);
+    return new ort.Tensor('float32', out, [T, ...t.dims.slice(1)]);
+  };
+  const batched = {
+    sample: repeat(feeds.sample),
+    timestep: new ort.Tensor('float32', Float32Array.from(m.genpromp.timesteps), [T]),
+    encoder_hidden_states: repeat(feeds.encoder_hidden_states),
+    token_weights: repeat(feeds.token_weights),
+  };
+  const medianOf = async (f) => {
+    for (let i = 0; i < 3; i++) await session.run(f);
+    const times = [];
+    for (let i = 0; i < repeats; i++) {
+      const t = performance.now();
+      await session.run(f);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    return times[times.length >> 1];
+  };
+  return { unetMedianMs: await medianOf(feeds), unetDefaultTimestepsBatchMedianMs: await medianOf(batched), timesteps: T, threads: 2 };
 }
 
 const median = (o) => {
@@ -157,7 +173,9 @@ const median = (o) => {
 };
 
 try {
-  const report = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, pack: packDir, repeats };
+  const os = await import('node:os');
+  // Other processes on a shared machine slow every figure: the load average says how busy it was.
+  const report = { machine: { cpus: os.cpus().length, node: process.version, loadAverageAtStart: os.loadavg() }, pack: packDir, repeats };
   report.wasm = await inBrowser('wasm', packDir);
   if (withWebgpu) report.webgpu = await inBrowser('webgpu', packDir);
   if (comparePackDir) {
@@ -176,11 +194,19 @@ try {
   if (report.wasm?.stagesMs && report.onnxruntimeNode) {
     report.ratios = {
       browserWasmUnetOverNodeUnet: median(report.wasm.stagesMs.unetPerTimestep) / report.onnxruntimeNode.unetMedianMs,
+      ...(report.wasm.lab
+        ? {
+            // The lab's λ slider on a cached strip value (store action → painted) against native ORT computing that λ.
+            browserCachedLambdaChangeOverNodeUnet:
+              report.wasm.lab.lambdaChangeCachedMs.median / report.onnxruntimeNode.unetDefaultTimestepsBatchMedianMs,
+          }
+        : {}),
       ...(report.webgpu?.stagesMs
         ? { browserWebgpuUnetOverNodeUnet: median(report.webgpu.stagesMs.unetPerTimestep) / report.onnxruntimeNode.unetMedianMs }
         : {}),
     };
   }
+  report.machine.loadAverageAtEnd = os.loadavg();
   console.log(JSON.stringify(report, null, 2));
 } finally {
   try {

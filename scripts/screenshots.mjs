@@ -1,5 +1,5 @@
 // Screenshots of the app's views for docs/img/ (headless Debian Chromium, wasm):
-//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|lab|photo-pack|pack-download|pack-folder|pack-errors|sd-tiny-random|make-a-real-pack|sd15-random …]
+//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|lab|lab-strip|lesson|photo-pack|pack-download|pack-folder|pack-errors|sd-tiny-random|make-a-real-pack|sd15-random …]
 //   sd15-random: the full-size random SD-1.5 export (scripts/sd15-random.sh) served with CORS at $SD15_PACK_URL
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +78,63 @@ try {
     await page.screenshot({ path: `${out}/lab-1024.png`, fullPage: true });
     await page.setViewportSize({ width: 1400, height: 1000 });
     console.log(`wrote ${out}/lab-tau-curve.png, lab-ground-truth.png, lab-probe-baselines.png and lab-1024.png`);
+  }
+  if (wanted('lab-strip')) {
+    // The lab's GenPromp views: the λ strip with its IoU sparkline, the t × resolution grid, both at 1024 px.
+    await page.goto(`${base}/`);
+    await packReady();
+    await page.getByTestId('sample-penguin').click();
+    await page.getByTestId('class-select').selectOption({ label: 'Penguin' });
+    await ready();
+    await page.getByTestId('lab-view-lambdaStrip').check();
+    await page.getByTestId('lambda-cell-1.0').waitFor({ timeout: 60_000 });
+    await page.getByTestId('lambda-cell-0.5').click();
+    await ready();
+    await page.getByTestId('lab-panel').screenshot({ path: `${out}/lab-lambda-strip.png` });
+    await page.getByTestId('lab-view-timestepGrid').check();
+    await page.locator('[data-testid="grid-cell-999-32:up"][data-computed="true"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('grid-col-16:up').uncheck();
+    await ready();
+    await page.getByTestId('lab-panel').screenshot({ path: `${out}/lab-timestep-grid.png` });
+    await page.setViewportSize({ width: 1024, height: 900 });
+    await page.getByTestId('lab-view-lambdaStrip').check();
+    await page.getByTestId('lambda-cell-1.0').waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: `${out}/lab-strip-1024.png`, fullPage: true });
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    console.log(`wrote ${out}/lab-lambda-strip.png, lab-timestep-grid.png and lab-strip-1024.png`);
+  }
+  if (wanted('lesson')) {
+    // Lesson tools: the tour at its box step (1024 px), the lesson link and export panel, and the exported slide itself.
+    await page.setViewportSize({ width: 1024, height: 900 });
+    await page.goto(`${base}/`);
+    await packReady();
+    await page.getByTestId('tour-start').click();
+    await ready();
+    await page.getByTestId('tour-next').click();
+    await page.getByTestId('tour-next').click();
+    await page.locator('[data-testid="box-mode"].tour-spotlight').waitFor();
+    await page.waitForTimeout(600); // the spotlight's smooth scroll
+    await page.screenshot({ path: `${out}/lab-tour.png` });
+    await page.getByTestId('tour-close').click();
+    await page.getByTestId('sample-penguin').click();
+    await ready();
+    await page.getByTestId('class-select').selectOption({ label: 'Penguin' });
+    await page.getByTestId('method-compare').check();
+    for (const m of ['genpromp', 'cam', 'lpcam', 'sat']) await ready(page.getByTestId(`panel-${m}`));
+    await page.getByTestId('share-export').screenshot({ path: `${out}/lab-lesson-link.png` });
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-view').click()]);
+    await png.saveAs(`${out}/lab-export-view.png`);
+    await page.getByTestId('method-genpromp').check();
+    await page.getByTestId('lab-view-lambdaStrip').check();
+    await page.getByTestId('lambda-cell-1.0').waitFor({ timeout: 90_000 });
+    const [strip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-lambda-strip').click()]);
+    await strip.saveAs(`${out}/lab-export-lambda-strip.png`);
+    await page.getByTestId('lab-view-timestepGrid').check();
+    await page.locator('[data-testid="grid-cell-999-32:up"][data-computed="true"]').waitFor({ timeout: 90_000 });
+    const [grid] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-grid').click()]);
+    await grid.saveAs(`${out}/lab-export-grid.png`);
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    console.log(`wrote ${out}/lab-tour.png, lab-lesson-link.png, lab-export-view.png, lab-export-lambda-strip.png and lab-export-grid.png`);
   }
   if (wanted('photo-pack')) {
     // The ImageNet photo pack on scikit-image's CC0 cat photo, with the class search in use.

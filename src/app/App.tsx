@@ -3,7 +3,10 @@ import { useEffect } from 'react';
 import { Explainer } from '../components/Explainer';
 import { actions } from '../store/actions';
 import { ErrorBoundary } from './ErrorBoundary';
+import { LabPanel } from './labPanel';
 import { intakeFiles } from './image/intake';
+import { LessonLinkPanel, TourLauncher, TourPanel } from './lessonPanels';
+import { startLessonSync } from './lessonLink/sync';
 import { Backend, Banners, ControlsPanel, InputPanel, MethodsPanel, PackPanel, TauPanel, TopKPanel, Viewer } from './panels';
 
 function useGlobalImageInput(): void {
@@ -33,6 +36,7 @@ function useGlobalImageInput(): void {
 
 export function App() {
   useEffect(() => actions().boot(), []);
+  useEffect(startLessonSync, []);
   useGlobalImageInput();
   return (
     <div className="app">
@@ -44,7 +48,10 @@ export function App() {
           </p>
         </div>
         <ErrorBoundary>
-          <Backend />
+          <div className="header-tools">
+            <TourLauncher />
+            <Backend />
+          </div>
         </ErrorBoundary>
       </header>
       <ErrorBoundary>
@@ -53,16 +60,19 @@ export function App() {
           <div className="col-main">
             <InputPanel />
             <Viewer />
+            <LabPanel />
             <TauPanel />
           </div>
           <aside className="col-side">
             <TopKPanel />
             <MethodsPanel />
             <ControlsPanel />
+            <LessonLinkPanel />
             <PackPanel />
             <Explainer />
           </aside>
         </main>
+        <TourPanel />
       </ErrorBoundary>
       <footer className="app-footer muted small">Everything runs in this tab; images never leave your device.</footer>
     </div>

@@ -43,6 +43,7 @@ import type { AppState, LoadedImage, MapResult, MethodResult, ViewParams } from 
 import { describeError } from './errorMessages';
 import { intakeFiles, intakeSample } from './image/intake';
 import { DocLinks } from '../components/DocLinks';
+import { onLambdaGrid } from '@shared/genpromp/method';
 
 export function Backend() {
   const device = useAppStore((s) => s.device);
@@ -361,6 +362,11 @@ export function ControlsPanel() {
   const disabled = useAppStore((s) => !s.pack);
   const packId = useAppStore((s) => s.pack?.manifest.id ?? '');
   const genprompUnavailable = useAppStore((s) => (s.pack ? methodById('genpromp').unavailable(s.pack.manifest) : null));
+  // With the λ strip open the slider snaps to its cached 0.1 grid, unless fine mode asks for live values.
+  const strip = useAppStore((s) => s.lab.view === 'lambdaStrip');
+  const fine = useAppStore((s) => s.lab.fineLambda);
+  const lambdaStep = fine ? 0.01 : strip ? 0.1 : 0.05;
+  const lambdaNote = strip ? (onLambdaGrid(gp.lambda) ? 'cached' : 'live (off-grid)') : null;
   // Offer the pack's defaults even if its choices list omits them.
   const timestepChoices = [...new Set([...tsChoices, ...gp.timesteps])].sort((x, y) => x - y);
   const resolutionChoices = [...new Set([...resChoices, ...gp.resolutions])].sort((x, y) => x - y);
@@ -378,6 +384,8 @@ export function ControlsPanel() {
       {...gp}
       {...view}
       hasGt={hasGt}
+      lambdaStep={lambdaStep}
+      lambdaNote={lambdaNote}
       on={actions()}
     />
   );

@@ -27,6 +27,10 @@ export interface ControlsProps {
   /** Why this pack cannot run GenPromp (its λ, timesteps and resolutions are then disabled), or null. */
   genprompUnavailable: string | null;
   lambda: number;
+  /** The λ slider's step: 0.1 snaps to the λ strip's cached values, 0.01 is the fine (live) mode. */
+  lambdaStep: number;
+  /** Said next to λ, e.g. "live (off-grid)" while the strip is open; null for nothing. */
+  lambdaNote: string | null;
   timesteps: number[];
   timestepChoices: number[];
   /** Timesteps whose maps are already computed for this image, class and λ. */
@@ -122,13 +126,17 @@ export function Controls(p: ControlsProps) {
         </p>
       )}
 
-      <Field label={`λ = ${p.lambda.toFixed(2)}`} hint="mix of meta (0) and learned (1) token; runs the model" htmlFor="lambda-slider">
+      <Field
+        label={`λ = ${p.lambda.toFixed(2)}${p.lambdaNote ? ` · ${p.lambdaNote}` : ''}`}
+        hint="mix of meta (0) and learned (1) token; runs the model"
+        htmlFor="lambda-slider"
+      >
         <input
           id="lambda-slider"
           type="range"
           min={0}
           max={1}
-          step={0.05}
+          step={p.lambdaStep}
           value={p.lambda}
           disabled={genprompDisabled}
           data-testid="lambda-slider"

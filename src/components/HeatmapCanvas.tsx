@@ -118,8 +118,8 @@ function displaySize(image: ImageBitmap | null): [number, number] {
   return [Math.max(1, Math.round(image.width * s)), Math.max(1, Math.round(image.height * s))];
 }
 
-/** The colour overlay as a frame-sized canvas; rebuilt only when the map or colormap changes. */
-function overlayCanvas(map: Float32Array, frame: [number, number], colormap: Colormap): OffscreenCanvas | HTMLCanvasElement | null {
+/** The colour overlay as a frame-sized canvas; rebuilt only when the map or colormap changes (also drawn by the slide export). */
+export function overlayCanvas(map: Float32Array, frame: [number, number], colormap: Colormap): OffscreenCanvas | HTMLCanvasElement | null {
   const [h, w] = frame;
   if (map.length !== h * w) return null;
   const rgba = applyColormap(map, colormap);
@@ -133,7 +133,7 @@ function overlayCanvas(map: Float32Array, frame: [number, number], colormap: Col
   return c;
 }
 
-function strokeBoxes(
+export function strokeBoxes(
   ctx: CanvasRenderingContext2D,
   boxes: Box[],
   sx: number,

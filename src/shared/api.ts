@@ -134,13 +134,21 @@ export interface MapsResult {
   /** The method's raw maps (for GenPromp: maps[t][output], each resolution² values, row-major). */
   raw: unknown;
   timings: StageTimings;
+  /**
+   * Raw maps computed in the same run for other values of the method's own parameters
+   * (GenPromp: the λ strip's other λ), each with the values that select it; the store caches
+   * each under its own raw key.
+   */
+  alsoComputed?: Array<{ own: Record<string, unknown>; raw: unknown }>;
 }
 
 export type StageTimings = Partial<Record<'preprocess' | 'classifier' | 'sat' | 'vae' | 'textEncoder' | 'unet' | 'total', number>> & {
   /** UNet time per timestep (a batched run's time divided by its size). */
   unetPerTimestep?: Record<number, number>;
-  /** How many timesteps the UNet ran in one batch. */
+  /** The largest UNet batch of the request (timesteps × λ values, chunked to the memory budget). */
   unetBatch?: number;
+  /** How many UNet runs the request took. */
+  unetRuns?: number;
 };
 
 export interface EngineApi {

@@ -226,7 +226,7 @@ describe('own parameters and the method choice across packs', () => {
     // The compare layout stays: CAM, LPCAM and SAT are still there to compare.
     expect(methodsForPack({ method: 'genpromp', layout: 'compare' }, photoPack)).toEqual({ method: 'cam', layout: 'compare' });
     const own = ownParamsFor(classifierOnly, null);
-    expect(own.genpromp).toEqual({ lambda: 0, timesteps: [], resolutions: [] });
+    expect(own.genpromp).toEqual({ lambda: 0, timesteps: [], resolutions: [], groups: null });
     // CAM's map derives as for any pack.
     const r = derive('cam', { classIndex: 0, manifest: classifierOnly });
     expect(centre(r.boxes[0]!)[0]).toBeLessThan(16);
@@ -235,7 +235,7 @@ describe('own parameters and the method choice across packs', () => {
   it('resets GenPromp to the pack defaults and keeps a SAT block only where the pack has it', () => {
     const prev = { ...INITIAL_OWN, sat: { block: 2 as const }, lpcam: { context: false } } as OwnParams;
     const own = ownParamsFor(manifest, prev);
-    expect(own.genpromp).toEqual({ lambda: 0.5, timesteps: [0], resolutions: [4] });
+    expect(own.genpromp).toEqual({ lambda: 0.5, timesteps: [0], resolutions: [4], groups: null });
     expect(own.sat.block).toBe(2);
     expect(own.lpcam.context).toBe(false);
     const twoBlocks = { ...manifest, baselines: { ...baselines!, sat: { ...baselines!.sat!, blocks: [4, 5] } } } as Manifest;

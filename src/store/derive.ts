@@ -50,6 +50,16 @@ export function putEngineMaps(def: AnyMethod & { source: 'engine' }, rawKey: str
   return entry;
 }
 
+/** The aggregated native-size map of `keys`, cached in the map LRU (shared with the lab's λ strip). */
+export function aggregated(def: AnyMethod, keys: MethodKeys, entry: RawEntry, d: Pick<DeriveInput, 'own' | 'pack'>): NativeMap {
+  let native = runtime.maps.get(`agg|${keys.aggKey}`) as NativeMap | undefined;
+  if (!native) {
+    native = def.aggregate(entry.raw, d.own, d.pack.manifest);
+    runtime.maps.set(`agg|${keys.aggKey}`, native);
+  }
+  return native;
+}
+
 /**
  * The method's result for the current parameters, or null while an engine method's
  * raw maps have not arrived. Throws (a named error) when a map cannot be derived.
@@ -59,11 +69,7 @@ export function deriveResult(def: AnyMethod, keys: MethodKeys, d: DeriveInput, p
   if (!entry) return null;
 
   // 1. Aggregate (cheap: native-sized), unless cached for these parameters.
-  let native = runtime.maps.get(`agg|${keys.aggKey}`) as NativeMap | undefined;
-  if (!native) {
-    native = def.aggregate(entry.raw, d.own, d.pack.manifest);
-    runtime.maps.set(`agg|${keys.aggKey}`, native);
-  }
+  const native = aggregated(def, keys, entry, d);
 
   // 2. Upsample to the frame, threshold, boxes.
   const frame = d.analysis.frame;

@@ -7,10 +7,12 @@ import { runtime } from './runtime';
 import { createEngineSlice } from './slices/engine';
 import { createErrorSlice } from './slices/errors';
 import { createImageSlice } from './slices/image';
+import { createLabSlice } from './slices/lab';
 import { createPackSlice } from './slices/pack';
 import { createParamsSlice } from './slices/params';
 import { createProbeSlice } from './slices/probe';
 import { createResultsSlice } from './slices/results';
+import { createTourSlice } from './slices/tour';
 import type { AppState } from './types';
 
 const createState = (...a: Parameters<typeof createEngineSlice>): AppState => ({
@@ -21,6 +23,8 @@ const createState = (...a: Parameters<typeof createEngineSlice>): AppState => ({
   ...createParamsSlice(...a),
   ...createResultsSlice(...a),
   ...createErrorSlice(...a),
+  ...createTourSlice(...a),
+  ...createLabSlice(...a),
 });
 
 export const useAppStore = create<AppState>()(createState);

@@ -18,11 +18,13 @@ export interface MethodKeys {
   classIndex: number;
 }
 
-/** Keys of a method's current parameters, or null while the image has no analysis for this pack or no class yet. */
-export function methodKeys(s: AppState, def: AnyMethod): MethodKeys | null {
+/**
+ * Keys of a method's current parameters, or null while the image has no analysis for this pack or
+ * no class yet. `own` replaces the method's own parameters (the λ strip keys its other λ values).
+ */
+export function methodKeys(s: AppState, def: AnyMethod, own: unknown = s.own[def.id]): MethodKeys | null {
   const { image, analysis, params, packGen } = s;
   if (!image || !analysis || analysis.imageId !== image.id || analysis.packGen !== packGen || params.classIndex === null) return null;
-  const own: unknown = s.own[def.id];
   const cls = def.classAgnostic ? '' : `c${params.classIndex}`;
   const rawKey = `p${packGen}|${analysis.imageKey}|${def.id}|${cls}|${def.rawKey(own)}`;
   const aggKey = `${rawKey}|${def.aggKey(own)}`;

@@ -42,6 +42,8 @@ class Runtime {
   progressBuf: ProgressReport[] = [];
   progressScheduled = false;
   localScheduled = false;
+  /** The t × resolution grid's play interval (slices/lab.ts), null when not playing. */
+  labPlayTimer: ReturnType<typeof setInterval> | null = null;
 
   /** Forget the work of the current engine (after a crash or a restart): nothing in flight, nothing cached. */
   forgetEngineWork(): void {
@@ -65,6 +67,8 @@ class Runtime {
     this.progressBuf = [];
     this.progressScheduled = false;
     this.localScheduled = false;
+    if (this.labPlayTimer !== null) clearInterval(this.labPlayTimer);
+    this.labPlayTimer = null;
   }
 }
 

@@ -12,6 +12,7 @@ import type { AttentionMaps } from '@shared/genpromp/aggregate';
 import type { GenprompMapsParams } from '@shared/genpromp/method';
 import { actions as act } from './actions';
 import { resetStore, useAppStore } from './index';
+import { runtime } from './runtime';
 import * as selectors from './selectors';
 import { PERSIST_ABOVE_BYTES, requestPersistence } from './slices/pack';
 import { abortError } from '@shared/errors';
@@ -161,9 +162,14 @@ class FakeEngine implements EngineClient {
     const req: GenprompRequest = { imageKey: request.imageKey, classIndex: request.classIndex, ...(request.params as GenprompMapsParams) };
     this.mapsCalls.push(req);
     const answer = (): MapsResult => {
-      const raw: AttentionMaps = {};
-      for (const t of req.timesteps) raw[t] = Object.fromEntries(outputs.map((o) => [o.output, fakeMap(o.resolution, req, t)]));
-      return { request, raw, timings: { unet: 5 } };
+      const at = (lambda: number) => {
+        const raw: AttentionMaps = {};
+        for (const t of req.timesteps)
+          raw[t] = Object.fromEntries(outputs.map((o) => [o.output, fakeMap(o.resolution, { ...req, lambda }, t)]));
+        return raw;
+      };
+      const alsoComputed = req.lambdas?.map((lambda) => ({ own: { lambda }, raw: at(lambda) }));
+      return { request, raw: at(req.lambda), timings: { unet: 5 }, ...(alsoComputed ? { alsoComputed } : {}) };
     };
     if (!this.hold) return Promise.resolve(answer());
     return new Promise((resolve, reject) => this.held.push({ req, resolve: () => resolve(answer()), reject }));
@@ -238,7 +244,7 @@ describe('store', () => {
     expect(fake.calls.slice(0, 3)).toEqual(['init', 'listPacks', expect.stringMatching(/^loadPack .*\/models\/fake\/$/)]);
     const s = state();
     expect(s.params).toEqual({ threshold: 0.25, boxMode: 'largest', classIndex: null });
-    expect(s.own.genpromp).toEqual({ lambda: 0.6, timesteps: [0, 99], resolutions: [4, 8] });
+    expect(s.own.genpromp).toEqual({ lambda: 0.6, timesteps: [0, 99], resolutions: [4, 8], groups: null });
     expect(s.device?.backend).toBe('wasm');
     expect(canvas()).toBe('empty');
   });
@@ -481,5 +487,92 @@ describe('every method through the store', () => {
     expect(state().error?.name).toBe('ModelIOMismatch');
     expect(state().error?.message).toMatch(/CAM needs missing\.f32/);
     expect(selectors.selectCanvasState(state(), 'cam')).toBe('empty');
+  });
+});
+
+describe('the lab: λ strip and t × resolution grid', () => {
+  it('asks for the whole λ strip in one request, then a snapped λ redraws from cache and an off-grid λ runs live', async () => {
+    giveImage({ boxes: [[8, 8, 40, 40]] });
+    await until(() => canvas() === 'ready', 'ready');
+    const before = fake.mapsCalls.length;
+    act().setLabView('lambdaStrip');
+    await until(() => state().labStrip !== null, 'strip');
+    expect(fake.mapsCalls.length).toBe(before + 1);
+    const call = fake.mapsCalls.at(-1)!;
+    expect(call.lambda).toBe(0.6);
+    expect(call.lambdas).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 0.8, 0.9, 1]);
+    const strip = state().labStrip!;
+    expect(strip.cells.map((c) => c.lambda)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+    expect(strip.cells.every((c) => c.iou !== null && c.boxes.length > 0)).toBe(true);
+    expect(new Set(strip.cells.map((c) => c.mapHash)).size).toBe(11); // the fake's map moves with λ
+    // The strip's cell at λ = 0.6 is the main map.
+    expect(strip.cells[6]!.mapHash).toBe(state().results.genpromp!.mapHash);
+    expect(strip.cells[6]!.iou).toBe(state().results.genpromp!.iou);
+
+    act().setLambda(0.3);
+    await until(() => canvas() === 'ready', 'λ 0.3');
+    expect(fake.mapsCalls.length).toBe(before + 1); // from the strip's cache
+    expect(state().results.genpromp!.mapHash).toBe(strip.cells[3]!.mapHash);
+    expect(state().labStrip!.key).toBe(strip.key); // the strip does not depend on λ
+
+    act().setLambda(0.35);
+    await until(() => canvas() === 'ready', 'λ 0.35');
+    expect(fake.mapsCalls.length).toBe(before + 2);
+    expect(fake.mapsCalls.at(-1)!.lambda).toBe(0.35);
+    expect(fake.mapsCalls.at(-1)!.lambdas).toBeUndefined();
+  });
+
+  it('re-derives the strip without the worker when τ or the timesteps change', async () => {
+    giveImage({ boxes: [[8, 8, 40, 40]] });
+    await until(() => canvas() === 'ready', 'ready');
+    act().setLabView('lambdaStrip');
+    await until(() => state().labStrip !== null, 'strip');
+    const calls = fake.mapsCalls.length;
+    const first = state().labStrip!;
+    act().setThreshold(0.9);
+    await until(() => state().labStrip !== first, 'strip at τ 0.9');
+    expect(state().labStrip!.cells.map((c) => c.mapHash)).toEqual(first.cells.map((c) => c.mapHash));
+    act().toggleTimestep(99);
+    await until(() => state().labStrip!.key.includes('t0|'), 'strip at t = 0');
+    expect(fake.mapsCalls.length).toBe(calls);
+  });
+
+  it('grid: every timestep row in one request; ticks re-average from cache; preset, step and play', async () => {
+    giveImage();
+    await until(() => canvas() === 'ready', 'ready');
+    act().setLabView('timestepGrid');
+    await until(() => state().labGrid?.cells.every((row) => row.every((c) => c !== null)) === true, 'grid');
+    expect(fake.mapsCalls.at(-1)!.timesteps).toEqual([0, 99, 499]);
+    const grid = state().labGrid!;
+    expect(grid.timesteps).toEqual([0, 99, 499]);
+    expect(grid.groups.map((g) => g.key)).toEqual(['4:mid', '8:up']);
+    const calls = fake.mapsCalls.length;
+
+    const all = state().results.genpromp!.mapHash;
+    act().toggleGroup('8:up');
+    await until(() => canvas() === 'ready' && state().results.genpromp!.mapHash !== all, 'one column');
+    expect(state().own.genpromp).toMatchObject({ resolutions: [4], groups: null });
+    act().toggleGroup('4:mid'); // the last ticked column stays
+    expect(state().own.genpromp.resolutions).toEqual([4]);
+    act().toggleTimestep(499);
+    await until(() => canvas() === 'ready', 'row 499');
+    act().setGenprompDefault();
+    await until(() => canvas() === 'ready', 'default');
+    expect(state().own.genpromp).toMatchObject({ timesteps: [0, 99], resolutions: [4, 8], groups: null });
+    expect(state().results.genpromp!.mapHash).toBe(all);
+
+    act().stepTimestep(1);
+    expect(state().own.genpromp.timesteps).toEqual([99]);
+    act().stepTimestep(-1);
+    act().stepTimestep(-1);
+    expect(state().own.genpromp.timesteps).toEqual([499]);
+    act().setPlaying(true);
+    expect(state().lab.playing).toBe(true);
+    expect(runtime.labPlayTimer).not.toBeNull();
+    act().setLabView('lambdaStrip'); // leaving the grid stops playing
+    expect(state().lab.playing).toBe(false);
+    expect(runtime.labPlayTimer).toBeNull();
+    await until(() => canvas() === 'ready', 'after play');
+    expect(fake.mapsCalls.slice(calls).every((c) => c.lambdas !== undefined)).toBe(true); // only the strip asked
   });
 });

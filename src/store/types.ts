@@ -14,10 +14,12 @@ import type { Box } from '@shared/postprocess';
 import type { EngineSlice } from './slices/engine';
 import type { ErrorSlice } from './slices/errors';
 import type { ImageSlice } from './slices/image';
+import type { LabSlice } from './slices/lab';
 import type { PackSlice } from './slices/pack';
 import type { ProbeSlice } from './slices/probe';
 import type { ParamsSlice } from './slices/params';
 import type { ResultsSlice } from './slices/results';
+import type { TourSlice } from './slices/tour';
 
 export type Colormap = 'viridis' | 'jet' | 'gray';
 export type BoxMode = 'largest' | 'all';
@@ -131,7 +133,7 @@ export type PackStatus = 'idle' | 'loading' | 'ready' | 'error' | 'cancelled';
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
 /** The whole store: every slice's state and actions. */
-export type AppState = EngineSlice & PackSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice & ProbeSlice;
+export type AppState = EngineSlice & PackSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice & ProbeSlice & LabSlice & TourSlice;
 
 export type Slice<T> = StateCreator<AppState, [], [], T>;
 

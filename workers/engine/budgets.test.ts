@@ -1,7 +1,7 @@
 /** The checks before a download: the wasm heap budget (synthetic manifests) and the storage quota. */
 import { describe, expect, it } from 'vitest';
 import type { ModelEntry, ModelRole, ModelVariant, VariantPrecision } from '@shared/manifest';
-import { checkStorageQuota, checkWasmMemoryBudget, WASM_MODEL_BUDGET_BYTES } from './budgets';
+import { checkStorageQuota, checkWasmMemoryBudget, unetBatchLimit, WASM_MODEL_BUDGET_BYTES } from './budgets';
 import { chooseVariant } from './variants';
 
 const GB = 1e9;
@@ -87,5 +87,20 @@ describe('storage quota', () => {
     await expect(checkStorageQuota(storage(3 * 1024 ** 3, 1024 ** 3), 1024 ** 3)).resolves.toBeUndefined();
     await expect(checkStorageQuota(storage(0, 0), 0)).resolves.toBeUndefined();
     await expect(checkStorageQuota(null, 1024 ** 3)).resolves.toBeUndefined();
+  });
+});
+
+describe('UNet batch limit (λ strip and timestep rows are chunked to it)', () => {
+  it('SD 1.x at 64×64 with 8 heads: one latent per call on wasm, two on WebGPU', () => {
+    expect(unetBatchLimit([64, 64], 8, 'wasm')).toBe(1);
+    expect(unetBatchLimit([64, 64], 8, 'webgpu')).toBe(2);
+  });
+
+  it('the toy pack at 32×32 with 4 heads runs its whole 22-latent strip in one call', () => {
+    expect(unetBatchLimit([32, 32], 4, 'wasm')).toBe(32);
+  });
+
+  it('never below one latent, whatever the size', () => {
+    expect(unetBatchLimit([128, 128], 16, 'wasm')).toBe(1);
   });
 });

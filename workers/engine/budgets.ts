@@ -92,3 +92,23 @@ export function storageQuotaError(needed: number, free: number | null, cause?: u
 export function totalBytes(files: FileRef[]): number {
   return [...new Map(files.map((f) => [f.path, f.bytes])).values()].reduce((s, b) => s + b, 0);
 }
+
+/**
+ * Bytes of UNet activations one batched run may hold beyond its weights, per backend. On wasm the
+ * weights of an SD int8 pack take about 1.1 GiB of the 4 GiB heap and an untruncated SD UNet at
+ * batch 2 already ran out of it (bad_alloc), so a batch gets 512 MiB there; WebGPU buffers live
+ * outside that heap.
+ */
+export const UNET_ACTIVATION_BUDGET_BYTES: Record<Backend, number> = { wasm: 512 * 1024 ** 2, webgpu: 1024 ** 3 };
+
+/**
+ * How many latents one UNet run may take (timesteps × λ values are chunked to it). One batch
+ * item's largest activation is a self-attention score matrix at the latent size: heads × (h·w)²
+ * float32 — 512 MiB for SD 1.x at 64×64 with 8 heads (batch 1 on wasm), 16 MiB for the toy pack
+ * at 32×32 with 4 heads (its 22-latent λ strip runs as one batch).
+ */
+export function unetBatchLimit(latentSize: [number, number], heads: number, backend: Backend): number {
+  const tokens = latentSize[0] * latentSize[1];
+  const perItem = Math.max(1, heads) * tokens * tokens * 4;
+  return Math.max(1, Math.floor(UNET_ACTIVATION_BUDGET_BYTES[backend] / perItem));
+}

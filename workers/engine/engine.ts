@@ -290,7 +290,7 @@ export class Engine implements EngineApi {
       for (const def of ALL_METHODS) {
         if (def.unavailable(manifest) !== null) continue;
         const factory = WORKER_METHODS[def.id];
-        if (factory) methods.set(def.id, factory({ manifest, sessions, files }));
+        if (factory) methods.set(def.id, factory({ manifest, sessions, files, backend: this.backend!.kind }));
         for (const ref of def.packArrays(manifest)) arrays[ref.path] = float32File(files, ref.path);
       }
     } catch (err) {

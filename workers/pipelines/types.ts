@@ -3,7 +3,7 @@
  * image inside the shared analysis, and what it computes per request. Methods whose
  * maps come entirely from the shared classifier run (CAM, LPCAM) need neither.
  */
-import type { ImagePixels, MapsRequest, MapsResult, StageTimings } from '@shared/api';
+import type { Backend, ImagePixels, MapsRequest, MapsResult, StageTimings } from '@shared/api';
 import type { Manifest, ModelRole } from '@shared/manifest';
 import type { ModelSession, TensorData } from '../runtime/backend';
 
@@ -14,6 +14,8 @@ export interface PackContext {
   sessions: Partial<Record<ModelRole, ModelSession>>;
   /** The pack's downloaded (and verified) files by path. */
   files: Map<string, Uint8Array>;
+  /** Where the sessions run: batch sizes are budgeted per backend (../engine/budgets.ts). */
+  backend: Backend;
 }
 
 /** One image as the shared analysis prepared it. */

@@ -16,13 +16,28 @@ export interface GenprompParams {
   lambda: number;
   timesteps: number[];
   resolutions: number[];
+  /**
+   * A narrower choice of attention groups ("16:down"…, see ./aggregate) than every group at
+   * `resolutions` (the t × resolution grid ticks groups); null: every group at `resolutions`.
+   */
+  groups: string[] | null;
 }
 
 /** What the worker is asked for: every selected timestep at one λ (it caches per timestep). */
 export interface GenprompMapsParams {
   lambda: number;
   timesteps: number[];
+  /**
+   * More λ values to compute in the same batched UNet runs (the λ strip); the answer carries
+   * their maps in `MapsResult.alsoComputed`, one entry per λ.
+   */
+  lambdas?: number[];
 }
+
+/** The λ strip's values, 0, 0.1, …, 1: computed together, then cached, so a snapped λ slider redraws from cache. */
+export const LAMBDA_GRID: readonly number[] = Array.from({ length: 11 }, (_, i) => i / 10);
+/** Whether λ is one of the strip's values (else a slider value runs live). */
+export const onLambdaGrid = (lambda: number): boolean => Math.abs(lambda * 10 - Math.round(lambda * 10)) < 1e-9;
 
 /** Slider values are kept on a 0.01 grid so keys and requests agree exactly. */
 export const round2 = (v: number): number => Math.round(v * 100) / 100;
@@ -46,17 +61,19 @@ export const genpromp: EngineMethod<'genpromp', GenprompParams, AttentionMaps> =
   // pack has none, and its empty selection is never used (the method is unavailable).
   defaults: (m) => {
     const d = diffusionOf(m);
-    if (!d) return { lambda: 0, timesteps: [], resolutions: [] };
+    if (!d) return { lambda: 0, timesteps: [], resolutions: [], groups: null };
     return {
       lambda: round2(clamp01(d.genpromp.lambda)),
       timesteps: sortedNums(d.genpromp.timesteps),
       resolutions: sortedNums(d.genpromp.resolutions),
+      groups: null,
     };
   },
   // λ, timesteps and resolutions have their own controls (src/components/Controls.tsx).
   controls: [],
   rawKey: (own) => `l${own.lambda.toFixed(2)}`,
-  aggKey: (own) => `t${sortedNums(own.timesteps).join(',')}|r${sortedNums(own.resolutions).join(',')}`,
+  aggKey: (own) =>
+    `t${sortedNums(own.timesteps).join(',')}|r${sortedNums(own.resolutions).join(',')}${own.groups ? `|g${[...own.groups].sort().join(',')}` : ''}`,
   request(have, own): GenprompMapsParams | null {
     if (own.timesteps.every((t) => have?.[t])) return null;
     return { lambda: own.lambda, timesteps: sortedNums(own.timesteps) };
@@ -68,6 +85,7 @@ export const genpromp: EngineMethod<'genpromp', GenprompParams, AttentionMaps> =
     const map = aggregateAttention(raw, {
       timesteps: own.timesteps,
       resolutions: own.resolutions,
+      groups: own.groups,
       outputs: m.unetAttention,
       latentSize: m.vae.latentSize,
     });

@@ -34,7 +34,7 @@ export interface ParamsSlice {
 /** Until a pack is loaded; replaced by the manifest's defaults on every pack load. */
 export const INITIAL_PARAMS: SharedParams = { classIndex: null, threshold: 0.5, boxMode: 'largest' };
 export const INITIAL_OWN: OwnParams = {
-  genpromp: { lambda: 0, timesteps: [], resolutions: [] },
+  genpromp: { lambda: 0, timesteps: [], resolutions: [], groups: null },
   cam: {},
   lpcam: { context: true },
   sat: { block: 'mean' },
@@ -74,7 +74,8 @@ export const createParamsSlice: Slice<ParamsSlice> = (set, get) => {
     },
     toggleResolution(r) {
       const next = toggle(get().own.genpromp.resolutions, r);
-      if (next) setGenpromp({ resolutions: next });
+      // The main controls choose whole resolutions: a narrower group choice (the lab's grid) ends.
+      if (next) setGenpromp({ resolutions: next, groups: null });
     },
     setMethod(method) {
       set({ methods: { method, layout: 'single' } });

@@ -18,6 +18,7 @@ import { EngineError, isAbort } from '@shared/errors';
 import { ALL_METHODS, isSanityBaseline, type AnyMethod, type MethodId } from '@shared/methods/registry';
 import { deriveResult, putEngineMaps } from '../derive';
 import { analyzeKey, methodKeys } from '../keys';
+import { deriveLambdaStrip, deriveTimestepGrid, labRequest, labStale } from '../lab';
 import { raf, runtime, type RawEntry } from '../runtime';
 import type { AppState, LoadedImage, ResultsState, Slice } from '../types';
 
@@ -78,6 +79,7 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
     req: MapsRequest,
     reqKey: string,
     rawKey: string,
+    rawKeyFor: (own: unknown) => string | undefined,
   ): Promise<void> => {
     const token = {};
     runtime.mapsInFlight.set(def.id, { token, reqKey });
@@ -93,6 +95,11 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
       }
       // Cached under the key it was asked for, whatever the parameters are now.
       const entry = putEngineMaps(def, rawKey, res.raw, res.timings);
+      // Maps for other own-parameter values computed in the same run (the λ strip's) get their own keys.
+      for (const also of res.alsoComputed ?? []) {
+        const key = rawKeyFor({ ...(own as object), ...also.own });
+        if (key) putEngineMaps(def, key, also.raw, res.timings);
+      }
       if (def.request(entry.raw, own) !== null && methodKeys(get(), def)?.rawKey === rawKey) {
         fail(rawKey);
         get().reportError(
@@ -151,6 +158,17 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
       }
     }
     if (changed) set({ results, failed });
+    // The open lab view (λ strip, t × resolution grid) from the same caches, once its maps are in.
+    const now = get();
+    if (labStale(now)) {
+      if (now.lab.view === 'lambdaStrip') {
+        const labStrip = deriveLambdaStrip(now);
+        if (labStrip) set({ labStrip });
+      } else {
+        const labGrid = deriveTimestepGrid(now);
+        if (labGrid) set({ labGrid });
+      }
+    }
     get().ensureResult();
   };
 
@@ -195,12 +213,14 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
           const have = runtime.maps.get(`raw|${keys.rawKey}`) as RawEntry | undefined;
           currentRaw[def.id] = have?.raw;
           const own: unknown = s.own[def.id];
-          const params = def.request(have?.raw, own);
+          const params = (def.id === 'genpromp' ? labRequest(s) : null) ?? def.request(have?.raw, own);
           if (params !== null) {
             if (s.failed[keys.rawKey]) continue;
             const reqKey = `${keys.rawKey}|${JSON.stringify(params)}`;
             if (runtime.mapsInFlight.get(def.id)?.reqKey !== reqKey) {
-              void runMaps(def, own, { method: def.id, imageKey: keys.imageKey, classIndex: keys.classIndex, params }, reqKey, keys.rawKey);
+              const rawKeyFor = (o: unknown) => methodKeys(s, def, o)?.rawKey;
+              const req = { method: def.id, imageKey: keys.imageKey, classIndex: keys.classIndex, params };
+              void runMaps(def, own, req, reqKey, keys.rawKey, rawKeyFor);
             }
             maps = true;
             continue;
@@ -208,6 +228,8 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
         }
         if (s.results[def.id]?.key !== keys.displayKey && !s.failed[keys.displayKey]) local = true;
       }
+      // The open lab view re-derives once its maps are all cached (never while some are still to come).
+      if (!maps && labStale(s) && labRequest(s) === null) local = true;
       if (Object.keys(currentRaw).some((id) => currentRaw[id as MethodId] !== s.currentRaw[id as MethodId])) set({ currentRaw });
       setPending({ analyze: false, maps, local });
       if (local) scheduleLocal();

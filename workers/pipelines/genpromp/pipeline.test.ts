@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateAttention, localize, type AttentionMaps } from '@shared/genpromp/aggregate';
-import { genprompMapsRequest } from '@shared/genpromp/method';
+import { LAMBDA_GRID, genprompMapsRequest } from '@shared/genpromp/method';
 import { resizeForModel } from '@shared/image/preprocess';
 import { type DiffusionManifest, diffusionOf } from '@shared/manifest';
 import { nodeEngine, packUrl, readPng, repoRoot } from '../../testing/nodeEngine';
@@ -141,6 +141,34 @@ describe('GenPromp pipeline caching (fixture pack)', () => {
     expect(
       maxAbsDiff((lambdaMoved.raw as AttentionMaps)[0]!.attn_mid_0_0!, (first.raw as AttentionMaps)[0]!.attn_mid_0_0!),
     ).toBeGreaterThan(0);
+  });
+
+  it('runs the λ strip as one batched UNet call and returns the same maps as λ-by-λ requests', async () => {
+    const px = await readPng(`${repoRoot}${golden.cases[0]!.image}`);
+    const { imageKey } = await engine.analyzeImage(px);
+    const lambdas = LAMBDA_GRID.filter((l) => l !== 0.5);
+    const strip = await engine.maps(genprompMapsRequest(imageKey, 3, { lambda: 0.5, timesteps: [0, 99], lambdas }));
+    // 11 λ × 2 timesteps fit one run of the fixture pack's small UNet (budgets.ts).
+    expect(strip.timings.unetRuns).toBe(1);
+    expect(strip.timings.unetBatch).toBe(22);
+    expect(strip.alsoComputed?.map((a) => a.own.lambda)).toEqual(lambdas);
+    // Every (λ, t) is now cached: asking again runs nothing.
+    const again = await engine.maps(genprompMapsRequest(imageKey, 3, { lambda: 0.5, timesteps: [0, 99], lambdas }));
+    expect(again.timings.unetRuns).toBeUndefined();
+    // Batched maps equal a fresh λ-by-λ run (another class would hit the cache: compare on a fresh image key instead).
+    const single = nodeEngine();
+    await single.init();
+    await single.loadPack(packUrl('public/models/fixture-tiny'));
+    const fresh = await single.analyzeImage(px);
+    for (const probe of [0.5, 0.2, 1]) {
+      const one = await single.maps(genprompMapsRequest(fresh.imageKey, 3, { lambda: probe, timesteps: [0, 99] }));
+      const batched = probe === 0.5 ? strip.raw : strip.alsoComputed!.find((a) => a.own.lambda === probe)!.raw;
+      for (const t of [0, 99]) {
+        for (const [name, values] of Object.entries((one.raw as AttentionMaps)[t]!)) {
+          expect(maxAbsDiff((batched as AttentionMaps)[t]![name]!, values), `λ=${probe} t=${t} ${name}`).toBeLessThan(TOL);
+        }
+      }
+    }
   });
 
   it('rejects maps requests the engine cannot serve with a named error', async () => {

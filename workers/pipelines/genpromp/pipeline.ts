@@ -7,10 +7,11 @@
  * Caches, so that sliders cost only what they must:
  * - per image: the VAE latent z (kept with the image by the shared analysis);
  * - per class: f_d and f_r (text encoder runs once per class, never on λ);
- * - per (image, class, λ, t): the raw attention maps (UNet runs once per t).
+ * - per (image, class, λ, t): the raw attention maps (UNet runs once per t; the λ strip's
+ *   11 λ values run batched with the timesteps).
  * Threshold, resolutions and cached timesteps are re-aggregated on the UI side.
  */
-import type { MapsRequest, MapsResult, StageTimings } from '@shared/api';
+import type { Backend, MapsRequest, MapsResult, StageTimings } from '@shared/api';
 import { EngineError, abortError } from '@shared/errors';
 import type { AttentionMaps } from '@shared/genpromp/aggregate';
 import { type GenprompMapsParams, NEEDS_DIFFUSION_PACK } from '@shared/genpromp/method';
@@ -20,6 +21,7 @@ import type { WordTokenizer } from '@shared/genpromp/prompts';
 import { addNoise, alphasCumprod } from '@shared/genpromp/scheduler';
 import { toRangeNCHW } from '@shared/image/preprocess';
 import { type DiffusionManifest, diffusionOf } from '@shared/manifest';
+import { unetBatchLimit } from '../../engine/budgets';
 import type { ModelSession } from '../../runtime/backend';
 import { LruCache } from '@shared/lru';
 import type { ImageInput, MethodWorker, PackContext, PerImageResult } from '../types';
@@ -52,7 +54,7 @@ export function createGenpromp(ctx: PackContext): GenprompPipeline {
   checkTokenPosition(tokenizer, m);
   const rows = ctx.files.get(m.representativeEmbeddings.path)!;
   const conceptRows = new Float32Array(rows.slice().buffer);
-  return new GenprompPipeline(m, { vae, textEncoder, unet, tokenizer, conceptRows });
+  return new GenprompPipeline(m, { vae, textEncoder, unet, tokenizer, conceptRows }, ctx.backend);
 }
 
 function parseJsonFile(files: Map<string, Uint8Array>, path: string): unknown {
@@ -68,11 +70,15 @@ export class GenprompPipeline implements MethodWorker {
   private readonly text = new LruCache<number, { fd: Float32Array; fr: Float32Array }>(64);
   private readonly attention = new LruCache<string, Record<string, Float32Array>>(512);
   private readonly diffusionNoise: Float32Array;
+  /** Latents per UNet call that fit the backend's activation budget. */
+  readonly maxBatch: number;
 
   constructor(
     readonly manifest: DiffusionManifest,
     private readonly models: GenprompModels,
+    backend: Backend = 'wasm',
   ) {
+    this.maxBatch = unetBatchLimit(manifest.vae.latentSize, Math.max(...manifest.unetAttention.map((a) => a.heads)), backend);
     this.acp = alphasCumprod(manifest.scheduler);
     const [h, w] = manifest.vae.latentSize;
     this.diffusionNoise = gaussian(diffusionSeed(manifest.genpromp.noiseSeed), manifest.vae.latentChannels * h * w);
@@ -170,9 +176,11 @@ export class GenprompPipeline implements MethodWorker {
   }
 
   /**
-   * Attention maps for every requested timestep; timesteps already computed for
-   * this (image, class, λ) come from cache, the rest run as one UNet batch.
-   * `superseded()` is polled before the UNet so a newer request can take over.
+   * Attention maps for every requested timestep, at the request's λ and at each of its extra
+   * `lambdas` (the λ strip). (λ, t) pairs already computed come from cache; the rest run as
+   * batched UNet calls of at most `maxBatch` latents (budgets.ts; at least one λ's timesteps):
+   * the toy pack's whole strip, 11 λ × 2 timesteps, is one call. `superseded()` is polled before each UNet call so a newer
+   * request can take over.
    */
   async maps(request: MapsRequest, imageState: unknown, superseded: () => boolean = () => false): Promise<MapsResult> {
     const t0 = now();
@@ -185,75 +193,97 @@ export class GenprompPipeline implements MethodWorker {
     }
 
     const timings: StageTimings = { unetPerTimestep: {} };
-    const maps: AttentionMaps = {};
-    const key = (t: number) => `${req.imageKey}|${req.classIndex}|${req.lambda}|${t}`;
-    const missing = req.timesteps.filter((t) => {
-      const hit = this.attention.get(key(t));
-      if (hit) maps[t] = hit;
-      return !hit;
-    });
+    const lambdas = [req.lambda, ...(req.lambdas ?? []).filter((l) => l !== req.lambda)];
+    const maps = new Map<number, AttentionMaps>(lambdas.map((l) => [l, {}]));
+    const key = (lambda: number, t: number) => `${req.imageKey}|${req.classIndex}|${lambda}|${t}`;
+    const missing: Array<{ lambda: number; t: number }> = [];
+    for (const lambda of lambdas) {
+      for (const t of req.timesteps) {
+        const hit = this.attention.get(key(lambda, t));
+        if (hit) maps.get(lambda)![t] = hit;
+        else missing.push({ lambda, t });
+      }
+    }
     if (missing.length > 0) {
       const text = await this.textEmbeddings(req.classIndex);
       timings.textEncoder = text.ms;
-      const f = mixEmbeddings(text.fd, text.fr, req.lambda);
-      const L = m.tokenizer.contextLength;
-      const tokenWeights = new Float32Array(L);
-      tokenWeights[m.genpromp.tokenPosition] = 1;
-      const [h, w] = m.vae.latentSize;
-      const C = m.vae.latentChannels;
+      const mixed = new Map(lambdas.map((l) => [l, mixEmbeddings(text.fd, text.fr, l)]));
       const unetStart = now();
-      // One batched run for all missing timesteps: with 2 wasm threads a batch
-      // of 2 costs about what a batch of 1 does (bench/run.mjs).
-      if (superseded()) throw abortError('GenPromp request');
-      const n = missing.length;
-      const latentSize = C * h * w;
-      const sample = new Float32Array(n * latentSize);
-      const hidden = new Float32Array(n * f.length);
-      const weights = new Float32Array(n * L);
-      missing.forEach((t, b) => {
-        sample.set(addNoise(image.z, this.diffusionNoise, t, this.acp), b * latentSize);
-        hidden.set(f, b * f.length);
-        weights.set(tokenWeights, b * L);
-      });
-      const out = await this.models.unet.run({
-        sample: { dtype: 'float32', dims: [n, C, h, w], data: sample },
-        timestep: { dtype: 'float32', dims: [n], data: Float32Array.from(missing) },
-        encoder_hidden_states: { dtype: 'float32', dims: [n, L, m.textEncoder.hiddenSize], data: hidden },
-        token_weights: { dtype: 'float32', dims: [n, L], data: weights },
-      });
-      const perTimestepMs = (now() - unetStart) / n;
-      missing.forEach((t, b) => {
-        const perLayer: Record<string, Float32Array> = {};
-        for (const a of m.unetAttention) {
-          const size = a.resolution * a.resolution;
-          // [n, r·r] → row b; slice() copies so each cached map owns its buffer.
-          perLayer[a.output] = (out[a.output]!.data as Float32Array).slice(b * size, (b + 1) * size);
+      let runs = 0;
+      let largest = 0;
+      // With 2 wasm threads a batch of n costs far less than n batches of 1 (bench/run.mjs).
+      // Never below one λ's timesteps: the main map has always run those as one batch (a batch of
+      // 2 costs about a batch of 1 on 2 threads), and the budget is an estimate.
+      const batch = Math.max(this.maxBatch, req.timesteps.length);
+      for (let i = 0; i < missing.length; i += batch) {
+        if (superseded()) throw abortError('GenPromp request');
+        const chunk = missing.slice(i, i + batch);
+        const out = await this.runUnet(image.z, chunk, mixed);
+        for (const [b, { lambda, t }] of chunk.entries()) {
+          const perLayer: Record<string, Float32Array> = {};
+          for (const a of m.unetAttention) {
+            const size = a.resolution * a.resolution;
+            // [n, r·r] → row b; slice() copies so each cached map owns its buffer.
+            perLayer[a.output] = (out[a.output]!.data as Float32Array).slice(b * size, (b + 1) * size);
+          }
+          this.attention.set(key(lambda, t), perLayer);
+          maps.get(lambda)![t] = perLayer;
         }
-        this.attention.set(key(t), perLayer);
-        maps[t] = perLayer;
-        timings.unetPerTimestep![t] = perTimestepMs;
-      });
-      timings.unetBatch = n;
+        runs++;
+        largest = Math.max(largest, chunk.length);
+      }
+      const perLatentMs = (now() - unetStart) / missing.length;
+      for (const { lambda, t } of missing) if (lambda === req.lambda) timings.unetPerTimestep![t] = perLatentMs;
+      timings.unetBatch = largest;
+      timings.unetRuns = runs;
       timings.unet = now() - unetStart;
     }
     timings.total = now() - t0;
-    return { request, raw: maps, timings };
+    const alsoComputed = lambdas.slice(1).map((lambda) => ({ own: { lambda }, raw: maps.get(lambda)! }));
+    return { request, raw: maps.get(req.lambda)!, timings, ...(alsoComputed.length > 0 ? { alsoComputed } : {}) };
+  }
+
+  /** One UNet call for a batch of (λ, t) latents: the image's latent noised at t, conditioned on f(λ). */
+  private runUnet(z: Float32Array, batch: Array<{ lambda: number; t: number }>, mixed: Map<number, Float32Array>) {
+    const m = this.manifest;
+    const L = m.tokenizer.contextLength;
+    const D = m.textEncoder.hiddenSize;
+    const [h, w] = m.vae.latentSize;
+    const C = m.vae.latentChannels;
+    const n = batch.length;
+    const latentSize = C * h * w;
+    const sample = new Float32Array(n * latentSize);
+    const hidden = new Float32Array(n * L * D);
+    const weights = new Float32Array(n * L);
+    for (const [b, { lambda, t }] of batch.entries()) {
+      sample.set(addNoise(z, this.diffusionNoise, t, this.acp), b * latentSize);
+      hidden.set(mixed.get(lambda)!, b * L * D);
+      weights[b * L + m.genpromp.tokenPosition] = 1;
+    }
+    return this.models.unet.run({
+      sample: { dtype: 'float32', dims: [n, C, h, w], data: sample },
+      timestep: { dtype: 'float32', dims: [n], data: Float32Array.from(batch, (x) => x.t) },
+      encoder_hidden_states: { dtype: 'float32', dims: [n, L, D], data: hidden },
+      token_weights: { dtype: 'float32', dims: [n, L], data: weights },
+    });
   }
 }
 
 /** The request's own parameters, checked: they cross the worker boundary. */
 function checkParams(p: unknown, m: DiffusionManifest): GenprompMapsParams {
   const o = (typeof p === 'object' && p !== null ? p : {}) as Partial<GenprompMapsParams>;
-  const { lambda, timesteps } = o;
-  if (typeof lambda !== 'number' || !(lambda >= 0 && lambda <= 1))
-    throw new EngineError('InvalidInput', `λ must be within [0, 1], got ${String(lambda)}`);
+  const { lambda, timesteps, lambdas } = o;
+  if (lambdas !== undefined && !Array.isArray(lambdas)) throw new EngineError('InvalidInput', "GenPromp's extra λ values must be a list");
+  for (const l of [lambda, ...(lambdas ?? [])]) {
+    if (typeof l !== 'number' || !(l >= 0 && l <= 1)) throw new EngineError('InvalidInput', `λ must be within [0, 1], got ${String(l)}`);
+  }
   if (!Array.isArray(timesteps) || timesteps.length === 0) throw new EngineError('InvalidInput', 'GenPromp needs at least one timestep');
   for (const t of timesteps) {
     if (!Number.isInteger(t) || t < 0 || t >= m.scheduler.numTrainTimesteps) {
       throw new EngineError('InvalidInput', `Timestep ${String(t)} is outside 0…${m.scheduler.numTrainTimesteps - 1}`);
     }
   }
-  return { lambda, timesteps: timesteps as number[] };
+  return { lambda: lambda as number, timesteps: timesteps as number[], ...(lambdas ? { lambdas } : {}) };
 }
 
 /** Mean over the leading batch axis: [B, N] → [N], float32 sequential sums. */
