@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { Explainer } from '../components/Explainer';
 import { actions } from '../store/actions';
+import { BenchmarkPanel } from './benchmarkPanel';
 import { ErrorBoundary } from './ErrorBoundary';
 import { intakeFiles } from './image/intake';
 import { Backend, Banners, ControlsPanel, InputPanel, MethodsPanel, PackPanel, TauPanel, TopKPanel, Viewer } from './panels';
@@ -54,6 +55,7 @@ export function App() {
             <InputPanel />
             <Viewer />
             <TauPanel />
+            <BenchmarkPanel />
           </div>
           <aside className="col-side">
             <TopKPanel />

@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import { runtime } from './runtime';
+import { createBenchmarkSlice } from './slices/benchmark';
 import { createEngineSlice } from './slices/engine';
 import { createErrorSlice } from './slices/errors';
 import { createImageSlice } from './slices/image';
@@ -21,6 +22,7 @@ const createState = (...a: Parameters<typeof createEngineSlice>): AppState => ({
   ...createParamsSlice(...a),
   ...createResultsSlice(...a),
   ...createErrorSlice(...a),
+  ...createBenchmarkSlice(...a),
 });
 
 export const useAppStore = create<AppState>()(createState);

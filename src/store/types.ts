@@ -11,6 +11,7 @@ import type { MethodId } from '@shared/methods/registry';
 import type { FailureType } from '@shared/metrics/failure';
 import type { TauCurve } from '@shared/metrics/tauCurve';
 import type { Box } from '@shared/postprocess';
+import type { BenchmarkSlice } from './slices/benchmark';
 import type { EngineSlice } from './slices/engine';
 import type { ErrorSlice } from './slices/errors';
 import type { ImageSlice } from './slices/image';
@@ -131,7 +132,7 @@ export type PackStatus = 'idle' | 'loading' | 'ready' | 'error' | 'cancelled';
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
 /** The whole store: every slice's state and actions. */
-export type AppState = EngineSlice & PackSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice & ProbeSlice;
+export type AppState = EngineSlice & PackSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice & ProbeSlice & BenchmarkSlice;
 
 export type Slice<T> = StateCreator<AppState, [], [], T>;
 

@@ -62,6 +62,6 @@ describe('protocolLesson', () => {
   it('plots the mean over δ of BoxAcc per τ', () => {
     const mean = meanBoxAccCurve(boxAccOf(curves, [2, 3], 0.25));
     const want = [0, 50 / 3, 100, 50 / 3 + 50 / 3];
-    want.forEach((v, i) => expect(Math.abs(mean[i]! - v)).toBeLessThan(TOL));
+    for (const [i, v] of want.entries()) expect(Math.abs(mean[i]! - v)).toBeLessThan(TOL);
   });
 });
