@@ -7,7 +7,8 @@
  * Keyboard: every control is a native <button> (Tab, Enter/Space); results are a table with
  * row and column headers, and the canvas plot carries an aria-label with each method's numbers.
  */
-import type { BenchmarkMethodScore, BenchmarkState } from '../../store/slices/benchmark';
+import type { BenchmarkMethodScore } from '@shared/metrics/galleryBenchmark';
+import type { BenchmarkState } from '../../store/slices/benchmark';
 import { LinePlot } from '../plot/LinePlot';
 import type { SeriesStyle } from '../plot/palette';
 import { ProgressBar } from '../ProgressBar';
