@@ -4,6 +4,7 @@ import { Explainer } from '../components/Explainer';
 import { actions } from '../store/actions';
 import { BenchmarkPanel } from './benchmarkPanel';
 import { ErrorBoundary } from './ErrorBoundary';
+import { openFirstView } from './firstView';
 import { intakeFiles } from './image/intake';
 import { Backend, Banners, ControlsPanel, InputPanel, MethodsPanel, PackPanel, TauPanel, TopKPanel, Viewer } from './panels';
 
@@ -33,7 +34,10 @@ function useGlobalImageInput(): void {
 }
 
 export function App() {
-  useEffect(() => actions().boot(), []);
+  useEffect(() => {
+    actions().boot();
+    void openFirstView();
+  }, []);
   useGlobalImageInput();
   return (
     <div className="app">

@@ -7,6 +7,7 @@ import { runtime } from './runtime';
 import { createBenchmarkSlice } from './slices/benchmark';
 import { createEngineSlice } from './slices/engine';
 import { createErrorSlice } from './slices/errors';
+import { createFirstViewSlice } from './slices/firstView';
 import { createImageSlice } from './slices/image';
 import { createPackSlice } from './slices/pack';
 import { createParamsSlice } from './slices/params';
@@ -23,6 +24,7 @@ const createState = (...a: Parameters<typeof createEngineSlice>): AppState => ({
   ...createResultsSlice(...a),
   ...createErrorSlice(...a),
   ...createBenchmarkSlice(...a),
+  ...createFirstViewSlice(...a),
 });
 
 export const useAppStore = create<AppState>()(createState);

@@ -14,6 +14,7 @@ import type { Box } from '@shared/postprocess';
 import type { BenchmarkSlice } from './slices/benchmark';
 import type { EngineSlice } from './slices/engine';
 import type { ErrorSlice } from './slices/errors';
+import type { FirstViewSlice } from './slices/firstView';
 import type { ImageSlice } from './slices/image';
 import type { PackSlice } from './slices/pack';
 import type { ProbeSlice } from './slices/probe';
@@ -22,7 +23,8 @@ import type { ResultsSlice } from './slices/results';
 
 export type Colormap = 'viridis' | 'jet' | 'gray';
 export type BoxMode = 'largest' | 'all';
-export type CanvasState = 'empty' | 'updating' | 'ready';
+/** 'precomputed': a map from the precomputed first view, shown until the live one is ready. */
+export type CanvasState = 'empty' | 'updating' | 'ready' | 'precomputed';
 
 /** An entry of public/samples/index.json. Boxes are in original image pixels. */
 export interface Sample {
@@ -132,7 +134,15 @@ export type PackStatus = 'idle' | 'loading' | 'ready' | 'error' | 'cancelled';
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
 /** The whole store: every slice's state and actions. */
-export type AppState = EngineSlice & PackSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice & ProbeSlice & BenchmarkSlice;
+export type AppState = EngineSlice &
+  PackSlice &
+  ImageSlice &
+  ParamsSlice &
+  ResultsSlice &
+  ErrorSlice &
+  ProbeSlice &
+  BenchmarkSlice &
+  FirstViewSlice;
 
 export type Slice<T> = StateCreator<AppState, [], [], T>;
 
