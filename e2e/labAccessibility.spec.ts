@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './cspGuard';
 import { mapCanvas, openApp, readyMap } from './helpers';
 
-/** Visible interactive elements without an accessible name (aria-label(ledby), a <label>, title, or text). */
+/** Visible controls, canvases and images without an accessible name (aria-label(ledby), a <label>, title, or text). */
 function unnamedControls(page: Page) {
   return page.evaluate(() => {
     const named = (el: Element): boolean => {
@@ -19,11 +19,15 @@ function unnamedControls(page: Page) {
       if (el.getAttribute('title')?.trim()) return true;
       return el.tagName === 'BUTTON' && (el.textContent?.trim() ?? '') !== '';
     };
-    return [...document.querySelectorAll('button, input, select, textarea, canvas, [role="img"], progress')]
-      .filter((el) => (el as HTMLElement).offsetParent !== null && !(el as HTMLInputElement).hidden)
-      .filter((el) => !(el instanceof HTMLInputElement && el.type === 'file'))
-      .filter((el) => !named(el))
-      .map((el) => el.outerHTML.slice(0, 120));
+    return (
+      [...document.querySelectorAll('button, input, select, textarea, canvas, [role="img"], progress')]
+        .filter((el) => (el as HTMLElement).offsetParent !== null && !(el as HTMLInputElement).hidden)
+        .filter((el) => !(el instanceof HTMLInputElement && el.type === 'file'))
+        // Children of a named role="img" (a plot's canvas) are presentational; aria-hidden ones are not announced.
+        .filter((el) => !el.parentElement?.closest('[role="img"][aria-label], [aria-hidden="true"]'))
+        .filter((el) => !named(el))
+        .map((el) => el.outerHTML.slice(0, 120))
+    );
   });
 }
 
