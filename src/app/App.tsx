@@ -4,7 +4,6 @@ import { Explainer } from '../components/Explainer';
 import { actions } from '../store/actions';
 import { BenchmarkPanel } from './benchmarkPanel';
 import { ErrorBoundary } from './ErrorBoundary';
-import { openFirstView } from './firstView';
 import { intakeFiles } from './image/intake';
 import { Backend, Banners, ControlsPanel, InputPanel, MethodsPanel, PackPanel, TauPanel, TopKPanel, Viewer } from './panels';
 
@@ -34,10 +33,7 @@ function useGlobalImageInput(): void {
 }
 
 export function App() {
-  useEffect(() => {
-    actions().boot();
-    void openFirstView();
-  }, []);
+  useEffect(() => actions().boot(), []);
   useGlobalImageInput();
   return (
     <div className="app">
