@@ -135,7 +135,13 @@ async function firstViewTimes(runs = 3) {
   const appPort = port + 2;
   const app = spawn('npx', ['vite', 'preview', '--port', String(appPort), '--strictPort'], { stdio: 'ignore', detached: true });
   try {
-    for (let i = 0; !(await fetch(`http://127.0.0.1:${appPort}/`).then((r) => r.ok).catch(() => false)); i++) {
+    for (
+      let i = 0;
+      !(await fetch(`http://127.0.0.1:${appPort}/`)
+        .then((r) => r.ok)
+        .catch(() => false));
+      i++
+    ) {
       if (i > 100) throw new Error('vite preview (app) did not start');
       await new Promise((r) => setTimeout(r, 200));
     }

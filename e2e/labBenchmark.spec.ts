@@ -8,7 +8,7 @@ import { expect, test } from './cspGuard';
 import { openApp, readyMap } from './helpers';
 
 const panel = (page: Page) => page.getByTestId('bench-panel');
-const valueOf = async (page: Page, testId: string) => Number(await page.getByTestId(testId).getAttribute('data-value'));
+const numberAt = async (page: Page, testId: string) => Number(await page.getByTestId(testId).getAttribute('data-value'));
 
 /** Every method of the toy pack, the sanity baselines included. */
 const METHODS = ['genpromp', 'cam', 'lpcam', 'sat', 'gaussian', 'random', 'sobel'];
@@ -29,10 +29,10 @@ test('runs all 30 gallery images through every method and teaches the protocol',
 
   for (const m of METHODS) {
     await expect(page.getByTestId(`bench-row-${m}`)).toBeVisible();
-    const maxBoxAcc = await valueOf(page, `bench-maxboxacc-${m}`);
-    const gtKnown = await valueOf(page, `bench-gtknown-${m}`);
-    const honest = await valueOf(page, `bench-honest-${m}`);
-    const inflated = await valueOf(page, `bench-inflated-${m}`);
+    const maxBoxAcc = await numberAt(page, `bench-maxboxacc-${m}`);
+    const gtKnown = await numberAt(page, `bench-gtknown-${m}`);
+    const honest = await numberAt(page, `bench-honest-${m}`);
+    const inflated = await numberAt(page, `bench-inflated-${m}`);
     for (const v of [maxBoxAcc, gtKnown, honest, inflated]) {
       expect(v).toBeGreaterThanOrEqual(0);
       expect(v).toBeLessThanOrEqual(100);
@@ -44,8 +44,8 @@ test('runs all 30 gallery images through every method and teaches the protocol',
     await expect(page.getByTestId(`bench-val-tau-${m}`)).toHaveText(/^\d\.\d\d \/ \d\.\d\d \/ \d\.\d\d$/);
   }
   // The trained methods localise better than a random map over the whole gallery.
-  const random = await valueOf(page, 'bench-maxboxacc-random');
-  const best = Math.max(...(await Promise.all(['genpromp', 'cam', 'lpcam', 'sat'].map((m) => valueOf(page, `bench-maxboxacc-${m}`)))));
+  const random = await numberAt(page, 'bench-maxboxacc-random');
+  const best = Math.max(...(await Promise.all(['genpromp', 'cam', 'lpcam', 'sat'].map((m) => numberAt(page, `bench-maxboxacc-${m}`)))));
   expect(best).toBeGreaterThan(random);
 
   // The live view still works after the benchmark used the engine.
