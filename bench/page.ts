@@ -7,11 +7,13 @@
  * from the first map, and the λ and class changes run once each instead of `repeats` times / once per class.
  */
 import { getEngine } from '../src/engine-client';
-import type { EngineOptions } from '@shared/api';
+import type { EngineOptions, PackSummary } from '@shared/api';
 import { aggregateAttention, localize, type AttentionMaps } from '@shared/genpromp/aggregate';
 import { genprompMapsRequest } from '@shared/genpromp/method';
 import { diffusionOf } from '@shared/manifest';
-import { ALL_METHODS } from '@shared/methods/registry';
+import { ALL_METHODS, ownParamsFor } from '@shared/methods/registry';
+import { benchImages, newTallies, scoreImage, scoresOf } from '@shared/metrics/galleryBenchmark';
+import { splitGallery } from '@shared/metrics/protocol';
 import { labLatencies } from './lab';
 import { drawSheet, sheetPng } from '../src/app/export/sheet';
 import { LESSON_FIELDS } from '../src/app/lessonLink/fields';
@@ -35,6 +37,29 @@ async function decode(url: string) {
   const ctx = canvas.getContext('2d')!;
   ctx.drawImage(bmp, 0, 0);
   return { width: bmp.width, height: bmp.height, rgba: ctx.getImageData(0, 0, bmp.width, bmp.height).data };
+}
+
+/** The gallery benchmark over public/samples/ at the pack's defaults: wall time and each method's MaxBoxAccV2. */
+async function galleryBenchmark(engine: ReturnType<typeof getEngine>, pack: PackSummary) {
+  const samples = (await (await fetch(new URL('/samples/index.json', location.href))).json()).samples;
+  const images = benchImages(samples, pack.manifest);
+  if (images.length < 2) return { skipped: `the gallery has ${images.length} image(s) with a class of pack ${pack.manifest.id}` };
+  const own = ownParamsFor(pack.manifest, null);
+  const tallies = newTallies(pack.manifest);
+  const run = { engine, pack, ownOf: (id: keyof typeof own) => own[id] as unknown, threshold: pack.manifest.defaultThreshold };
+  const t = performance.now();
+  for (const img of images) await scoreImage(run, img, await decode(new URL(`/samples/${img.file}`, location.href).href), tallies);
+  const totalMs = performance.now() - t;
+  const scores = scoresOf(tallies, splitGallery(images.map((i) => i.file)), images.length);
+  return {
+    images: images.length,
+    methods: tallies.map((x) => x.def.id),
+    totalMs,
+    perImageMs: totalMs / images.length,
+    maxBoxAccV2: Object.fromEntries(scores.map((x) => [x.method, x.maxBoxAccV2])),
+    testAtValidationTau: Object.fromEntries(scores.map((x) => [x.method, x.protocol?.testAtValidationTau ?? null])),
+    testAtTestTau: Object.fromEntries(scores.map((x) => [x.method, x.protocol?.testAtTestTau ?? null])),
+  };
 }
 
 async function main() {
@@ -156,6 +181,10 @@ async function main() {
     baseline[`${def.id}${def.classAgnostic ? 'OwnParamChange' : 'ClassChange'}`] = stats(runs);
   }
 
+  // The lab's gallery benchmark: every gallery image with GT through every method, as the app runs it
+  // (fetch + decode included). Skipped when the gallery names no class of this pack.
+  const gallery = minimal ? null : await galleryBenchmark(engine, pack);
+
   const tfjs =
     q.get('backend') === 'webgpu'
       ? await (await import('./tfjsPostprocess')).tfjsVsJs(
@@ -246,6 +275,7 @@ async function main() {
       firstMap: firstMapMs,
     },
     ...(tfjs ? { tfjsPostprocess: tfjs } : {}),
+    ...(gallery ? { galleryBenchmark: gallery } : {}),
     latencyMs: {
       lambdaChange: { ...stats(lambdaMs), unetBatch: minimal ? 1 : g.timesteps.length },
       thresholdChange: stats(thresholdMs),

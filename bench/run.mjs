@@ -1,5 +1,5 @@
 // npm run bench [-- --pack public/models/<id> | --pack <any pack folder>] [--repeats N] [--webgpu] [--precision fp32|int8|fp16]
-//                 [--minimal] [--compare-pack <folder>] [--no-node]
+//                 [--minimal] [--compare-pack <folder>] [--no-node] [--no-first-view]
 // Builds the bench page (vite --mode bench → dist-bench/), serves it cross-origin isolated, runs bench/index.html in headless
 // Debian Chromium on wasm (and software WebGPU with --webgpu), times the same UNet on
 // onnxruntime-node, and prints one JSON document.
@@ -7,7 +7,10 @@
 // CORS server on the next port. --minimal times only load, analysis, the first map and one λ change
 // (what a full-size UNet can afford on a CPU); --compare-pack runs a second pack the same way in the same
 // run (e.g. the untruncated UNet) and prints the ratios. Peak memory is each browser process's VmHWM
-// (peak resident set) read from /proc before the browser closes.
+// (peak resident set) read from /proc before the browser closes. firstView: the production app (vite build → dist/)
+// opened cold (a fresh browser profile each time, so the pack is fetched and compiled again): page open → first
+// painted map (the precomputed first view, public/first-view.json) and → first live map, from the page's
+// performance marks (src/components/paintMarks.ts), median of 3.
 import { spawn, execSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -27,6 +30,7 @@ const repeats = Number(opt('repeats', 15));
 const withWebgpu = args.includes('--webgpu');
 const minimal = args.includes('--minimal');
 const withNode = !args.includes('--no-node');
+const withFirstView = !args.includes('--no-first-view');
 const threads = opt('threads', '');
 const precision = opt('precision', '');
 const port = Number(opt('port', 4174));
@@ -125,6 +129,55 @@ async function inBrowser(backend, dir) {
   }
 }
 
+/** Page open → first painted map and → first live map in the production app, cold, median of `runs`. */
+async function firstViewTimes(runs = 3) {
+  execSync('npx vite build --logLevel warn', { stdio: 'inherit' });
+  const appPort = port + 2;
+  const app = spawn('npx', ['vite', 'preview', '--port', String(appPort), '--strictPort'], { stdio: 'ignore', detached: true });
+  try {
+    for (
+      let i = 0;
+      !(await fetch(`http://127.0.0.1:${appPort}/`)
+        .then((r) => r.ok)
+        .catch(() => false));
+      i++
+    ) {
+      if (i > 100) throw new Error('vite preview (app) did not start');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const samples = [];
+    for (let i = 0; i < runs; i++) {
+      const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wsol-first-view-')), {
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        args: WASM_ARGS,
+      });
+      try {
+        const page = await ctx.newPage();
+        await page.goto(`http://127.0.0.1:${appPort}/`);
+        await page.waitForFunction(() => performance.getEntriesByName('wsol:first-live-map-painted').length > 0, null, {
+          timeout: 120_000,
+          polling: 50,
+        });
+        samples.push(
+          await page.evaluate(() => ({
+            firstMap: performance.getEntriesByName('wsol:first-map-painted')[0].startTime,
+            liveMap: performance.getEntriesByName('wsol:first-live-map-painted')[0].startTime,
+          })),
+        );
+      } finally {
+        await ctx.close();
+      }
+    }
+    const med = (k) => samples.map((x) => x[k]).sort((a, b) => a - b)[samples.length >> 1];
+    return { runs: samples, pageOpenToFirstPaintedMapMs: med('firstMap'), pageOpenToLiveMapMs: med('liveMap') };
+  } finally {
+    try {
+      process.kill(-app.pid);
+    } catch {}
+  }
+}
+
 /** The same UNet, same shapes, on onnxruntime-node (native CPU). */
 async function unetOnNode() {
   const ort = await import('onnxruntime-node');
@@ -191,6 +244,7 @@ try {
     }
   }
   if (withNode) report.onnxruntimeNode = await unetOnNode();
+  if (withFirstView) report.firstView = await firstViewTimes();
   if (report.wasm?.stagesMs && report.onnxruntimeNode) {
     report.ratios = {
       browserWasmUnetOverNodeUnet: median(report.wasm.stagesMs.unetPerTimestep) / report.onnxruntimeNode.unetMedianMs,

@@ -1,5 +1,5 @@
 // Screenshots of the app's views for docs/img/ (headless Debian Chromium, wasm):
-//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|lab|lab-strip|lesson|photo-pack|pack-download|pack-folder|pack-errors|sd-tiny-random|make-a-real-pack|sd15-random …]
+//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|lab|lab-strip|lesson|lab-bench|photo-pack|pack-download|pack-folder|pack-errors|sd-tiny-random|make-a-real-pack|sd15-random …]
 //   sd15-random: the full-size random SD-1.5 export (scripts/sd15-random.sh) served with CORS at $SD15_PACK_URL
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,6 +135,35 @@ try {
     await grid.saveAs(`${out}/lab-export-grid.png`);
     await page.setViewportSize({ width: 1400, height: 1000 });
     console.log(`wrote ${out}/lab-tour.png, lab-lesson-link.png, lab-export-view.png, lab-export-lambda-strip.png and lab-export-grid.png`);
+  }
+  if (wanted('lab-bench')) {
+    // The lab's gallery benchmark with the protocol lesson, the precomputed first view, and both at 1024 px.
+    const held = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    let release;
+    const gate = new Promise((r) => {
+      release = r;
+    });
+    await held.route(/\/models\/toyworld\/.*\.onnx/, async (route) => {
+      await gate;
+      await route.continue();
+    });
+    const first = await held.newPage();
+    await first.goto(`${base}/`);
+    await first.getByTestId('precomputed-badge').waitFor();
+    await first.screenshot({ path: `${out}/lab-first-view.png` });
+    release();
+    await held.close();
+
+    await page.goto(`${base}/`);
+    await packReady();
+    await page.getByTestId('bench-run').click();
+    await page.locator('[data-testid="bench-panel"][data-status="done"]').waitFor({ timeout: 600_000 });
+    await page.getByTestId('bench-panel').screenshot({ path: `${out}/lab-benchmark.png` });
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.mouse.move(1, 1);
+    await page.screenshot({ path: `${out}/lab-benchmark-1024.png`, fullPage: true });
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    console.log(`wrote ${out}/lab-first-view.png, lab-benchmark.png and lab-benchmark-1024.png`);
   }
   if (wanted('photo-pack')) {
     // The ImageNet photo pack on scikit-image's CC0 cat photo, with the class search in use.

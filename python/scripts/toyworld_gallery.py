@@ -1,4 +1,4 @@
-"""Pick a few test-set composites for the app's sample gallery (public/samples/).
+"""Pick test-set composites for the app's sample gallery (public/samples/): at least one per class.
 
     .venv/bin/python python/scripts/toyworld_gallery.py
 
@@ -22,11 +22,25 @@ OUT = ROOT / "public/samples"
 MAX_BYTES = 60_000
 
 # (class, style, variant): a mix of both test styles, two multi-instance and one occluded image.
-PICKS = [
+FEATURED = [
     ("dog", "openmoji", "plain"), ("cat", "art4apps", "plain"), ("horse", "openmoji", "multi"),
     ("elephant", "art4apps", "plain"), ("penguin", "openmoji", "occluded"),
     ("bus", "art4apps", "plain"), ("airplane", "openmoji", "plain"), ("giraffe", "art4apps", "multi"),
 ]
+STYLES = ("openmoji", "art4apps")
+
+
+def picks(ann: dict) -> list[tuple[str, str, str]]:
+    """The featured images, then one plain image for every other class (styles alternate in class
+    order; a class drawn in one test style only takes that one), so the in-browser benchmark
+    (src/store/slices/benchmark.ts) has ground truth for every class of the pack."""
+    featured = {cls for cls, _, _ in FEATURED}
+    styles_of = {cls: {im["instances"][0]["style"] for im in ann["images"] if im["cls"] == cls} for cls in ann["classes"]}
+    rest = []
+    for k, cls in enumerate(c for c in ann["classes"] if c not in featured):
+        style = STYLES[k % 2] if STYLES[k % 2] in styles_of[cls] else sorted(styles_of[cls])[0]
+        rest.append((cls, style, "plain"))
+    return FEATURED + rest
 
 
 def small_png(path: Path) -> bytes:
@@ -48,7 +62,7 @@ def main():
     size = ann["size"]
     OUT.mkdir(parents=True, exist_ok=True)
     samples, credits = [], []
-    for cls, style, variant in PICKS:
+    for cls, style, variant in picks(ann):
         cands = [im for im in ann["images"]
                  if im["cls"] == cls and im["variant"] == variant and im["instances"][0]["style"] == style]
         if variant != "multi":  # a clearly visible, whole object

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { Explainer } from '../components/Explainer';
 import { actions } from '../store/actions';
+import { BenchmarkPanel } from './benchmarkPanel';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LabPanel } from './labPanel';
 import { intakeFiles } from './image/intake';
@@ -62,6 +63,7 @@ export function App() {
             <Viewer />
             <LabPanel />
             <TauPanel />
+            <BenchmarkPanel />
           </div>
           <aside className="col-side">
             <TopKPanel />

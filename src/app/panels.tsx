@@ -39,7 +39,8 @@ import {
   selectTopK,
   selectUnavailable,
 } from '../store/selectors';
-import type { AppState, LoadedImage, MapResult, MethodResult, ViewParams } from '../store/types';
+import { selectPrecomputed } from '../store/slices/firstView';
+import type { AppState, CanvasState, LoadedImage, MapResult, MethodResult, ViewParams } from '../store/types';
 import { describeError } from './errorMessages';
 import { intakeFiles, intakeSample } from './image/intake';
 import { DocLinks } from '../components/DocLinks';
@@ -159,13 +160,18 @@ function useProbe(result: MapResult | null) {
 /** What every view of one method reads from the store. */
 function useMethodView(method: MethodId) {
   const image = useAppStore((s) => s.image);
-  const state = useAppStore((s) => selectCanvasState(s, method));
-  const result = useAppStore((s) => selectDrawnResult(s, method));
+  const live = useAppStore((s) => selectCanvasState(s, method));
+  const drawn = useAppStore((s) => selectDrawnResult(s, method));
+  // Until the live map is ready, the precomputed first view's map (if any) is shown, marked as such.
+  const precomputed = useAppStore((s) => (live === 'ready' ? null : selectPrecomputed(s, method)));
+  const state: CanvasState = precomputed ? 'precomputed' : live;
+  const result = precomputed ?? drawn;
   const view = useAppStore((s) => s.view);
   const unavailable = useAppStore((s) => selectUnavailable(s, method));
   const busy = useAppStore((s) => selectModelBusy(s) || s.packStatus === 'loading' || s.engineStatus === 'starting');
   const text = useAppStore((s) => (selectCanvasState(s, method) === 'updating' ? statusText(s) : ''));
-  return { image, state, result, view, unavailable, stale: state !== 'ready' && busy, text };
+  const ready = live === 'ready' ? drawn : null;
+  return { image, state, result, ready, view, unavailable, stale: live !== 'ready' && !precomputed && busy, text };
 }
 
 /** Draw, edit or clear a ground-truth box on the current image (it overrides a sample's boxes). */
@@ -204,8 +210,7 @@ function GtTools({ drawing, onDrawing }: { drawing: boolean; onDrawing: (on: boo
 }
 
 function MethodViewer({ method }: { method: MethodId }) {
-  const { image, state, result, view, unavailable, stale, text } = useMethodView(method);
-  const ready = state === 'ready' ? result : null;
+  const { image, state, result, ready, view, unavailable, stale, text } = useMethodView(method);
   const [drawing, setDrawing] = useState(false);
   const drawnGt = useAppStore((s) => s.drawnGt);
   const { probe, reading } = useProbe(ready);
@@ -249,15 +254,14 @@ function MethodViewer({ method }: { method: MethodId }) {
 }
 
 function ComparePanel({ def }: { def: AnyMethod }) {
-  const { image, state, result, view, unavailable, text } = useMethodView(def.id);
-  const ready = state === 'ready' ? result : null;
+  const { image, state, result, ready, view, unavailable, text } = useMethodView(def.id);
   const { probe, reading } = useProbe(ready);
   return (
     <MethodPanel
       method={def.id}
       label={def.label}
       blurb={def.blurb}
-      {...mapProps(image, ready, view)}
+      {...mapProps(image, state === 'precomputed' ? result : ready, view)}
       iou={ready?.iou ?? null}
       state={state}
       statusText={text}

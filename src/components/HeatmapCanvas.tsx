@@ -2,7 +2,7 @@
  * The image with the localisation map as a colour overlay, predicted boxes and
  * ground-truth boxes, drawn on one canvas (so "Download PNG" saves what you see).
  *
- * Test hooks on the canvas: data-state (empty | updating | ready), data-map-hash
+ * Test hooks on the canvas: data-state (empty | updating | ready | precomputed), data-map-hash
  * (fingerprint of the drawn Float32 map, '' when none) and data-box (JSON of the
  * drawn predicted boxes in frame pixels).
  *
@@ -13,6 +13,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { applyColormap, type Box } from '@shared/postprocess';
 import type { CanvasState, Colormap } from '../store/types';
+import { markMapPainted } from './paintMarks';
 
 export interface HeatmapCanvasProps {
   image: ImageBitmap | null;
@@ -199,6 +200,7 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
       if (d) strokeBoxes(ctx, [d], ix, iy, '#ffd400', lw, [lw * 3, lw * 2]);
       else strokeBoxes(ctx, p.gtBoxes, sx, sy, '#ffd400', lw, [lw * 3, lw * 2]);
       if (ov && !p.stale) strokeBoxes(ctx, p.boxes, sx, sy, '#00e5ff', lw, []);
+      if (ov && !p.stale && (p.state === 'ready' || p.state === 'precomputed')) markMapPainted(p.state === 'ready');
       const handles = d ?? p.gtDraw?.box;
       if (p.gtDraw?.active && handles) strokeHandles(ctx, handles, ix, iy, lw * 5);
       const pt = p.probe?.point;
@@ -282,7 +284,7 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
 
   const drawnMap = overlay !== null;
   return (
-    <figure className="heatmap" aria-busy={props.state === 'updating'}>
+    <figure className="heatmap" aria-busy={props.state === 'updating' || props.state === 'precomputed'}>
       <div className="heatmap-stage">
         <canvas
           ref={canvasRef}
@@ -310,6 +312,11 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
           }
         />
         {!image && <div className="heatmap-empty">Drop, paste or pick an image, or choose a sample.</div>}
+        {props.state === 'precomputed' && (
+          <div className="heatmap-status heatmap-precomputed" role="status" data-testid="precomputed-badge">
+            Precomputed: the live map replaces it when the model pack is ready.
+          </div>
+        )}
         {props.state === 'updating' && (
           <div className="heatmap-status" role="status">
             <span className="spinner" aria-hidden="true" /> {props.statusText || 'Updating…'}

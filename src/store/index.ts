@@ -4,8 +4,10 @@
  */
 import { create } from 'zustand';
 import { runtime } from './runtime';
+import { createBenchmarkSlice } from './slices/benchmark';
 import { createEngineSlice } from './slices/engine';
 import { createErrorSlice } from './slices/errors';
+import { createFirstViewSlice } from './slices/firstView';
 import { createImageSlice } from './slices/image';
 import { createLabSlice } from './slices/lab';
 import { createPackSlice } from './slices/pack';
@@ -25,6 +27,8 @@ const createState = (...a: Parameters<typeof createEngineSlice>): AppState => ({
   ...createErrorSlice(...a),
   ...createTourSlice(...a),
   ...createLabSlice(...a),
+  ...createBenchmarkSlice(...a),
+  ...createFirstViewSlice(...a),
 });
 
 export const useAppStore = create<AppState>()(createState);

@@ -11,8 +11,10 @@ import type { MethodId } from '@shared/methods/registry';
 import type { FailureType } from '@shared/metrics/failure';
 import type { TauCurve } from '@shared/metrics/tauCurve';
 import type { Box } from '@shared/postprocess';
+import type { BenchmarkSlice } from './slices/benchmark';
 import type { EngineSlice } from './slices/engine';
 import type { ErrorSlice } from './slices/errors';
+import type { FirstViewSlice } from './slices/firstView';
 import type { ImageSlice } from './slices/image';
 import type { LabSlice } from './slices/lab';
 import type { PackSlice } from './slices/pack';
@@ -23,7 +25,8 @@ import type { TourSlice } from './slices/tour';
 
 export type Colormap = 'viridis' | 'jet' | 'gray';
 export type BoxMode = 'largest' | 'all';
-export type CanvasState = 'empty' | 'updating' | 'ready';
+/** 'precomputed': a map from the precomputed first view, shown until the live one is ready. */
+export type CanvasState = 'empty' | 'updating' | 'ready' | 'precomputed';
 
 /** An entry of public/samples/index.json. Boxes are in original image pixels. */
 export interface Sample {
@@ -133,7 +136,17 @@ export type PackStatus = 'idle' | 'loading' | 'ready' | 'error' | 'cancelled';
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
 /** The whole store: every slice's state and actions. */
-export type AppState = EngineSlice & PackSlice & ImageSlice & ParamsSlice & ResultsSlice & ErrorSlice & ProbeSlice & LabSlice & TourSlice;
+export type AppState = EngineSlice &
+  PackSlice &
+  ImageSlice &
+  ParamsSlice &
+  ResultsSlice &
+  ErrorSlice &
+  ProbeSlice &
+  LabSlice &
+  TourSlice &
+  BenchmarkSlice &
+  FirstViewSlice;
 
 export type Slice<T> = StateCreator<AppState, [], [], T>;
 

@@ -1,0 +1,62 @@
+/**
+ * Instant first view (classroom lab, part 12): the page paints the first sample's maps from
+ * public/first-view.json before the model pack is ready, marked "precomputed", and swaps in the
+ * live result when the pack is ready. The pack's model files are held back by a route until the
+ * test releases them, so the precomputed state is observed, not raced.
+ */
+import type { BrowserContext } from '@playwright/test';
+import { expect, test } from './cspGuard';
+import { mapCanvas, openApp, readyMap } from './helpers';
+
+/** Holds every .onnx request of the pack until `release()`. */
+async function holdModels(context: BrowserContext) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  await context.route(/\/models\/toyworld\/.*\.onnx/, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  return release;
+}
+
+test('paints the precomputed maps at once, then the live ones with the same boxes', async ({ page, context }) => {
+  const release = await holdModels(context);
+  // fp32 like the generator (npm run first-view): the live boxes must be the precomputed ones.
+  await page.goto('/?precision=fp32');
+  const canvas = mapCanvas(page);
+  await expect(canvas).toHaveAttribute('data-state', 'precomputed');
+  await expect(page.getByTestId('precomputed-badge')).toBeVisible();
+  await expect(page.getByTestId('sample-dog')).toHaveAttribute('aria-pressed', 'true');
+  await expect(canvas).not.toHaveAttribute('data-map-hash', '');
+  const precomputedBox = (await canvas.getAttribute('data-box')) ?? '';
+  expect(JSON.parse(precomputedBox)).toHaveLength(1);
+  await expect(page.locator('[data-testid="pack-progress"][data-phase="ready"]')).toHaveCount(0);
+
+  release();
+  const live = await readyMap(page, undefined, 90_000);
+  await expect(page.getByTestId('precomputed-badge')).toHaveCount(0);
+  expect(live.box).toBe(precomputedBox);
+  const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
+  expect(marks).toEqual(expect.arrayContaining(['wsol:first-map-painted', 'wsol:first-live-map-painted']));
+});
+
+test('a page opened with a URL hash (a lesson link) starts from its own state, not the first view', async ({ page }) => {
+  await openApp(page, '#lesson');
+  await expect(page.getByTestId('sample-dog')).toHaveAttribute('aria-pressed', 'false');
+  await expect(mapCanvas(page)).toHaveAttribute('data-state', 'empty');
+  await expect(page.getByTestId('precomputed-badge')).toHaveCount(0);
+});
+
+test('another image picked before the pack is ready hides the precomputed maps', async ({ page, context }) => {
+  const release = await holdModels(context);
+  await page.goto('/');
+  await expect(mapCanvas(page)).toHaveAttribute('data-state', 'precomputed');
+  await page.getByTestId('sample-cat').click();
+  await expect(page.getByTestId('sample-cat')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('precomputed-badge')).toHaveCount(0);
+  await expect(mapCanvas(page)).toHaveAttribute('data-map-hash', '');
+  release();
+  await readyMap(page, undefined, 90_000);
+});
