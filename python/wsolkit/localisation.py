@@ -155,9 +155,10 @@ class MapSet:
 
 # ---------------------------------------------------------------- training monitor
 @torch.no_grad()
-def class_maps(vae, text, unet, spec, classes, scaling, items, named: list[str], lam=0.0, concept_rows=None) -> list[np.ndarray]:
-    """GenPromp maps (t {0, 99}, resolutions 8+16, 7 templates, class token at index 5) of
-    items[i] for class named[i], at 128²."""
+def class_maps(vae, text, unet, spec, classes, scaling, items, named: list[str], lam=0.0, concept_rows=None,
+               timesteps=(0, 99)) -> list[np.ndarray]:
+    """GenPromp maps (resolutions 8+16, 7 templates, class token at index 5) of items[i] for
+    class named[i] at `timesteps`, at 128²."""
     from .pack import PROMPT_TEMPLATES
     from .train.text import concept_token
 
@@ -173,10 +174,10 @@ def class_maps(vae, text, unet, spec, classes, scaling, items, named: list[str],
     was_training = unet.training
     unet.eval()
     # GenPromp reads the class token at index 5 ("a photo of a <class>" after BOS); noise seed 1234 as the packs.
-    raw = gp.attention_maps_batch(unet, z, (0, 99), torch.cat(conds), 5, 1234, alphas_cumprod())
+    raw = gp.attention_maps_batch(unet, z, tuple(timesteps), torch.cat(conds), 5, 1234, alphas_cumprod())
     unet.train(was_training)
     layers = [(attention_output_name(k, b, l), k, r) for k, b, l, r, _ in unet.attention_layers()]
-    return [gp.aggregate({t: {n: v[i] for n, v in raw[t].items()} for t in raw}, [0, 99], [8, 16], layers, z.shape[-2:]) for i in range(len(items))]
+    return [gp.aggregate({t: {n: v[i] for n, v in raw[t].items()} for t in raw}, list(timesteps), [8, 16], layers, z.shape[-2:]) for i in range(len(items))]
 
 
 def _best_gt_known(maps, items) -> tuple[float, float]:
@@ -185,7 +186,8 @@ def _best_gt_known(maps, items) -> tuple[float, float]:
 
 
 @torch.no_grad()
-def quick_localisation(vae, text, unet, spec, classes, scaling, lam=0.0, concept_rows=None, n_per_class=2, selectivity=False) -> dict:
+def quick_localisation(vae, text, unet, spec, classes, scaling, lam=0.0, concept_rows=None, n_per_class=2, selectivity=False,
+                       timesteps=(0, 99)) -> dict:
     """A training-time signal, not a result: GT-known Loc of class-token maps (best τ of a
     coarse grid) on a few validation images. With `selectivity`, also the same images' maps
     for a seeded wrong class (a class-agnostic map scores as well) and selective GT-known on
@@ -195,16 +197,16 @@ def quick_localisation(vae, text, unet, spec, classes, scaling, lam=0.0, concept
         if taken.get(it.cls, 0) < n_per_class:
             taken[it.cls] = taken.get(it.cls, 0) + 1
             items.append(it)
-    maps = class_maps(vae, text, unet, spec, classes, scaling, items, [it.cls for it in items], lam, concept_rows)
+    maps = class_maps(vae, text, unet, spec, classes, scaling, items, [it.cls for it in items], lam, concept_rows, timesteps)
     score, tau = _best_gt_known(maps, items)
     out = {"monitor_val_gt_known": round(score, 1), "monitor_tau": tau, "monitor_images": len(items)}
     if selectivity:
         rng = np.random.default_rng(0)
         wrong = [classes[(classes.index(it.cls) + 1 + int(rng.integers(len(classes) - 1))) % len(classes)] for it in items]
-        wmaps = class_maps(vae, text, unet, spec, classes, scaling, items, wrong, lam, concept_rows)
+        wmaps = class_maps(vae, text, unet, spec, classes, scaling, items, wrong, lam, concept_rows, timesteps)
         out["monitor_wrong_class_gt_known"] = round(MapSet("wrong", wmaps).gt_known(items, 128, tau), 1)
         pairs = subsample(toyworld_pairs("val", classes), 60)
-        pmaps = class_maps(vae, text, unet, spec, classes, scaling, pairs, [p.cls for p in pairs], lam, concept_rows)
+        pmaps = class_maps(vae, text, unet, spec, classes, scaling, pairs, [p.cls for p in pairs], lam, concept_rows, timesteps)
         out["monitor_pair_selective"] = round(_best_gt_known(pmaps, pairs)[0], 1)
         out["monitor_pair_peak_own"] = round(100 * float(np.mean([peak_in_mask(m, p.mask) for m, p in zip(pmaps, pairs)])), 1)
     return out
