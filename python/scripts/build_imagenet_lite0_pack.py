@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from wsolkit import pack, quantize
+from wsolkit import pack
 from wsolkit.paths import ROOT
 
 PACK_ID = "imagenet-lite0"
@@ -114,13 +114,7 @@ def normalise(rgb_uint8: np.ndarray) -> torch.Tensor:
 
 
 def export(out: Path, model: torch.nn.Module) -> dict:
-    wrapped = LogitsAndFeatures(model).eval()
-    fs = IMAGE_SIZE // 32
-    inputs = [pack.tensor_spec("image", "float32", ["batch", 3, IMAGE_SIZE, IMAGE_SIZE])]
-    outputs = [pack.tensor_spec("logits", "float32", ["batch", 1000]),
-               pack.tensor_spec(FEATURE_OUTPUT, "float32", ["batch", model._fc.in_features, fs, fs])]
-    pack.export_onnx(wrapped, (torch.zeros(1, 3, IMAGE_SIZE, IMAGE_SIZE),), out / "classifier.onnx", inputs, outputs)
-    return {"role": "classifier", "inputs": inputs, "outputs": outputs, "variants": [pack.variant(out, out / "classifier.onnx")]}
+    return pack.export_classifier(out, LogitsAndFeatures(model), IMAGE_SIZE, FEATURE_OUTPUT)
 
 
 def main(argv=None):
@@ -140,16 +134,7 @@ def main(argv=None):
     (out / "ATTRIBUTION.md").write_text(ATTRIBUTION.format(timm_version=timm_version))
 
     clf = export(out, model)
-    fp32 = out / "classifier.onnx"
-    q8, h16 = out / "classifier.int8.onnx", out / "classifier.fp16.onnx"
-    n = quantize.int8_weights(fp32, q8)
-    quantize.fp16(fp32, h16)
-    report = {"classifier": {"fp32_bytes": fp32.stat().st_size, "int8_bytes": q8.stat().st_size, "int8_tensors": n,
-                             "int8_max_abs_diff": quantize.max_abs_diff(fp32, q8, seed=SEED),
-                             "fp16_bytes": h16.stat().st_size, "fp16_max_abs_diff": quantize.max_abs_diff(fp32, h16, seed=SEED)}}
-    # fp32 first: the variant chooser falls back to it on any backend.
-    clf["variants"] = [clf["variants"][0], pack.variant(out, q8, "int8", backends=("wasm",)),
-                       pack.variant(out, h16, "fp16", backends=("webgpu",), requires=("shader-f16",))]
+    report = {"classifier": pack.add_variants(out, clf, seed=SEED)}
     (out / "variants.json").write_text(json.dumps(report, indent=2) + "\n")
 
     head = pack.write_f32(out, "cam_head.f32", model._fc.weight.detach().numpy())

@@ -4,7 +4,10 @@
     .venv/bin/python python/scripts/write_pipeline_golden.py --pack public/models/<id> --checkpoint <ckpt> --out <json>
 
 The toy-world golden (fixtures/golden/genpromp-toyworld.json) is made with the arguments in
-python/tests/test_reference.py (TOYWORLD_GOLDEN_ARGS), which also checks it regenerates.
+python/tests/test_reference.py (TOYWORLD_GOLDEN_ARGS), which also checks it regenerates:
+
+    .venv/bin/python python/scripts/write_pipeline_golden.py --pack public/models/toyworld --checkpoint python/checkpoints/toyworld.pt \
+        --images public/samples/{dog,penguin,airplane}.png --out fixtures/golden/genpromp-toyworld.json
 
 Reads the pack's own files (manifest, tokenizer.json, concept rows) and the torch
 checkpoint the pack was exported from, and records per image: the resized input's
@@ -86,7 +89,7 @@ def main():
                 run["maps"] = {str(t): {k: r(v) for k, v in maps[t].items()} for t in all_t}
             runs.append(run)
         cases.append({
-            "image": path.relative_to(ROOT).as_posix(),
+            "image": path.resolve().relative_to(ROOT).as_posix(),
             "resizedSha256": hashlib.sha256(rgb.tobytes()).hexdigest(),
             "top5": [{"index": i, "probability": p} for i, p in top5],
             "latent": r(z),

@@ -40,3 +40,33 @@ def test_last_stride_1_doubles_the_feature_map_and_keeps_the_weights():
     assert a(x)[1].shape == (1, 1280, 4, 4) and b(x)[1].shape == (1, 1280, 8, 8)
     sa, sb = a.backbone.state_dict(), b.backbone.state_dict()
     assert all(torch.equal(sa[k], sb[k]) for k in sa)
+
+
+def test_toy_pack_exports_the_fine_tuned_classifier_as_pytorch_computes_it(tmp_path):
+    """The toy-world pack's path for Lite0: the combined checkpoint names its kind, the export takes the
+    feature shape from a dry run (1280 × S/16 with last_stride 1), fp32 ONNX = PyTorch, int8/fp16 variants."""
+    import onnxruntime as ort
+
+    from wsolkit import pack
+    from wsolkit.checkpoint import load_model
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    trained = Lite0Classifier(Lite0Config(num_classes=5, image_size=64, last_stride=1))  # random head: the export is under test
+    combined = {"configs": {"classifier": trained.cfg.to_dict()}, "state": {"classifier": trained.state_dict()},
+                "kinds": {"classifier": "classifier_lite0"}}
+    model = load_model("classifier", combined)
+    assert isinstance(model, Lite0Classifier)
+
+    entry = pack.export_classifier(tmp_path, model, 64)
+    assert [o["dims"] for o in entry["outputs"]] == [["batch", 5], ["batch", 1280, 4, 4]]
+    x = torch.from_numpy(np.random.default_rng(0).uniform(-1, 1, (2, 3, 64, 64)).astype(np.float32))
+    with torch.no_grad():
+        want = [t.numpy() for t in model(x)]
+    got = ort.InferenceSession(str(tmp_path / "classifier.onnx"), providers=["CPUExecutionProvider"]).run(["logits", "features"], {"image": x.numpy()})
+    assert max(float(np.abs(a - b).max()) for a, b in zip(got, want)) < 1e-4
+
+    report = pack.add_variants(tmp_path, entry)
+    assert [v["precision"] for v in entry["variants"]] == ["fp32", "int8", "fp16"]
+    assert report["int8_bytes"] < report["fp32_bytes"] / 2 and report["fp16_bytes"] < report["fp32_bytes"] * 0.6
+    assert report["int8_tensors"] > 0

@@ -85,3 +85,19 @@ def test_build_manifest_refuses_a_partial_diffusion_pack_or_one_that_would_show_
         _classifier_only_manifest(tmp_path, vae=object())
     with pytest.raises(ValueError, match="needs baselines"):
         _classifier_only_manifest(tmp_path, baselines=None)
+
+
+def test_build_manifest_names_sats_own_input_only_with_a_sat_model(tmp_path):
+    import pytest
+
+    from wsolkit import pack
+
+    own = {"size": 8, "mean": (0.5, 0.5, 0.5), "std": (0.25, 0.25, 0.25)}
+    with pytest.raises(ValueError, match="exports no SAT model"):
+        _classifier_only_manifest(tmp_path, sat_preprocess=own)
+    sat = {"role": "sat", "inputs": [pack.tensor_spec("image", "float32", ["batch", 3, 8, 8])], "outputs": [], "variants": []}
+    clf = _classifier_only_manifest(tmp_path)["models"]["classifier"]
+    m = _classifier_only_manifest(tmp_path, sat_preprocess=own, exported={"models": {"classifier": clf, "sat": sat}})
+    assert m["satPreprocess"] == {"size": [8, 8], "mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25]}
+    assert m["classifierPreprocess"]["std"] == [1, 1, 1]
+    assert "satPreprocess" not in _classifier_only_manifest(tmp_path)

@@ -4,7 +4,9 @@ Two layouts carry their configs (nanoGPT style):
 - a stage checkpoint (python/wsolkit/train/*): {"config": {...}, "state": {...}, ...};
 - a combined checkpoint (build_toyworld_pack.py, build_fixture_pack.py):
   {"configs": {entry: {...}}, "state": {entry: {...}}, "concept_rows": ...}, where the
-  text encoder's entry is "text" and the UNet before finetuning is "unet_base".
+  text encoder's entry is "text" and the UNet before finetuning is "unet_base"; an optional
+  {"kinds": {entry: kind}} names an entry's model when it is not the default one (the
+  classifier entry of a pack built with EfficientNet-Lite0 is "classifier_lite0").
 """
 from __future__ import annotations
 
@@ -27,20 +29,20 @@ def config_from(kind: str, d: dict):
 
 
 def load_model(kind: str, checkpoint: str | Path | dict, entry: str | None = None) -> torch.nn.Module:
-    """A model of `kind` (vae, text_encoder, unet, classifier, sat) in eval mode.
+    """A model of `kind` (vae, text_encoder, unet, classifier, sat, classifier_lite0) in eval mode.
 
     `checkpoint` is a path or an already loaded dict of either layout; `entry` picks the
     state in a combined checkpoint (default: the kind's own, e.g. "unet_base" for the UNet
     before finetuning, whose config is the UNet's).
     """
     ck = torch.load(checkpoint, map_location="cpu") if isinstance(checkpoint, (str, Path)) else checkpoint
-    model_cls = KINDS[kind][0]
     if "configs" in ck:
         name = _COMBINED_ENTRY.get(kind, kind)
         config, state = ck["configs"][name], ck["state"][entry or name]
+        kind = ck.get("kinds", {}).get(name, kind)
     else:
         config, state = ck["config"], ck["state"]
-    model = model_cls(config_from(kind, config))
+    model = KINDS[kind][0](config_from(kind, config))
     model.load_state_dict(state)
     return model.eval()
 

@@ -27,7 +27,7 @@ import numpy as np
 import onnx
 import torch
 
-from . import paths
+from . import paths, quantize
 from .models.unet import UNetAttentionExport, attention_output_name
 from .models.vae import VAEEncoderExport
 
@@ -130,17 +130,36 @@ def export_models(out: Path, vae, text_encoder, unet, classifier, image_size, cl
         for k, b, l, r, _ in layers
     ]
 
-    # Classifier: normalised image → logits, features (CAM)
-    cs = classifier_size
-    fs = cs // 2 ** (len(classifier.cfg.stage_channels) - 1)
-    cin = [tensor_spec("image", "float32", ["batch", 3, cs, cs])]
-    cout = [
-        tensor_spec("logits", "float32", ["batch", classifier.cfg.num_classes]),
-        tensor_spec("features", "float32", ["batch", classifier.cfg.stage_channels[-1], fs, fs]),
-    ]
-    export_onnx(classifier, (torch.zeros(1, 3, cs, cs),), out / "classifier.onnx", cin, cout)
-    models["classifier"] = {"role": "classifier", "inputs": cin, "outputs": cout, "variants": [variant(out, out / "classifier.onnx")]}
+    models["classifier"] = export_classifier(out, classifier, classifier_size)
     return {"models": models, "unetAttention": attention}
+
+
+def export_classifier(out: Path, classifier: torch.nn.Module, size: int, feature_output: str = "features") -> dict:
+    """Any CAM-ready classifier (normalised image [B, 3, S, S] → logits [B, C], features [B, K, h, w]) as
+    out/classifier.onnx; the output shapes come from a dry run, so the GAP CNN and EfficientNet-Lite0 export alike."""
+    x = torch.zeros(1, 3, size, size)
+    with torch.no_grad():
+        logits, features = classifier.eval()(x)
+    cin = [tensor_spec("image", "float32", ["batch", 3, size, size])]
+    cout = [tensor_spec("logits", "float32", ["batch", logits.shape[1]]),
+            tensor_spec(feature_output, "float32", ["batch", *features.shape[1:]])]
+    export_onnx(classifier, (x,), out / "classifier.onnx", cin, cout)
+    return {"role": "classifier", "inputs": cin, "outputs": cout, "variants": [variant(out, out / "classifier.onnx")]}
+
+
+def add_variants(out: Path, entry: dict, seed: int = 0) -> dict:
+    """Give a model entry with one fp32 variant its int8 weight-only (wasm) and fp16 (WebGPU with shader-f16)
+    variants, each checked against fp32 in onnxruntime; → the variants.json record of the model."""
+    fp32 = out / entry["variants"][0]["path"]
+    q8, h16 = fp32.with_name(fp32.stem + ".int8.onnx"), fp32.with_name(fp32.stem + ".fp16.onnx")
+    n = quantize.int8_weights(fp32, q8)
+    quantize.fp16(fp32, h16)
+    # fp32 first: the variant chooser falls back to it on any backend.
+    entry["variants"] = [entry["variants"][0], variant(out, q8, "int8", backends=("wasm",)),
+                         variant(out, h16, "fp16", backends=("webgpu",), requires=("shader-f16",))]
+    return {"fp32_bytes": fp32.stat().st_size, "int8_bytes": q8.stat().st_size, "int8_tensors": n,
+            "int8_max_abs_diff": quantize.max_abs_diff(fp32, q8, seed=seed),
+            "fp16_bytes": h16.stat().st_size, "fp16_max_abs_diff": quantize.max_abs_diff(fp32, h16, seed=seed)}
 
 
 def export_sat(out: Path, sat) -> dict:
@@ -194,7 +213,7 @@ DIFFUSION_ARGS = ("vae", "text_encoder", "unet", "spec", "concept_rows")
 def build_manifest(out: Path, *, pack_id: str, label: str, description: str, license: dict, script: str,
                    classes: list[dict], classifier_size: int, classifier_mean, classifier_std, exported: dict,
                    vae=None, text_encoder=None, unet=None, spec=None, concept_rows=None, image_size: int | None = None,
-                   lam: float = 0.6, threshold: float = 0.25, baselines: dict | None = None) -> dict:
+                   lam: float = 0.6, threshold: float = 0.25, baselines: dict | None = None, sat_preprocess: dict | None = None) -> dict:
     """The manifest of a pack folder `out` that already holds its exports (and, for a diffusion pack,
     tokenizer.json and concepts.f32).
 
@@ -206,6 +225,8 @@ def build_manifest(out: Path, *, pack_id: str, label: str, description: str, lic
     extra roles such as SAT, or just the classifier) and, in a diffusion pack, `unetAttention`;
     `baselines` is baselines_manifest's result, if any.
     λ and τ default to the paper's values (λ 0.6; τ 0.25, its ImageNet threshold).
+    `sat_preprocess` ({"size", "mean", "std"}) is SAT's own input where it differs from the classifier's
+    (SAT trained on another normalisation); without it SAT takes the classifier's input.
     """
     given = {name: value is not None for name, value in zip(DIFFUSION_ARGS, (vae, text_encoder, unet, spec, concept_rows))}
     if any(given.values()) and not all(given.values()):
@@ -224,6 +245,8 @@ def build_manifest(out: Path, *, pack_id: str, label: str, description: str, lic
         "producer": producer(script),
         "preprocess": {"size": [frame, frame], "resize": "pil-bicubic", "range": [-1, 1], "alphaBackground": [255, 255, 255]},
         "classifierPreprocess": {"size": [classifier_size, classifier_size], "mean": list(classifier_mean), "std": list(classifier_std)},
+        **({"satPreprocess": {"size": [sat_preprocess["size"]] * 2, "mean": list(sat_preprocess["mean"]), "std": list(sat_preprocess["std"])}}
+           if sat_preprocess else {}),
         "classes": [{"index": i, "name": c["name"], "displayName": c["displayName"],
                      **({"metaToken": c.get("metaToken", c["name"]), "conceptToken": c["conceptToken"]} if is_diffusion else {})}
                     for i, c in enumerate(classes)],
@@ -250,6 +273,8 @@ def build_manifest(out: Path, *, pack_id: str, label: str, description: str, lic
     else:
         # No GenPromp threshold to start from: the pack states its own.
         manifest["defaultThreshold"] = threshold
+    if sat_preprocess and "sat" not in exported["models"]:
+        raise ValueError("sat_preprocess is given but the pack exports no SAT model")
     manifest["models"] = exported["models"]
     if baselines is not None:
         manifest["baselines"] = baselines

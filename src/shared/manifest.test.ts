@@ -217,4 +217,36 @@ describe('parseManifest: baselines', () => {
     check((m) => delete m.models.sat, /baselines\.sat.*models\.sat is missing/);
     check((m) => (m.baselines.sat.grid = 8), /baselines\.sat.*expected \[batch, 3, 8, 8\]/);
   });
+
+  it("gives SAT the classifier's input unless the pack names SAT's own (a pretrained classifier keeps its weights' normalisation)", () => {
+    const shared = structuredClone(toy);
+    delete shared.satPreprocess;
+    expect(parseManifest(shared, 'toy').satPreprocess).toEqual(parseManifest(shared, 'toy').classifierPreprocess);
+    const own = {
+      ...structuredClone(toy),
+      satPreprocess: { size: toy.classifierPreprocess.size, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+    };
+    const m = parseManifest(own, 'toy');
+    expect(m.satPreprocess).toEqual(own.satPreprocess);
+    expect(m.classifierPreprocess).toEqual(toy.classifierPreprocess);
+    expect(parseManifest(good, 'fixture').satPreprocess).toBeNull();
+  });
+
+  it("names the field when SAT's input does not fit", () => {
+    const sat = { size: toy.classifierPreprocess.size, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] };
+    check(
+      (m) => (m.satPreprocess = { ...sat, size: [64, 64] }),
+      /at "satPreprocess\.size": is \[64, 64\] but models\.sat takes \[batch, 3, /,
+    );
+    check((m) => (m.satPreprocess = { ...sat, std: [1, 1] }), /satPreprocess\.std/);
+    check((m) => {
+      m.satPreprocess = sat;
+      delete m.models.sat;
+      delete m.baselines.sat;
+    }, /at "satPreprocess": is set but models\.sat is missing/);
+    check((m) => {
+      delete m.satPreprocess;
+      m.classifierPreprocess.size = [64, 64];
+    }, /at "classifierPreprocess\.size": .*SAT needs its own satPreprocess/);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import type { Backend, ImagePixels, MapsRequest, MapsResult, StageTimings } from '@shared/api';
 import type { Manifest, ModelRole } from '@shared/manifest';
-import type { ModelSession, TensorData } from '../runtime/backend';
+import type { ModelSession } from '../runtime/backend';
 
 /** What a method's worker side is built from when a pack loads. */
 export interface PackContext {
@@ -24,8 +24,6 @@ export interface ImageInput {
   pixels: ImagePixels;
   /** RGB at `size` ([height, width]), PIL-bicubic, alpha composited; memoised per size. */
   rgb(size: [number, number]): Uint8Array;
-  /** The classifier's normalised input [1, 3, h, w]. */
-  classifierImage: TensorData;
 }
 
 export interface PerImageResult {

@@ -48,6 +48,9 @@ class Reference:
         self.size = m["preprocess"]["size"][0]
         self.clf_size = m["classifierPreprocess"]["size"][0]
         self.clf_mean, self.clf_std = m["classifierPreprocess"]["mean"], m["classifierPreprocess"]["std"]
+        # SAT's own input where the pack names one (SAT trained on another normalisation than the classifier's).
+        sp = m.get("satPreprocess", m["classifierPreprocess"])
+        self.sat_size, self.sat_mean, self.sat_std = sp["size"][0], sp["mean"], sp["std"]
         self.scaling = m["vae"]["scalingFactor"]
         self.latent_hw = tuple(m["vae"]["latentSize"])
         self.layers = [(a["output"], a["block"], a["resolution"]) for a in m["unetAttention"]]
@@ -73,8 +76,12 @@ class Reference:
         return torch.cat([gp.to_model_input(gp.resize_pil_bicubic(it.rgb, (self.size, self.size))) for it in items])
 
     def classifier_input(self, items: list[Item]) -> torch.Tensor:
-        """The classifier's (and SAT's) input [B, 3, s, s], normalised."""
-        return torch.cat([gp.to_classifier_input(gp.resize_pil_bicubic(it.rgb, (self.clf_size, self.clf_size)), self.clf_mean, self.clf_std) for it in items])
+        """The classifier's input [B, 3, s, s], normalised."""
+        return normalised_input(items, self.clf_size, self.clf_mean, self.clf_std)
+
+    def sat_input(self, items: list[Item]) -> torch.Tensor:
+        """SAT's input [B, 3, s, s], normalised (the classifier's unless the pack says otherwise)."""
+        return normalised_input(items, self.sat_size, self.sat_mean, self.sat_std)
 
     @torch.no_grad()
     def logits(self, items: list[Item]) -> torch.Tensor:
@@ -102,7 +109,7 @@ class Reference:
         """SAT's (logits [B, C], block maps [B, n_blocks, g, g])."""
         if self.sat is None:
             raise SystemExit("the checkpoint has no SAT: run `python -m wsolkit.train.sat` and rebuild the pack")
-        logits, maps = self.sat(self.classifier_input(items))
+        logits, maps = self.sat(self.sat_input(items))
         return logits, maps.numpy()
 
     @torch.no_grad()
@@ -129,6 +136,10 @@ class Reference:
         """→ {t: {output: float32 [B, r²]}}: class-token attention of every attn2 layer."""
         return gp.attention_maps_batch(unet or self.unet, z, timesteps, cond, self.settings["tokenPosition"], self.settings["noiseSeed"], self.acp)
 
+
+
+def normalised_input(items: list[Item], size: int, mean, std) -> torch.Tensor:
+    return torch.cat([gp.to_classifier_input(gp.resize_pil_bicubic(it.rgb, (size, size)), mean, std) for it in items])
 
 
 def aggregate_one(raw: dict, i: int, timesteps, resolutions, ref: Reference) -> np.ndarray:

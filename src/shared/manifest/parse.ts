@@ -19,6 +19,7 @@ import {
   type Manifest,
   type ModelEntry,
   type ModelRole,
+  type NormalizedInput,
   type PackIndexEntry,
   type RowRange,
   type TensorSpec,
@@ -49,7 +50,6 @@ export function parseManifest(json: unknown, source: string): Manifest {
   const license = c.obj(m.license, 'license');
   const producer = c.obj(m.producer, 'producer');
   const pre = c.obj(m.preprocess, 'preprocess');
-  const cpre = c.obj(m.classifierPreprocess, 'classifierPreprocess');
   const models = c.obj(m.models, 'models');
   const isDiffusionPack = diffusionPresence(c, m, models);
 
@@ -102,6 +102,13 @@ export function parseManifest(json: unknown, source: string): Manifest {
 
   const size2 = (v: unknown, p: string) => c.tuple(v, p, 2, (x, q) => c.int(x, q, 1, 8192)) as [number, number];
   const rgb = (v: unknown, p: string) => c.tuple(v, p, 3, (x, q) => c.num(x, q)) as [number, number, number];
+  const normalized = (v: unknown, p: string): NormalizedInput => {
+    const o = c.obj(v, p);
+    return { size: size2(o.size, `${p}.size`), mean: rgb(o.mean, `${p}.mean`), std: rgb(o.std, `${p}.std`) };
+  };
+  const classifierPreprocess = normalized(m.classifierPreprocess, 'classifierPreprocess');
+  const baselines = m.baselines === undefined ? null : parseBaselines(c, m.baselines, parsedModels, classes.length);
+  const satPreprocess = parseSatPreprocess(c, m, parsedModels, classifierPreprocess, normalized);
 
   return {
     schemaVersion: 1,
@@ -131,17 +138,38 @@ export function parseManifest(json: unknown, source: string): Manifest {
         number,
       ],
     },
-    classifierPreprocess: {
-      size: size2(cpre.size, 'classifierPreprocess.size'),
-      mean: rgb(cpre.mean, 'classifierPreprocess.mean'),
-      std: rgb(cpre.std, 'classifierPreprocess.std'),
-    },
+    classifierPreprocess,
+    satPreprocess,
     classes,
     ...diffusion,
     models: parsedModels,
     defaultThreshold,
-    baselines: m.baselines === undefined ? null : parseBaselines(c, m.baselines, parsedModels, classes.length),
+    baselines,
   };
+}
+
+/**
+ * SAT's input: `satPreprocess` where the pack names one (SAT trained on another normalisation than
+ * the classifier), else the classifier's, as in packs made before the field; null without SAT.
+ */
+function parseSatPreprocess(
+  c: Checker,
+  m: Obj,
+  models: Manifest['models'],
+  classifier: NormalizedInput,
+  normalized: (v: unknown, p: string) => NormalizedInput,
+): NormalizedInput | null {
+  if (!models.sat) {
+    if (m.satPreprocess !== undefined) c.fail('satPreprocess', 'is set but models.sat is missing');
+    return null;
+  }
+  const field = m.satPreprocess === undefined ? 'classifierPreprocess' : 'satPreprocess';
+  const input = m.satPreprocess === undefined ? classifier : normalized(m.satPreprocess, 'satPreprocess');
+  const dims = models.sat.inputs[0]!.dims;
+  if ([dims[2], dims[3]].some((d, i) => typeof d === 'number' && d !== input.size[i])) {
+    c.fail(`${field}.size`, `is [${input.size.join(', ')}] but models.sat takes [${dims.join(', ')}]: SAT needs its own satPreprocess`);
+  }
+  return input;
 }
 
 /**

@@ -87,6 +87,13 @@ export interface ClassEntry {
   conceptToken?: string;
 }
 
+/** A model's image input: RGB resized to `size` ([height, width]), then (x/255 − mean) / std per channel. */
+export interface NormalizedInput {
+  size: [number, number];
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
 export interface Manifest {
   schemaVersion: 1;
   id: string;
@@ -104,7 +111,12 @@ export interface Manifest {
     /** Transparent pixels are composited onto this RGB colour first. */
     alphaBackground: [number, number, number];
   };
-  classifierPreprocess: { size: [number, number]; mean: [number, number, number]; std: [number, number, number] };
+  classifierPreprocess: NormalizedInput;
+  /**
+   * SAT's input: the pack's `satPreprocess` where SAT was trained on another normalisation than the
+   * classifier (a toy pack with the ImageNet-pretrained classifier), else the classifier's; null without SAT.
+   */
+  satPreprocess: NormalizedInput | null;
   tokenizer?: {
     file: FileRef;
     contextLength: number;

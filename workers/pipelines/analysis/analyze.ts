@@ -97,7 +97,7 @@ export class ImageAnalyzer {
     const f = featureOutput ? out[featureOutput]! : null; // [1, K, h, w]
     timings.classifier = now() - t;
 
-    const input: ImageInput = { imageKey, pixels: px, rgb, classifierImage };
+    const input: ImageInput = { imageKey, pixels: px, rgb };
     const methodData: ImageAnalysis['methodData'] = {};
     const state: CachedImage['state'] = {};
     for (const [id, worker] of this.methods) {
