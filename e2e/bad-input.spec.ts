@@ -26,8 +26,11 @@ const accepted = [
 
 test.beforeEach(async ({ page }) => {
   await openApp(page);
-  await pickFile(page, `${root}public/samples/dog.png`);
-  await readyMap(page);
+  // The page opens on the first gallery sample (dog); pick another image and wait for ITS map, so the
+  // opening sample's live swap cannot land after `before` is read.
+  const opening = await readyMap(page);
+  await pickFile(page, `${root}public/samples/penguin.png`);
+  await readyMap(page, opening.hash);
 });
 
 for (const [file, message] of rejected) {
