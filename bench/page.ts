@@ -264,6 +264,7 @@ async function main() {
     minimal,
     stagesMs: {
       load: loadMs,
+      loadBreakdown: pack.loadTimings,
       preprocess: analysis.timings.preprocess,
       classifier: analysis.timings.classifier,
       sat: analysis.timings.sat,

@@ -1,5 +1,5 @@
 // npm run bench [-- --pack public/models/<id> | --pack <any pack folder>] [--repeats N] [--webgpu] [--precision fp32|int8|fp16]
-//                 [--minimal] [--compare-pack <folder>] [--no-node] [--no-first-view]
+//                 [--minimal] [--compare-pack <folder>] [--no-node] [--no-first-view] [--first-view-only] [--app-query k=v&…]
 // Builds the bench page (vite --mode bench → dist-bench/), serves it cross-origin isolated, runs bench/index.html in headless
 // Debian Chromium on wasm (and software WebGPU with --webgpu), times the same UNet on
 // onnxruntime-node, and prints one JSON document.
@@ -10,7 +10,7 @@
 // (peak resident set) read from /proc before the browser closes. firstView: the production app (vite build → dist/)
 // opened cold (a fresh browser profile each time, so the pack is fetched and compiled again): page open → first
 // painted map (the precomputed first view, public/first-view.json) and → first live map, from the page's
-// performance marks (src/components/paintMarks.ts), median of 3.
+// performance marks (src/shared/perfMarks.ts), median of 3.
 import { spawn, execSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -31,6 +31,10 @@ const withWebgpu = args.includes('--webgpu');
 const minimal = args.includes('--minimal');
 const withNode = !args.includes('--no-node');
 const withFirstView = !args.includes('--no-first-view');
+// Only the production app's page open → first maps (for work on start-up time).
+const firstViewOnly = args.includes('--first-view-only');
+// Query string for the app in firstView (e.g. precision=fp32), to compare start-up choices.
+const appQuery = opt('app-query', '');
 const threads = opt('threads', '');
 const precision = opt('precision', '');
 const port = Number(opt('port', 4174));
@@ -154,16 +158,29 @@ async function firstViewTimes(runs = 3) {
       });
       try {
         const page = await ctx.newPage();
-        await page.goto(`http://127.0.0.1:${appPort}/`);
+        await page.goto(`http://127.0.0.1:${appPort}/${appQuery ? `?${appQuery}` : ''}`);
         await page.waitForFunction(() => performance.getEntriesByName('wsol:first-live-map-painted').length > 0, null, {
           timeout: 120_000,
           polling: 50,
         });
         samples.push(
-          await page.evaluate(() => ({
-            firstMap: performance.getEntriesByName('wsol:first-map-painted')[0].startTime,
-            liveMap: performance.getEntriesByName('wsol:first-live-map-painted')[0].startTime,
-          })),
+          await page.evaluate(() => {
+            const at = (name) => performance.getEntriesByName(name, 'mark')[0]?.startTime ?? null;
+            return {
+              firstMap: at('wsol:first-map-painted'),
+              liveMap: at('wsol:first-live-map-painted'),
+              // Where the time before the live map went: the steps the app marks on its way (src/shared/perfMarks.ts).
+              steps: {
+                engineStart: at('wsol:engine-start'),
+                engineReady: at('wsol:engine-ready'),
+                packLoadStart: at('wsol:pack-load-start'),
+                packReady: at('wsol:pack-ready'),
+                analysisReady: at('wsol:analysis-ready'),
+                mapsReady: at('wsol:maps-ready'),
+              },
+              packLoad: performance.getEntriesByName('wsol:pack-ready', 'mark')[0]?.detail ?? null,
+            };
+          }),
         );
       } finally {
         await ctx.close();
@@ -229,6 +246,11 @@ try {
   const os = await import('node:os');
   // Other processes on a shared machine slow every figure: the load average says how busy it was.
   const report = { machine: { cpus: os.cpus().length, node: process.version, loadAverageAtStart: os.loadavg() }, pack: packDir, repeats };
+  if (firstViewOnly) {
+    report.firstView = await firstViewTimes();
+    console.log(JSON.stringify(report, null, 2));
+    process.exit(0);
+  }
   report.wasm = await inBrowser('wasm', packDir);
   if (withWebgpu) report.webgpu = await inBrowser('webgpu', packDir);
   if (comparePackDir) {

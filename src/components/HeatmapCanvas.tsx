@@ -13,7 +13,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { applyColormap, type Box } from '@shared/postprocess';
 import type { CanvasState, Colormap } from '../store/types';
-import { markMapPainted } from './paintMarks';
+import { markMapPainted } from '@shared/perfMarks';
 
 export interface HeatmapCanvasProps {
   image: ImageBitmap | null;

@@ -71,6 +71,14 @@ export interface PackSummary {
    * (each method lists them in `packArrays`, e.g. CAM's head), keyed by their path.
    */
   arrays: Record<string, Float32Array>;
+  /** Where the load's time went (ms): reading files, then creating and warming up each model's session. */
+  loadTimings: PackLoadTimings;
+}
+
+export interface PackLoadTimings {
+  files: number;
+  create: Record<string, number>;
+  warmup: Record<string, number>;
 }
 
 /** A pack folder picked or dropped by the user: manifest.json and the files it lists, by path relative to it. */

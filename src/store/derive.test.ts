@@ -49,6 +49,7 @@ const manifest = {
 const pack: PackSummary = {
   manifest,
   variants: {},
+  loadTimings: { files: 0, create: {}, warmup: {} },
   baseUrl: 'x/',
   source: 'url',
   fromCache: false,

@@ -18,6 +18,8 @@ import { PERSIST_ABOVE_BYTES, requestPersistence } from './slices/pack';
 import { abortError } from '@shared/errors';
 import type { AttentionOutput, Manifest } from '@shared/manifest';
 
+const NO_TIMINGS = { files: 0, create: {}, warmup: {} };
+
 const outputs = [
   { output: 'attn_mid', resolution: 4, block: 'mid', blockIndex: 0, layer: 0, heads: 1 },
   { output: 'attn_up', resolution: 8, block: 'up', blockIndex: 1, layer: 0, heads: 1 },
@@ -135,11 +137,21 @@ class FakeEngine implements EngineClient {
   ): Promise<PackSummary> {
     this.calls.push(`loadPack ${baseUrl}`);
     onProgress?.({ phase: 'download', item: 'unet.onnx', done: 10, total: 10, text: 'done' });
-    if (!this.baselines) return { manifest: this.served, variants: { unet: 'fp32' }, baseUrl, source: 'url', fromCache: false, arrays: {} };
+    if (!this.baselines)
+      return {
+        manifest: this.served,
+        variants: { unet: 'fp32' },
+        baseUrl,
+        source: 'url',
+        fromCache: false,
+        arrays: {},
+        loadTimings: NO_TIMINGS,
+      };
     const head = Float32Array.from([1, 0, 0, 1, 1, 0]);
     return {
       manifest: withBaselines,
       variants: {},
+      loadTimings: { files: 0, create: {}, warmup: {} },
       baseUrl,
       source: 'url',
       fromCache: false,
@@ -183,6 +195,7 @@ class FakeEngine implements EngineClient {
       source: 'folder',
       fromCache: false,
       arrays: {},
+      loadTimings: NO_TIMINGS,
     };
   }
   async cancelPackLoad() {
@@ -475,6 +488,7 @@ describe('every method through the store', () => {
     fake.loadPack = async (baseUrl: string) => ({
       manifest: broken as Manifest,
       variants: {},
+      loadTimings: { files: 0, create: {}, warmup: {} },
       baseUrl,
       source: 'url',
       fromCache: false,

@@ -309,14 +309,14 @@ describe('text encoder on demand', () => {
     });
     const pack = await engine.loadPack(packUrl('public/models/toyworld'));
     expect(pack.manifest.classes.length).toBe(30);
-    expect(textRuns).toBe(1); // the warm-up on zeros, not one per class
+    expect(textRuns).toBe(0); // not one per class at load (and no warm-up run on wasm)
     const a = await engine.analyzeImage(await readPng(`${repoRoot}public/samples/dog.png`));
-    expect(textRuns).toBe(1);
+    expect(textRuns).toBe(0);
     await engine.maps(genprompMapsRequest(a.imageKey, 3, { lambda: 0.6, timesteps: [0] }));
-    expect(textRuns).toBe(3); // f_d and f_r for class 3
+    expect(textRuns).toBe(2); // f_d and f_r for class 3
     await engine.maps(genprompMapsRequest(a.imageKey, 3, { lambda: 0.3, timesteps: [0, 99] }));
-    expect(textRuns).toBe(3); // cached per class: λ and timesteps reuse them
+    expect(textRuns).toBe(2); // cached per class: λ and timesteps reuse them
     await engine.maps(genprompMapsRequest(a.imageKey, 4, { lambda: 0.6, timesteps: [0] }));
-    expect(textRuns).toBe(5);
+    expect(textRuns).toBe(4);
   });
 });

@@ -1,5 +1,6 @@
 /** The engine's lifecycle: start, crash recovery, restart, device info. */
 import { getEngine, MAX_CRASHES_PER_MINUTE, type CrashInfo } from '../../engine-client';
+import { markOnce, STARTUP_MARKS } from '@shared/perfMarks';
 import type { BackendPreference, DeviceInfo, EngineOptions } from '@shared/api';
 import { EngineError } from '@shared/errors';
 import { resolvePackPath } from '@shared/packUrl';
@@ -56,12 +57,14 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
   const startEngine = async (): Promise<void> => {
     const gen = runtime.engineGen;
     set({ engineStatus: 'starting' });
+    markOnce(STARTUP_MARKS.engineStart);
     try {
       const precision = queryOption('precision', ['fp32', 'fp16', 'int8', 'q4f16'] as const) satisfies EngineOptions['precision'];
       const preference: BackendPreference = queryOption('backend', ['webgpu', 'wasm'] as const) ?? 'auto';
       const device = await getEngine().init(preference, { precision });
       if (gen !== runtime.engineGen) return;
       set({ device, engineStatus: 'ready' });
+      markOnce(STARTUP_MARKS.engineReady);
     } catch (err) {
       if (gen !== runtime.engineGen) return;
       set({ engineStatus: 'failed' });

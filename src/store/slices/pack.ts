@@ -1,5 +1,6 @@
 /** Model packs: the list, loading one (with progress), loading one from a typed URL. */
 import { getEngine } from '../../engine-client';
+import { markOnce, STARTUP_MARKS } from '@shared/perfMarks';
 import type {
   BeforeDownload,
   DownloadPlan,
@@ -128,9 +129,11 @@ export const createPackSlice: Slice<PackSlice> = (set, get) => {
     const before = { progress: get().progress, progressPhase: get().progressPhase };
     set({ packStatus: 'loading', loadingUrl: url, progress: {}, progressPhase: null, cancelledLoad: null });
     get().ensureResult();
+    markOnce(STARTUP_MARKS.packLoadStart);
     try {
       const summary = await start((p) => onProgress(seq, p));
       if (seq !== runtime.packLoadSeq || gen !== runtime.engineGen) return false;
+      markOnce(STARTUP_MARKS.packReady, summary.loadTimings);
       flushProgress();
       remember();
       runtime.maps.clear();

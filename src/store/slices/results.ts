@@ -12,6 +12,7 @@
  * - everything after the raw maps (aggregation, threshold, boxes) is derived on
  *   the UI thread (../derive) once per animation frame.
  */
+import { markOnce, STARTUP_MARKS } from '@shared/perfMarks';
 import { getEngine } from '../../engine-client';
 import type { MapsRequest } from '@shared/api';
 import { EngineError, isAbort } from '@shared/errors';
@@ -60,6 +61,7 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
     const current = () => gen === runtime.engineGen && get().image?.id === image.id && get().packGen === packGen;
     try {
       const a = await getEngine().analyzeImage(image.pixels);
+      markOnce(STARTUP_MARKS.analysisReady);
       if (current()) set({ analysis: { ...a, imageId: image.id, packGen } });
     } catch (err) {
       if (current() && !isAbort(err)) {
@@ -87,6 +89,7 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
     const packGen = get().packGen;
     try {
       const res = await getEngine().maps(req);
+      markOnce(STARTUP_MARKS.mapsReady, req.method);
       if (gen !== runtime.engineGen || get().packGen !== packGen) return;
       const r = res.request;
       if (r.method !== req.method || r.imageKey !== req.imageKey || r.classIndex !== req.classIndex) {
