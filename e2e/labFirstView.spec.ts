@@ -60,3 +60,28 @@ test('another image picked before the pack is ready hides the precomputed maps',
   release();
   await readyMap(page, undefined, 90_000);
 });
+
+test('the λ strip and the t × resolution grid are there before the pack, precomputed, then live', async ({ page, context }) => {
+  const release = await holdModels(context);
+  await page.goto('/');
+  await expect(mapCanvas(page)).toHaveAttribute('data-state', 'precomputed');
+
+  await page.getByTestId('lab-view-lambdaStrip').check();
+  await expect(page.getByTestId('lab-precomputed')).toBeVisible();
+  await expect(page.locator('[data-testid^="lambda-cell-"]')).toHaveCount(11);
+  // The dog sample has ground truth: every precomputed cell is scored.
+  for (const l of ['0.0', '0.5', '1.0']) await expect(page.getByTestId(`lambda-cell-${l}`)).not.toHaveAttribute('data-iou', '');
+
+  await page.getByTestId('lab-view-timestepGrid').check();
+  await expect(page.getByTestId('lab-precomputed')).toBeVisible();
+  const cells = page.locator('[data-testid^="grid-cell-"]');
+  expect(await cells.count()).toBeGreaterThan(4);
+  await expect(page.locator('[data-testid^="grid-cell-"][data-computed="false"]')).toHaveCount(0);
+  await expect(page.getByTestId('grid-preset')).toBeDisabled();
+
+  release();
+  await readyMap(page, undefined, 90_000);
+  await expect(page.getByTestId('lab-precomputed')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('grid-preset')).toBeEnabled();
+  await expect(page.locator('[data-testid^="grid-cell-"][data-computed="false"]')).toHaveCount(0, { timeout: 60_000 });
+});

@@ -10,7 +10,10 @@
  * The page ignores a file whose pack id or build time differs from the loaded pack's.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { encodeMap, FIRST_VIEW_FORMAT, type FirstViewFile, type FirstViewMap } from '@shared/firstView';
+import { encodeMap, encodeMapU8, FIRST_VIEW_FORMAT, type FirstViewFile, type FirstViewMap } from '@shared/firstView';
+import { attentionGroups, groupMap, type AttentionMaps } from '@shared/genpromp/aggregate';
+import { genpromp, type GenprompParams, LAMBDA_GRID, sortedNums } from '@shared/genpromp/method';
+import { diffusionOf, type Manifest } from '@shared/manifest';
 import { ALL_METHODS, isSanityBaseline, ownParamsFor } from '@shared/methods/registry';
 import { nodeEngine, packUrl, readPng, repoRoot } from '../workers/testing/nodeEngine';
 
@@ -40,6 +43,7 @@ export async function writeFirstView(packId = 'toyworld', out = `${repoRoot}publ
     const native = def.aggregate(raw, o, m);
     methods[def.id] = encodeMap(native.map, native.size);
   }
+  const lab = await labViews(engine, m, analysis.imageKey, classIndex, own.genpromp);
   const file: FirstViewFile = {
     format: FIRST_VIEW_FORMAT,
     pack: { id: m.id, createdAt: m.producer.createdAt },
@@ -48,7 +52,62 @@ export async function writeFirstView(packId = 'toyworld', out = `${repoRoot}publ
     threshold: m.defaultThreshold,
     frame: analysis.frame,
     methods,
+    ...lab,
   };
   await writeFile(out, `${JSON.stringify(file)}\n`);
   return file;
+}
+
+/** The λ strip and the t × resolution grid of the lab for the same image and class, as the page derives them (src/store/lab.ts). */
+async function labViews(
+  engine: ReturnType<typeof nodeEngine>,
+  m: Manifest,
+  imageKey: string,
+  classIndex: number,
+  own: GenprompParams,
+): Promise<Pick<FirstViewFile, 'lambdaStrip' | 'timestepGrid'>> {
+  const diffusion = diffusionOf(m);
+  if (!diffusion) return {};
+  const maps = (params: object) => engine.maps({ method: 'genpromp', imageKey, classIndex, params });
+
+  // The strip: every grid λ in one batched request, as the lab asks for it.
+  const strip = await maps({
+    lambda: own.lambda,
+    timesteps: sortedNums(own.timesteps),
+    lambdas: LAMBDA_GRID.filter((l) => l !== own.lambda),
+  });
+  const rawAt = new Map<number, unknown>([[own.lambda, strip.raw]]);
+  for (const also of strip.alsoComputed ?? []) rawAt.set((also.own as { lambda: number }).lambda, also.raw);
+  const stripMaps = LAMBDA_GRID.map((lambda) => {
+    const raw = rawAt.get(lambda);
+    if (!raw) throw new Error(`the engine returned no maps for λ = ${lambda}`);
+    const native = genpromp.aggregate(genpromp.merge(undefined, raw as AttentionMaps), { ...own, lambda }, m);
+    return encodeMapU8(native.map, native.size);
+  });
+
+  // The grid: every timestep choice at the default λ, each attention group's map divided by its max.
+  const rows = sortedNums([...new Set([...diffusion.genpromp.timestepChoices, ...own.timesteps])]);
+  const raw = (await maps({ lambda: own.lambda, timesteps: rows })).raw as AttentionMaps;
+  const groups = attentionGroups(diffusion.unetAttention);
+  const resolutions = new Set(own.resolutions);
+  return {
+    lambdaStrip: { lambdas: [...LAMBDA_GRID], lambda: own.lambda, maps: stripMaps },
+    timestepGrid: {
+      timesteps: rows,
+      columns: groups.map((g) => ({ key: g.key, resolution: g.resolution, block: g.block })),
+      size: diffusion.vae.latentSize,
+      ticked: {
+        timesteps: sortedNums(own.timesteps),
+        columns: own.groups ?? groups.filter((g) => resolutions.has(g.resolution)).map((g) => g.key),
+      },
+      maps: rows.map((t) =>
+        groups.map((g) => {
+          // At the group's own resolution (groupMap before its resize): a quarter of the 32×32 bytes for 16×16.
+          const map = groupMap(raw, [t], g, [g.resolution, g.resolution]);
+          if (!map) throw new Error(`the engine returned no ${g.key} maps at t = ${t}`);
+          return encodeMapU8(map, [g.resolution, g.resolution]);
+        }),
+      ),
+    },
+  };
 }

@@ -151,6 +151,13 @@ try {
     await first.goto(`${base}/`);
     await first.getByTestId('precomputed-badge').waitFor();
     await first.screenshot({ path: `${out}/lab-first-view.png` });
+    // The lab's views before the pack: precomputed too.
+    await first.getByTestId('lab-view-lambdaStrip').check();
+    await first.getByTestId('lab-precomputed').waitFor();
+    await first.getByTestId('lab-panel').screenshot({ path: `${out}/lab-first-view-strip.png` });
+    await first.getByTestId('lab-view-timestepGrid').check();
+    await first.getByTestId('timestep-grid').waitFor();
+    await first.getByTestId('lab-panel').screenshot({ path: `${out}/lab-first-view-grid.png` });
     release();
     await held.close();
 
@@ -163,7 +170,9 @@ try {
     await page.mouse.move(1, 1);
     await page.screenshot({ path: `${out}/lab-benchmark-1024.png`, fullPage: true });
     await page.setViewportSize({ width: 1400, height: 1000 });
-    console.log(`wrote ${out}/lab-first-view.png, lab-benchmark.png and lab-benchmark-1024.png`);
+    console.log(
+      `wrote ${out}/lab-first-view.png, lab-first-view-strip.png, lab-first-view-grid.png, lab-benchmark.png and lab-benchmark-1024.png`,
+    );
   }
   if (wanted('photo-pack')) {
     // The ImageNet photo pack on scikit-image's CC0 cat photo, with the class search in use.

@@ -11,6 +11,7 @@ import { TimestepGrid } from '../components/lab/TimestepGrid';
 import { useAppStore } from '../store';
 import { actions } from '../store/actions';
 import { type LabView, labKey, labNeedsGenpromp, tickedGroups } from '../store/lab';
+import { selectPrecomputedLab } from '../store/slices/firstView';
 import type { AppState } from '../store/types';
 
 const VIEWS: Array<{ view: LabView; label: string }> = [
@@ -21,6 +22,9 @@ const VIEWS: Array<{ view: LabView; label: string }> = [
 
 export const selectStrip = (s: AppState) => (s.labStrip && s.labStrip.key === labKey(s) ? s.labStrip : null);
 export const selectGrid = (s: AppState) => (s.labGrid && s.labGrid.key === labKey(s) ? s.labGrid : null);
+/** The precomputed first view's strip and grid, shown (marked so) until the live ones exist. */
+const selectPrecomputedStrip = (s: AppState) => (selectStrip(s) ? null : (selectPrecomputedLab(s)?.strip ?? null));
+const selectPrecomputedGrid = (s: AppState) => (selectGrid(s) ? null : (selectPrecomputedLab(s)?.grid ?? null));
 /** The pack's attention groups, memoised on its outputs (a selector must return a held reference). */
 let groupsMemo: { outputs: unknown; groups: AttentionGroup[] | null } = { outputs: null, groups: null };
 const selectGroups = (s: AppState): AttentionGroup[] | null => {
@@ -33,6 +37,8 @@ export function LabPanel() {
   const view = useAppStore((s) => s.lab.view);
   const active = useAppStore(labNeedsGenpromp);
   const hasPack = useAppStore((s) => s.pack !== null);
+  const precomputed = useAppStore(selectPrecomputedLab);
+  const shows = (v: LabView) => view === v && (active || (v === 'lambdaStrip' ? !!precomputed?.strip : !!precomputed?.grid));
   return (
     <section className="panel lab-panel" aria-labelledby="lab-title" data-testid="lab-panel">
       <div className="lab-head">
@@ -45,7 +51,7 @@ export function LabPanel() {
                 name="lab-view"
                 value={v.view}
                 checked={view === v.view}
-                disabled={!hasPack}
+                disabled={!hasPack && !precomputed}
                 data-testid={`lab-view-${v.view}`}
                 onChange={() => actions().setLabView(v.view)}
               />
@@ -54,27 +60,38 @@ export function LabPanel() {
           ))}
         </fieldset>
       </div>
-      {view !== 'none' && !active && (
+      {view !== 'none' && !active && !shows(view) && (
         <p className="muted small" data-testid="lab-inactive">
           The lab shows GenPromp: pick GenPromp (or the side-by-side view) on a Stable Diffusion pack, and an image.
         </p>
       )}
-      {view === 'lambdaStrip' && active && <StripView />}
-      {view === 'timestepGrid' && active && <GridView />}
+      {shows('lambdaStrip') && <StripView />}
+      {shows('timestepGrid') && <GridView />}
     </section>
   );
 }
 
+const PrecomputedNote = () => (
+  <p className="small" data-testid="lab-precomputed">
+    <span className="chip chip-precomputed">Precomputed</span> Drawn from a file made by the live pipeline; it is replaced by the live
+    result, and the controls work, once the models are loaded.
+  </p>
+);
+
 function StripView() {
-  const strip = useAppStore(selectStrip);
+  const live = useAppStore(selectStrip);
+  const precomputed = useAppStore(selectPrecomputedStrip);
+  const strip = live ?? precomputed;
   const image = useAppStore((s) => s.image?.bitmap ?? null);
-  const lambda = useAppStore((s) => s.own.genpromp.lambda);
+  const ownLambda = useAppStore((s) => s.own.genpromp.lambda);
+  const lambda = precomputed?.lambda ?? ownLambda;
   const fine = useAppStore((s) => s.lab.fineLambda);
   const colormap = useAppStore((s) => s.view.colormap);
   const opacity = useAppStore((s) => s.view.opacity);
   const busy = useAppStore((s) => s.pending.maps || s.pending.local);
   return (
     <>
+      {precomputed && <PrecomputedNote />}
       <p className="small lab-lambda-line">
         λ = {lambda.toFixed(2)}{' '}
         <span data-testid="lambda-source" className={onLambdaGrid(lambda) ? 'chip' : 'chip chip-live'}>
@@ -99,6 +116,7 @@ function StripView() {
         colormap={colormap}
         opacity={opacity}
         busy={busy}
+        disabled={!!precomputed}
         onPick={(l) => actions().setLambda(l)}
       />
     </>
@@ -106,14 +124,41 @@ function StripView() {
 }
 
 function GridView() {
-  const grid = useAppStore(selectGrid);
-  const groups = useAppStore(selectGroups);
+  const live = useAppStore(selectGrid);
+  const precomputed = useAppStore(selectPrecomputedGrid);
+  const packGroups = useAppStore(selectGroups);
   const own = useAppStore((s) => s.own.genpromp);
   const defaults = useAppStore((s) => (s.pack ? diffusionOf(s.pack.manifest)?.genpromp : null));
   const colormap = useAppStore((s) => s.view.colormap);
   const playing = useAppStore((s) => s.lab.playing);
   const busy = useAppStore((s) => s.pending.maps);
-  if (!groups) return null;
+  if (precomputed && !live) {
+    const idle = () => undefined;
+    return (
+      <>
+        <PrecomputedNote />
+        <TimestepGrid
+          timesteps={precomputed.timesteps}
+          columns={precomputed.columns}
+          cells={precomputed.cells}
+          size={precomputed.size}
+          tickedRows={precomputed.ticked.timesteps}
+          tickedColumns={precomputed.ticked.columns}
+          isDefault
+          colormap={colormap}
+          playing={false}
+          busy={false}
+          disabled
+          onToggleRow={idle}
+          onToggleColumn={idle}
+          onPreset={idle}
+          onStep={idle}
+          onPlay={idle}
+        />
+      </>
+    );
+  }
+  if (!packGroups) return null;
   const isDefault =
     !!defaults &&
     own.groups === null &&
@@ -121,16 +166,16 @@ function GridView() {
     own.resolutions.join() === [...defaults.resolutions].sort((a, b) => a - b).join();
   return (
     <TimestepGrid
-      timesteps={grid?.timesteps ?? []}
-      columns={groups}
-      cells={grid?.cells ?? []}
-      size={grid?.size ?? [1, 1]}
+      timesteps={live?.timesteps ?? []}
+      columns={packGroups}
+      cells={live?.cells ?? []}
+      size={live?.size ?? [1, 1]}
       tickedRows={own.timesteps}
-      tickedColumns={tickedGroups(own, groups)}
+      tickedColumns={tickedGroups(own, packGroups)}
       isDefault={isDefault}
       colormap={colormap}
       playing={playing}
-      busy={busy || !grid}
+      busy={busy || !live}
       onToggleRow={(t) => actions().toggleTimestep(t)}
       onToggleColumn={(k) => actions().toggleGroup(k)}
       onPreset={() => actions().setGenprompDefault()}

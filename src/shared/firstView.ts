@@ -15,8 +15,13 @@ export const FIRST_VIEW_FORMAT = 1;
 export interface FirstViewMap {
   /** [height, width] of the native map. */
   size: [number, number];
-  /** Little-endian float32, base64. */
+  /** Base64 of little-endian float32 values, or (with `range`) of 8-bit levels. */
   data: string;
+  /**
+   * [min, max] of an 8-bit map: level q stands for min + q·(max − min)/255. The lab's thumbnails
+   * are stored so (a quarter of the bytes; they are drawn, not scored).
+   */
+  range?: [number, number];
 }
 
 export interface FirstViewFile {
@@ -35,27 +40,71 @@ export interface FirstViewFile {
   frame: [number, number];
   /** Per method id, its native map at the pack's default own parameters. */
   methods: Record<string, FirstViewMap>;
-  /** The λ strip's maps (λ = 0, 0.1, …, 1), when the generator knows the strip. */
-  lambdaStrip?: { lambdas: number[]; maps: FirstViewMap[] };
+  /** The λ strip: GenPromp's native map at each λ = 0, 0.1, …, 1 (default timesteps and resolutions), 8-bit. */
+  lambdaStrip?: {
+    lambdas: number[];
+    /** The λ of the main map: the strip's current cell. */
+    lambda: number;
+    maps: FirstViewMap[];
+  };
+  /**
+   * The t × resolution grid at the default λ: rows are the pack's timestep choices, columns its
+   * attention groups, each cell that group's mean map at that timestep at the group's own
+   * resolution, 8-bit (the page resizes it to the latent and divides by its max, as live).
+   */
+  timestepGrid?: {
+    timesteps: number[];
+    columns: Array<{ key: string; resolution: number; block: string }>;
+    /** The latent size [height, width] the cells are resized to. */
+    size: [number, number];
+    /** The rows and columns GenPromp averages by default (the grid's ticks). */
+    ticked: { timesteps: number[]; columns: string[] };
+    maps: FirstViewMap[][];
+  };
 }
 
 export class FirstViewFormatError extends Error {
   override name = 'FirstViewFormatError';
 }
 
+const toBase64 = (bytes: Uint8Array): string => {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+};
+
 export function encodeMap(map: Float32Array, size: [number, number]): FirstViewMap {
   if (map.length !== size[0] * size[1]) throw new RangeError(`encodeMap: ${map.length} values for a ${size[0]}×${size[1]} map`);
   const bytes = new Uint8Array(map.length * 4);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < map.length; i++) view.setFloat32(i * 4, map[i]!, true);
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return { size, data: btoa(bin) };
+  return { size, data: toBase64(bytes) };
+}
+
+/** An 8-bit map (see FirstViewMap.range): for pictures, where 1/255 of the range is invisible. */
+export function encodeMapU8(map: Float32Array, size: [number, number]): FirstViewMap {
+  if (map.length !== size[0] * size[1]) throw new RangeError(`encodeMapU8: ${map.length} values for a ${size[0]}×${size[1]} map`);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of map) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const span = max - min || 1;
+  const levels = Uint8Array.from(map, (v) => Math.round((255 * (v - min)) / span));
+  return { size, data: toBase64(levels), range: [min, max] };
 }
 
 export function decodeMap(m: FirstViewMap): { map: Float32Array; size: [number, number] } {
   const bin = atob(m.data);
   const n = m.size[0] * m.size[1];
+  if (m.range) {
+    if (bin.length !== n)
+      throw new FirstViewFormatError(`an 8-bit ${m.size[0]}×${m.size[1]} map needs ${n} bytes, the file has ${bin.length}`);
+    const [min, max] = m.range;
+    const step = (max - min) / 255;
+    return { map: Float32Array.from({ length: n }, (_, i) => min + bin.charCodeAt(i) * step), size: m.size };
+  }
   if (bin.length !== n * 4)
     throw new FirstViewFormatError(`a ${m.size[0]}×${m.size[1]} map needs ${n * 4} bytes, the file has ${bin.length}`);
   const view = new DataView(new ArrayBuffer(bin.length));
@@ -65,8 +114,13 @@ export function decodeMap(m: FirstViewMap): { map: Float32Array; size: [number, 
 
 const isHW = (v: unknown): v is [number, number] =>
   Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && (x as number) > 0);
+const isRange = (v: unknown): boolean => v === undefined || (Array.isArray(v) && v.length === 2 && v.every(Number.isFinite));
 const isMap = (v: unknown): v is FirstViewMap =>
-  typeof v === 'object' && v !== null && isHW((v as FirstViewMap).size) && typeof (v as FirstViewMap).data === 'string';
+  typeof v === 'object' &&
+  v !== null &&
+  isHW((v as FirstViewMap).size) &&
+  typeof (v as FirstViewMap).data === 'string' &&
+  isRange((v as FirstViewMap).range);
 
 /** The file's shape, checked; a FirstViewFormatError names the first wrong field. */
 export function parseFirstView(json: unknown): FirstViewFile {
@@ -83,5 +137,26 @@ export function parseFirstView(json: unknown): FirstViewFile {
   if (typeof o.threshold !== 'number' || !(o.threshold >= 0 && o.threshold < 1)) fail('threshold');
   if (!isHW(o.frame)) fail('frame');
   if (!o.methods || typeof o.methods !== 'object' || !Object.values(o.methods).every(isMap)) fail('methods');
+  const strip = o.lambdaStrip;
+  if (
+    strip !== undefined &&
+    !(Array.isArray(strip.lambdas) && Array.isArray(strip.maps) && strip.maps.length === strip.lambdas.length && strip.maps.every(isMap))
+  )
+    fail('lambdaStrip');
+  const grid = o.timestepGrid;
+  if (
+    grid !== undefined &&
+    !(
+      Array.isArray(grid.timesteps) &&
+      Array.isArray(grid.columns) &&
+      isHW(grid.size) &&
+      Array.isArray(grid.ticked?.timesteps) &&
+      Array.isArray(grid.ticked?.columns) &&
+      Array.isArray(grid.maps) &&
+      grid.maps.length === grid.timesteps.length &&
+      grid.maps.every((row) => Array.isArray(row) && row.length === grid.columns.length && row.every(isMap))
+    )
+  )
+    fail('timestepGrid');
   return o as FirstViewFile;
 }

@@ -34,6 +34,8 @@ export interface LambdaStripProps {
   opacity: number;
   /** True while the strip's maps are being computed. */
   busy: boolean;
+  /** Shown but not operable (the precomputed first view): cells stay focusable, a click sets nothing. */
+  disabled?: boolean;
   onPick(lambda: number): void;
 }
 
@@ -89,11 +91,14 @@ export function LambdaStrip(p: LambdaStripProps) {
                   key={c.lambda}
                   className={`lambda-cell${current ? ' lambda-cell-current' : ''}`}
                   aria-pressed={current}
+                  aria-disabled={p.disabled}
                   aria-label={`λ ${c.lambda.toFixed(1)}${c.iou !== null ? `, IoU ${c.iou.toFixed(2)}` : ''}`}
                   data-testid={`lambda-cell-${c.lambda.toFixed(1)}`}
                   data-iou={c.iou === null ? '' : c.iou.toFixed(4)}
                   data-box={JSON.stringify(c.boxes)}
-                  onClick={() => p.onPick(c.lambda)}
+                  onClick={() => {
+                    if (!p.disabled) p.onPick(c.lambda);
+                  }}
                   onKeyDown={onCellKey}
                 >
                   <MapThumb

@@ -30,6 +30,8 @@ export interface TimestepGridProps {
   playing: boolean;
   /** True while the rows' maps are being computed. */
   busy: boolean;
+  /** Shown but not operable (the precomputed first view, before the models are loaded). */
+  disabled?: boolean;
   onToggleRow(t: number): void;
   onToggleColumn(key: string): void;
   onPreset(): void;
@@ -47,22 +49,29 @@ export function TimestepGrid(p: TimestepGridProps) {
   return (
     <div className="timestep-grid" data-testid="timestep-grid" aria-busy={p.busy}>
       <div className="grid-tools">
-        <button type="button" data-testid="grid-preset" onClick={p.onPreset} aria-pressed={p.isDefault}>
+        <button type="button" data-testid="grid-preset" onClick={p.onPreset} aria-pressed={p.isDefault} disabled={p.disabled}>
           GenPromp default
         </button>
-        <button type="button" data-testid="grid-step-back" onClick={() => p.onStep(-1)} aria-label="Previous timestep">
+        <button
+          type="button"
+          data-testid="grid-step-back"
+          onClick={() => p.onStep(-1)}
+          aria-label="Previous timestep"
+          disabled={p.disabled}
+        >
           ◀ step
         </button>
         <button
           type="button"
           data-testid="grid-play"
+          disabled={p.disabled}
           onClick={() => p.onPlay(!p.playing)}
           aria-pressed={p.playing}
           aria-label={p.playing ? 'Stop stepping through timesteps' : 'Play through timesteps'}
         >
           {p.playing ? '■ stop' : '▶ play'}
         </button>
-        <button type="button" data-testid="grid-step" onClick={() => p.onStep(1)} aria-label="Next timestep">
+        <button type="button" data-testid="grid-step" onClick={() => p.onStep(1)} aria-label="Next timestep" disabled={p.disabled}>
           step ▶
         </button>
         {p.busy && (
@@ -84,6 +93,7 @@ export function TimestepGrid(p: TimestepGridProps) {
                   <input
                     type="checkbox"
                     checked={cols.has(c.key)}
+                    disabled={p.disabled}
                     data-testid={`grid-col-${c.key}`}
                     onChange={() => p.onToggleColumn(c.key)}
                   />
@@ -98,7 +108,13 @@ export function TimestepGrid(p: TimestepGridProps) {
             <tr key={t} className={rows.has(t) ? 'grid-row-on' : undefined}>
               <th scope="row">
                 <label className="grid-tick">
-                  <input type="checkbox" checked={rows.has(t)} data-testid={`grid-row-${t}`} onChange={() => p.onToggleRow(t)} />
+                  <input
+                    type="checkbox"
+                    checked={rows.has(t)}
+                    disabled={p.disabled}
+                    data-testid={`grid-row-${t}`}
+                    onChange={() => p.onToggleRow(t)}
+                  />
                   {t}
                 </label>
               </th>

@@ -5,11 +5,22 @@
  * the live canvas state is not 'ready'). Boxes and ground truth go through the live code.
  */
 import { decodeMap, type FirstViewFile } from '@shared/firstView';
-import { localize } from '@shared/genpromp/aggregate';
+import { divideByMax, localize } from '@shared/genpromp/aggregate';
+import { resizeBicubic } from '@shared/postprocess';
 import { isMethodId, type MethodId } from '@shared/methods/registry';
 import { groundTruth } from '../derive';
 import { hashFloat32 } from '../keys';
-import type { AppState, MapResult, Slice } from '../types';
+import type { LambdaStrip } from '../lab';
+import type { AppState, LoadedImage, MapResult, Slice } from '../types';
+
+/** The grid as the precomputed file has it: its own columns, as no pack is loaded yet to name them. */
+export interface PrecomputedGrid {
+  timesteps: number[];
+  columns: Array<{ key: string; resolution: number; block: string }>;
+  cells: Float32Array[][];
+  size: [number, number];
+  ticked: { timesteps: number[]; columns: string[] };
+}
 
 export interface FirstView {
   /** The image (store id) the maps belong to: a new image hides them. */
@@ -17,6 +28,9 @@ export interface FirstView {
   pack: FirstViewFile['pack'];
   classIndex: number;
   results: Partial<Record<MethodId, MapResult>>;
+  /** The lab's views of the same image and class, when the file has them; `lambda` is the main map's. */
+  strip: (LambdaStrip & { lambda: number }) | null;
+  grid: PrecomputedGrid | null;
 }
 
 export interface FirstViewSlice {
@@ -47,15 +61,72 @@ export const createFirstViewSlice: Slice<FirstViewSlice> = (set, get) => ({
         failure: null,
       };
     }
-    set({ firstView: { imageId: image.id, pack: file.pack, classIndex: file.classIndex, results } });
+    set({
+      firstView: {
+        imageId: image.id,
+        pack: file.pack,
+        classIndex: file.classIndex,
+        results,
+        strip: decodeStrip(file, image),
+        grid: decodeGrid(file),
+      },
+    });
   },
 });
 
-/** The precomputed map of `method` for the current image, or null (another image, or a pack it was not made from). */
-export function selectPrecomputed(s: AppState, method: MethodId): MapResult | null {
+export function decodeStrip(file: FirstViewFile, image: LoadedImage): FirstView['strip'] {
+  if (!file.lambdaStrip) return null;
+  let gtBoxes: LambdaStrip['gtBoxes'] = [];
+  const cells = file.lambdaStrip.maps.map((stored, i) => {
+    const { map, size } = decodeMap(stored);
+    const loc = localize(map, size, file.frame, file.threshold, 'largest');
+    const gt = groundTruth(image, file.frame, loc.boxes);
+    gtBoxes = gt.gtBoxes;
+    return {
+      lambda: file.lambdaStrip!.lambdas[i]!,
+      frameMap: loc.frameMap,
+      mapHash: hashFloat32(loc.frameMap),
+      boxes: loc.boxes,
+      iou: gt.iou,
+    };
+  });
+  return { key: 'precomputed', frame: file.frame, gtBoxes, cells, lambda: file.lambdaStrip.lambda };
+}
+
+export function decodeGrid(file: FirstViewFile): PrecomputedGrid | null {
+  const g = file.timestepGrid;
+  if (!g) return null;
+  const [h, w] = g.size;
+  // As the live grid: the group's mean resized to the latent, divided by its max (src/store/lab.ts).
+  const cells = g.maps.map((row) =>
+    row.map((stored) => {
+      const { map, size } = decodeMap(stored);
+      return divideByMax(resizeBicubic(map, size[0], size[1], h, w));
+    }),
+  );
+  return { timesteps: g.timesteps, columns: g.columns, cells, size: g.size, ticked: g.ticked };
+}
+
+/** The first view, if it is of the current image and of the loaded pack (or none is loaded yet). */
+function currentFirstView(s: AppState): FirstView | null {
   const fv = s.firstView;
   if (!fv || s.image?.id !== fv.imageId) return null;
   const m = s.pack?.manifest;
   if (m && (m.id !== fv.pack.id || m.producer.createdAt !== fv.pack.createdAt)) return null;
-  return fv.results[method] ?? null;
+  return fv;
+}
+
+/** The precomputed map of `method` for the current image, or null (another image, or a pack it was not made from). */
+export function selectPrecomputed(s: AppState, method: MethodId): MapResult | null {
+  return currentFirstView(s)?.results[method] ?? null;
+}
+
+/**
+ * The precomputed λ strip and grid, while they stand for what the live lab would show: the first
+ * view's image, before the live analysis, or at its class with nothing live derived yet.
+ */
+export function selectPrecomputedLab(s: AppState): Pick<FirstView, 'strip' | 'grid'> | null {
+  const fv = currentFirstView(s);
+  if (!fv || (s.params.classIndex !== null && s.params.classIndex !== fv.classIndex)) return null;
+  return fv;
 }
