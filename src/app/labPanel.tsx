@@ -11,7 +11,7 @@ import { TimestepGrid } from '../components/lab/TimestepGrid';
 import { useAppStore } from '../store';
 import { actions } from '../store/actions';
 import { type LabView, labKey, labNeedsGenpromp, tickedGroups } from '../store/lab';
-import { selectPrecomputedLab } from '../store/slices/firstView';
+import { selectPrecomputedLab, selectPrecomputedLabHas } from '../store/slices/firstView';
 import type { AppState } from '../store/types';
 
 const VIEWS: Array<{ view: LabView; label: string }> = [
@@ -37,8 +37,9 @@ export function LabPanel() {
   const view = useAppStore((s) => s.lab.view);
   const active = useAppStore(labNeedsGenpromp);
   const hasPack = useAppStore((s) => s.pack !== null);
-  const precomputed = useAppStore(selectPrecomputedLab);
-  const shows = (v: LabView) => view === v && (active || (v === 'lambdaStrip' ? !!precomputed?.strip : !!precomputed?.grid));
+  const hasStrip = useAppStore((s) => selectPrecomputedLabHas(s, 'lambdaStrip'));
+  const hasGrid = useAppStore((s) => selectPrecomputedLabHas(s, 'timestepGrid'));
+  const shows = (v: LabView) => view === v && (active || (v === 'lambdaStrip' ? hasStrip : v === 'timestepGrid' && hasGrid));
   return (
     <section className="panel lab-panel" aria-labelledby="lab-title" data-testid="lab-panel">
       <div className="lab-head">
@@ -51,7 +52,7 @@ export function LabPanel() {
                 name="lab-view"
                 value={v.view}
                 checked={view === v.view}
-                disabled={!hasPack && !precomputed}
+                disabled={!hasPack && !hasStrip && !hasGrid}
                 data-testid={`lab-view-${v.view}`}
                 onChange={() => actions().setLabView(v.view)}
               />

@@ -43,6 +43,12 @@ describe('parseFirstView', () => {
     expect(f.timestepGrid?.maps.length).toBe(f.timestepGrid?.timesteps.length);
   });
 
+  it('is preloaded by index.html with its sample image', () => {
+    const html = readFileSync(new URL('../../index.html', import.meta.url), 'utf8');
+    expect(html).toContain('href="/first-view.json"');
+    expect(html).toContain(`href="/samples/${committed.sample.file}"`);
+  });
+
   it('names the first malformed field', () => {
     expect(() => parseFirstView({ ...committed, format: 2 })).toThrow(/format/);
     expect(() => parseFirstView({ ...committed, frame: [0, 128] })).toThrow(/frame/);

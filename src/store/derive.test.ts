@@ -8,7 +8,8 @@ import type { PackSummary } from '@shared/api';
 import type { Manifest } from '@shared/manifest';
 import type { Box } from '@shared/postprocess';
 import { methodById, ownParamsFor, type MethodId, type OwnParams } from '@shared/methods/registry';
-import { deriveResult } from './derive';
+import { sat as satMethod, type SatImageData } from '@shared/sat/method';
+import { deriveResult, putEngineMaps } from './derive';
 import { methodKeys } from './keys';
 import { runtime } from './runtime';
 import { methodsForPack } from './slices/pack';
@@ -62,9 +63,15 @@ const analysis: Analysis = {
   frame: [32, 32],
   timings: {},
   features: { data: features, dims: [2, 4, 4] },
-  methodData: { sat: { blockMaps: { data: blockMaps, dims: [3, 4, 4] }, topK: [] } },
+  methodData: {},
   imageId: 1,
   packGen: 1,
+};
+
+/** SAT's worker answer (its ViT runs in the engine, on request). */
+const satRaw: SatImageData = {
+  blockMaps: { data: blockMaps, dims: [3, 4, 4] },
+  topK: [{ index: 1, name: 'b', displayName: 'Bee', probability: 0.25 }],
 };
 
 const image = {
@@ -95,6 +102,7 @@ function derive(method: MethodId, c: Case = {}, prev?: MethodResult): MethodResu
   } as unknown as AppState;
   const def = methodById(method);
   const keys = methodKeys(s, def)!;
+  if (def.id === 'sat' && def.source === 'engine') putEngineMaps(def, keys.rawKey, satRaw, {});
   const input = {
     pack: { ...pack, manifest: m },
     analysis,
@@ -148,18 +156,15 @@ describe('deriveResult for the UI-thread methods', () => {
     expect(area(high.boxes[0]!)).toBeLessThan(area(low.boxes[0]!));
   });
 
-  it('says why a method is missing, and a missing SAT run is a named error', () => {
+  it('says why a method is missing; SAT asks the engine for one run per image and names its own top-1', () => {
     const plain = { ...manifest, baselines: null } as Manifest;
     expect(methodById('cam').unavailable(plain)).toMatch(/no baselines/);
     const noSat = { ...manifest, baselines: { ...baselines!, sat: null } } as Manifest;
     expect(methodById('sat').unavailable(noSat)).toMatch(/no SAT model/);
     expect(methodById('lpcam').unavailable(noSat)).toBeNull();
-    const noRun = { ...analysis, methodData: {} };
-    expect(
-      () =>
-        methodById('sat').source === 'local' &&
-        (methodById('sat') as { raw: (i: unknown) => unknown }).raw({ pack, analysis: noRun, classIndex: 0, own: { block: 'mean' } }),
-    ).toThrow(/no SAT maps/);
+    expect(satMethod.request(undefined, { block: 'mean' })).toEqual({});
+    expect(satMethod.request(satRaw, { block: 0 })).toBeNull(); // every block came with the run
+    expect(derive('sat').note).toMatch(/SAT's own classifier: Bee \(25\.0 %\)/);
   });
 });
 

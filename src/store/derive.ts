@@ -101,7 +101,7 @@ export function deriveResult(def: AnyMethod, keys: MethodKeys, d: DeriveInput, p
     tauCurve,
     failure: failureType(loc.boxes, gt.gtBoxes),
     timings: { ...d.analysis.timings, ...(entry.timings ?? {}) },
-    note: def.note({ pack: d.pack, analysis: d.analysis, image: d.image.pixels, classIndex: d.classIndex, own: d.own }),
+    note: def.note({ pack: d.pack, analysis: d.analysis, image: d.image.pixels, classIndex: d.classIndex, own: d.own }, entry.raw),
   };
 }
 

@@ -166,10 +166,15 @@ class FakeEngine implements EngineClient {
       frame: [32, 32],
       timings: { classifier: 1 },
       features: this.baselines ? { data: features, dims: [2, 4, 4] } : null,
-      methodData: this.baselines ? { sat: { blockMaps: { data: satBlock, dims: [1, 4, 4] }, topK: [] } } : {},
+      methodData: {},
     };
   }
   maps(request: MapsRequest): Promise<MapsResult> {
+    if (request.method === 'sat') {
+      // SAT's run: class-agnostic block masks (the GenPromp bookkeeping below is not for it).
+      this.calls.push('maps sat');
+      return Promise.resolve({ request, raw: { blockMaps: { data: satBlock, dims: [1, 4, 4] }, topK: [] }, timings: { sat: 1 } });
+    }
     this.calls.push('maps');
     const req: GenprompRequest = { imageKey: request.imageKey, classIndex: request.classIndex, ...(request.params as GenprompMapsParams) };
     this.mapsCalls.push(req);

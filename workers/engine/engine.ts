@@ -255,33 +255,45 @@ export class Engine implements EngineApi {
     const loadTimings: PackLoadTimings = { files: performance.now() - filesStart, create: {}, warmup: {} };
 
     const sessions: Partial<Record<ModelRole, ModelSession>> = {};
+    const create = async (role: ModelRole): Promise<ModelSession> => {
+      const v = chosen[role]!;
+      const spec = manifest.models[role]!;
+      const createStart = performance.now();
+      const session = await this.backend!.createSession(files.get(v.path)!, {
+        label: `${role} (${v.path})`,
+        externalData: v.externalData.map((e) => ({ path: e.path, data: files.get(e.path)! })),
+      });
+      loadTimings.create[role] = performance.now() - createStart;
+      try {
+        checkIO(role, v.path, session, spec.inputs, spec.outputs);
+      } catch (err) {
+        await session.release();
+        throw err;
+      }
+      sessions[role] = session; // released with the pack, however it was created
+      return session;
+    };
+    // Roles only `modelsOnFirstUse` methods run wait for their first request (PackContext.session).
+    const later = rolesOnFirstUse(manifest);
+    const atLoad = roles.filter((r) => !later.has(r));
     try {
-      for (const [i, role] of roles.entries()) {
-        const v = chosen[role]!;
-        const spec = manifest.models[role]!;
+      for (const [i, role] of atLoad.entries()) {
         onProgress?.({
           phase: 'create',
           item: role,
           done: i,
-          total: roles.length,
-          text: `Creating ${role} (${v.precision}, ${this.backend!.kind})`,
+          total: atLoad.length,
+          text: `Creating ${role} (${chosen[role]!.precision}, ${this.backend!.kind})`,
         });
-        const createStart = performance.now();
-        const session = await this.backend!.createSession(files.get(v.path)!, {
-          label: `${role} (${v.path})`,
-          externalData: v.externalData.map((e) => ({ path: e.path, data: files.get(e.path)! })),
-        });
-        loadTimings.create[role] = performance.now() - createStart;
-        sessions[role] = session;
-        checkIO(role, v.path, session, spec.inputs, spec.outputs);
+        await create(role);
       }
-      onProgress?.({ phase: 'create', item: '', done: roles.length, total: roles.length, text: 'Models ready' });
+      onProgress?.({ phase: 'create', item: '', done: atLoad.length, total: atLoad.length, text: 'Models ready' });
 
       // WebGPU compiles its shaders on a session's first run: do that now, not on the first image
       // (a failure here also falls back to wasm, above). On wasm a run on zeros only delays the
       // first map: skipping it brought page open → live map from 3.0–3.3 s to 2.8–2.9 s (bench firstView).
-      for (const [i, role] of (this.backend!.kind === 'webgpu' ? roles : []).entries()) {
-        onProgress?.({ phase: 'warmup', item: role, done: i, total: roles.length, text: `Warming up ${role}` });
+      for (const [i, role] of (this.backend!.kind === 'webgpu' ? atLoad : []).entries()) {
+        onProgress?.({ phase: 'warmup', item: role, done: i, total: atLoad.length, text: `Warming up ${role}` });
         const warmStart = performance.now();
         await sessions[role]!.run(zeroFeeds(manifest.models[role]!.inputs));
         loadTimings.warmup[role] = performance.now() - warmStart;
@@ -290,7 +302,20 @@ export class Engine implements EngineApi {
       await releaseSessions(sessions);
       throw err;
     }
-    onProgress?.({ phase: 'warmup', item: '', done: roles.length, total: roles.length, text: 'Ready' });
+    const pending = new Map<ModelRole, Promise<ModelSession>>();
+    const session = (role: ModelRole): Promise<ModelSession> => {
+      const have = sessions[role];
+      if (have) return Promise.resolve(have);
+      if (!later.has(role)) return Promise.reject(new EngineError('ManifestInvalid', `Pack ${manifest.id} has no ${role} model`));
+      let p = pending.get(role);
+      if (!p) {
+        p = create(role);
+        pending.set(role, p);
+        p.catch(() => pending.delete(role)); // a failed creation is tried again on the next request
+      }
+      return p;
+    };
+    onProgress?.({ phase: 'warmup', item: '', done: atLoad.length, total: atLoad.length, text: 'Ready' });
 
     // Each method the pack can show builds its worker side (tokenizer, caches…).
     const methods = new Map<MethodId, MethodWorker>();
@@ -299,7 +324,7 @@ export class Engine implements EngineApi {
       for (const def of ALL_METHODS) {
         if (def.unavailable(manifest) !== null) continue;
         const factory = WORKER_METHODS[def.id];
-        if (factory) methods.set(def.id, factory({ manifest, sessions, files, backend: this.backend!.kind }));
+        if (factory) methods.set(def.id, factory({ manifest, sessions, session, files, backend: this.backend!.kind }));
         for (const ref of def.packArrays(manifest)) arrays[ref.path] = float32File(files, ref.path);
       }
     } catch (err) {
@@ -368,6 +393,13 @@ export class Engine implements EngineApi {
   async clearCache(): Promise<void> {
     await (globalThis as { caches?: CacheStorage }).caches?.delete(CACHE_NAME);
   }
+}
+
+/** The model roles that only `modelsOnFirstUse` methods of this pack run (the classifier is never one). */
+function rolesOnFirstUse(m: Manifest): Set<ModelRole> {
+  const shown = ALL_METHODS.filter((d) => d.unavailable(m) === null);
+  const needed = new Set<ModelRole>(['classifier', ...shown.filter((d) => !d.modelsOnFirstUse).flatMap((d) => d.models)]);
+  return new Set(shown.filter((d) => d.modelsOnFirstUse).flatMap((d) => d.models.filter((r) => !needed.has(r))));
 }
 
 async function releaseSessions(sessions: Partial<Record<ModelRole, ModelSession>>): Promise<void> {

@@ -10,8 +10,10 @@ import type { ModelSession } from '../runtime/backend';
 /** What a method's worker side is built from when a pack loads. */
 export interface PackContext {
   manifest: Manifest;
-  /** Sessions of every model role the pack has. */
+  /** Sessions of the model roles created with the pack (all but those of `modelsOnFirstUse` methods). */
   sessions: Partial<Record<ModelRole, ModelSession>>;
+  /** Any role's session; one of a `modelsOnFirstUse` method is created (and checked) on the first call. */
+  session(role: ModelRole): Promise<ModelSession>;
   /** The pack's downloaded (and verified) files by path. */
   files: Map<string, Uint8Array>;
   /** Where the sessions run: batch sizes are budgeted per backend (../engine/budgets.ts). */

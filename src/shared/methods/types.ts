@@ -69,8 +69,13 @@ interface MethodCommon<Id extends string, Own, Raw> {
   aggKey(own: Own): string;
   /** Raw maps → one map at native resolution. Throws a named EngineError when a map is missing. */
   aggregate(raw: Raw, own: Own, m: Manifest): NativeMap;
-  /** A remark shown under the method's map, or null. */
-  note(inputs: MapInputs<Own>): string | null;
+  /** A remark shown under the method's map (it may read the raw maps, e.g. SAT's own top-1), or null. */
+  note(inputs: MapInputs<Own>, raw: Raw): string | null;
+  /**
+   * The method's models are created on its first request, not with the pack, so a first view
+   * that does not show it does not wait for them (SAT's ViT: ~0.1 s to create, ~0.05 s per image).
+   */
+  modelsOnFirstUse?: true;
 }
 
 export interface LocalMethod<Id extends string, Own, Raw> extends MethodCommon<Id, Own, Raw> {

@@ -1,11 +1,11 @@
 /**
- * SAT as a method of the app: its model runs once per image in the worker
- * (workers/pipelines/sat/); the block masks arrive with the image's analysis and
- * are averaged (or one block picked) on the UI thread.
+ * SAT as a method of the app: its ViT runs once per image in the worker, on the first request
+ * for the image's SAT map (workers/pipelines/sat/), and is created then too: a page that opens
+ * on another method does not wait for it. The block masks are averaged (or one block picked) on
+ * the UI thread; being class-agnostic, they serve every class.
  */
 import type { ClassScore } from '../api';
-import { EngineError } from '../errors';
-import type { LocalMethod } from '../methods/types';
+import type { EngineMethod } from '../methods/types';
 import type { FeatureMap } from '../tensor';
 import { satMap } from './map';
 
@@ -14,7 +14,7 @@ export interface SatParams {
   block: number | 'mean';
 }
 
-/** What SAT's per-image run returns (ImageAnalysis.methodData.sat). */
+/** What SAT's per-image run returns: its raw maps. */
 export interface SatImageData {
   /** Per-block masks [blocks, g, g]. */
   blockMaps: FeatureMap;
@@ -22,12 +22,13 @@ export interface SatImageData {
   topK: ClassScore[];
 }
 
-export const sat: LocalMethod<'sat', SatParams, FeatureMap> = {
+export const sat: EngineMethod<'sat', SatParams, SatImageData> = {
   id: 'sat',
   label: 'SAT',
   blurb: "ViT spatial token's attention (class-agnostic)",
-  source: 'local',
+  source: 'engine',
   models: ['sat'],
+  modelsOnFirstUse: true,
   classAgnostic: true,
   unavailable: (m) => (!m.baselines?.sat || !m.models.sat ? 'this model pack has no SAT model' : null),
   packArrays: () => [],
@@ -52,14 +53,12 @@ export const sat: LocalMethod<'sat', SatParams, FeatureMap> = {
   ],
   rawKey: () => '',
   aggKey: (own) => `b${own.block}`,
-  raw({ analysis }) {
-    const data = analysis.methodData.sat as SatImageData | undefined;
-    if (!data) throw new EngineError('ModelIOMismatch', 'SAT is not available: the engine returned no SAT maps for this image');
-    return data.blockMaps;
-  },
-  aggregate: (blockMaps, own) => ({ map: satMap(blockMaps, own.block), size: [blockMaps.dims[1], blockMaps.dims[2]] }),
-  note({ analysis }) {
-    const top = (analysis.methodData.sat as SatImageData | undefined)?.topK[0];
+  // One run gives every block: nothing more to ask for once it is there.
+  request: (have) => (have ? null : {}),
+  merge: (_have, got) => got,
+  aggregate: (raw, own) => ({ map: satMap(raw.blockMaps, own.block), size: [raw.blockMaps.dims[1], raw.blockMaps.dims[2]] }),
+  note(_inputs, raw) {
+    const top = raw.topK[0];
     return top ? `SAT's own classifier: ${top.displayName} (${(100 * top.probability).toFixed(1)} %); its map ignores the class.` : null;
   },
 };

@@ -28,7 +28,15 @@ export interface FirstView {
   pack: FirstViewFile['pack'];
   classIndex: number;
   results: Partial<Record<MethodId, MapResult>>;
-  /** The lab's views of the same image and class, when the file has them; `lambda` is the main map's. */
+  /**
+   * What the lab's precomputed views (λ strip, grid) are decoded from, on first look: decoding
+   * them (11 maps to localise) is not worth delaying the first painted map for.
+   */
+  labFrom: { file: FirstViewFile; image: LoadedImage };
+}
+
+/** The lab's views of the first view's image and class, when the file has them; `lambda` is the main map's. */
+export interface PrecomputedLab {
   strip: (LambdaStrip & { lambda: number }) | null;
   grid: PrecomputedGrid | null;
 }
@@ -67,14 +75,13 @@ export const createFirstViewSlice: Slice<FirstViewSlice> = (set, get) => ({
         pack: file.pack,
         classIndex: file.classIndex,
         results,
-        strip: decodeStrip(file, image),
-        grid: decodeGrid(file),
+        labFrom: { file, image },
       },
     });
   },
 });
 
-export function decodeStrip(file: FirstViewFile, image: LoadedImage): FirstView['strip'] {
+export function decodeStrip(file: FirstViewFile, image: LoadedImage): PrecomputedLab['strip'] {
   if (!file.lambdaStrip) return null;
   let gtBoxes: LambdaStrip['gtBoxes'] = [];
   const cells = file.lambdaStrip.maps.map((stored, i) => {
@@ -125,8 +132,26 @@ export function selectPrecomputed(s: AppState, method: MethodId): MapResult | nu
  * The precomputed λ strip and grid, while they stand for what the live lab would show: the first
  * view's image, before the live analysis, or at its class with nothing live derived yet.
  */
-export function selectPrecomputedLab(s: AppState): Pick<FirstView, 'strip' | 'grid'> | null {
+export function selectPrecomputedLab(s: AppState): PrecomputedLab | null {
+  const fv = labFirstView(s);
+  if (!fv) return null;
+  let lab = decodedLabs.get(fv);
+  if (!lab) {
+    lab = { strip: decodeStrip(fv.labFrom.file, fv.labFrom.image), grid: decodeGrid(fv.labFrom.file) };
+    decodedLabs.set(fv, lab);
+  }
+  return lab;
+}
+
+/** Which lab view the precomputed file can show (without decoding it). */
+export const selectPrecomputedLabHas = (s: AppState, view: 'lambdaStrip' | 'timestepGrid'): boolean => {
+  const file = labFirstView(s)?.labFrom.file;
+  return !!(view === 'lambdaStrip' ? file?.lambdaStrip : file?.timestepGrid);
+};
+
+const decodedLabs = new WeakMap<FirstView, PrecomputedLab>();
+
+function labFirstView(s: AppState): FirstView | null {
   const fv = currentFirstView(s);
-  if (!fv || (s.params.classIndex !== null && s.params.classIndex !== fv.classIndex)) return null;
-  return fv;
+  return !fv || (s.params.classIndex !== null && s.params.classIndex !== fv.classIndex) ? null : fv;
 }

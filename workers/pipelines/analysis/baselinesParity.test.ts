@@ -83,13 +83,10 @@ describe(`baselines parity with the Python reference (${golden.pack} pack, fp32,
         expect(localize(cam.map, cam.size, frame, golden.threshold, 'largest').boxes, `CAM box ${label}`).toEqual(k.boxes.cam);
         expect(localize(lp.map, lp.size, frame, golden.threshold, 'largest').boxes, `LPCAM box ${label}`).toEqual(k.boxes.lpcam);
       }
-      const sat = a.methodData.sat as SatImageData;
+      const request = satMethod.request(undefined, { block: 'mean' });
+      const sat = (await engine.maps({ method: 'sat', imageKey: a.imageKey, classIndex: 0, params: request })).raw as SatImageData;
       expect(maxAbsDiff(sat.blockMaps.data, c.sat.blockMaps, 'sat')).toBeLessThan(TOL);
-      const mean = satMethod.aggregate(
-        satMethod.raw({ pack, analysis: a, image: px, classIndex: 0, own: { block: 'mean' } }),
-        { block: 'mean' },
-        pack.manifest,
-      );
+      const mean = satMethod.aggregate(satMethod.merge(undefined, sat), { block: 'mean' }, pack.manifest);
       expect(maxAbsDiff(mean.map, c.sat.mean, 'sat')).toBeLessThan(TOL);
       expect(localize(mean.map, mean.size, frame, golden.threshold, 'largest').boxes).toEqual(c.sat.box);
       expect(sat.topK.map((x) => x.index)).toEqual(c.sat.top5.map((x) => x.index));
