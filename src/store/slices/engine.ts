@@ -10,8 +10,11 @@ import type { EngineStatus, Slice } from '../types';
 export interface EngineSlice {
   device: DeviceInfo | null;
   engineStatus: EngineStatus;
-  /** Start the engine, read the pack list, load the default pack, read the samples. Idempotent. */
-  boot(): void;
+  /**
+   * Start the engine, read the pack list, load the default pack, read the samples (once `samplesAfter`
+   * settles: the page's first view goes first). Idempotent.
+   */
+  boot(samplesAfter?: Promise<unknown>): void;
   /** The user's "restart the engine" button: a fresh Worker, then the current pack again. */
   restartEngine(): void;
   /** Drop the downloaded packs from the browser cache (the loaded pack keeps working). */
@@ -94,12 +97,12 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
   return {
     device: null,
     engineStatus: 'starting',
-    boot() {
+    boot(samplesAfter = Promise.resolve()) {
       if (runtime.booted) return;
       runtime.booted = true;
       getEngine().onCrash(onCrash);
-      void get().loadSamples();
       void startEngine();
+      void samplesAfter.finally(() => get().loadSamples());
     },
     restartEngine() {
       forgetEngineWork();

@@ -3,11 +3,15 @@
  * at once and marked "precomputed" while the pack loads; each method's live result replaces its
  * precomputed one as soon as it is ready (src/app/panels.tsx reads `selectPrecomputed` only while
  * the live canvas state is not 'ready'). Boxes and ground truth go through the live code.
+ *
+ * Only the file is kept in the store: each method's map, the λ strip and the grid are decoded and
+ * localised the first time they are looked at (memoised per first view), so the first paint pays
+ * for the one map on screen.
  */
 import { decodeMap, type FirstViewFile } from '@shared/firstView';
 import { divideByMax, localize } from '@shared/genpromp/aggregate';
 import { resizeBicubic } from '@shared/postprocess';
-import { isMethodId, type MethodId } from '@shared/methods/registry';
+import type { MethodId } from '@shared/methods/registry';
 import { groundTruth } from '../derive';
 import { hashFloat32 } from '../keys';
 import type { LambdaStrip } from '../lab';
@@ -27,12 +31,9 @@ export interface FirstView {
   imageId: number;
   pack: FirstViewFile['pack'];
   classIndex: number;
-  results: Partial<Record<MethodId, MapResult>>;
-  /**
-   * What the lab's precomputed views (λ strip, grid) are decoded from, on first look: decoding
-   * them (11 maps to localise) is not worth delaying the first painted map for.
-   */
-  labFrom: { file: FirstViewFile; image: LoadedImage };
+  /** What the precomputed views are decoded from, on first look. */
+  file: FirstViewFile;
+  image: LoadedImage;
 }
 
 /** The lab's views of the first view's image and class, when the file has them; `lambda` is the main map's. */
@@ -52,34 +53,27 @@ export const createFirstViewSlice: Slice<FirstViewSlice> = (set, get) => ({
   applyFirstView(file) {
     const { image, analysis } = get();
     if (!image || image.sample?.file !== file.sample.file || analysis) return;
-    const results: Partial<Record<MethodId, MapResult>> = {};
-    for (const [id, stored] of Object.entries(file.methods)) {
-      if (!isMethodId(id)) continue;
-      const { map, size } = decodeMap(stored);
-      const loc = localize(map, size, file.frame, file.threshold, 'largest');
-      results[id] = {
-        frame: file.frame,
-        frameMap: loc.frameMap,
-        mapHash: hashFloat32(loc.frameMap),
-        boxes: loc.boxes,
-        boxMode: 'largest',
-        rawRange: loc.rawRange,
-        ...groundTruth(image, file.frame, loc.boxes),
-        tauCurve: null,
-        failure: null,
-      };
-    }
-    set({
-      firstView: {
-        imageId: image.id,
-        pack: file.pack,
-        classIndex: file.classIndex,
-        results,
-        labFrom: { file, image },
-      },
-    });
+    set({ firstView: { imageId: image.id, pack: file.pack, classIndex: file.classIndex, file, image } });
   },
 });
+
+function decodeResult(file: FirstViewFile, image: LoadedImage, method: MethodId): MapResult | null {
+  const stored = file.methods[method];
+  if (!stored) return null;
+  const { map, size } = decodeMap(stored);
+  const loc = localize(map, size, file.frame, file.threshold, 'largest');
+  return {
+    frame: file.frame,
+    frameMap: loc.frameMap,
+    mapHash: hashFloat32(loc.frameMap),
+    boxes: loc.boxes,
+    boxMode: 'largest',
+    rawRange: loc.rawRange,
+    ...groundTruth(image, file.frame, loc.boxes),
+    tauCurve: null,
+    failure: null,
+  };
+}
 
 export function decodeStrip(file: FirstViewFile, image: LoadedImage): PrecomputedLab['strip'] {
   if (!file.lambdaStrip) return null;
@@ -125,8 +119,15 @@ function currentFirstView(s: AppState): FirstView | null {
 
 /** The precomputed map of `method` for the current image, or null (another image, or a pack it was not made from). */
 export function selectPrecomputed(s: AppState, method: MethodId): MapResult | null {
-  return currentFirstView(s)?.results[method] ?? null;
+  const fv = currentFirstView(s);
+  if (!fv) return null;
+  let results = decodedResults.get(fv);
+  if (!results) decodedResults.set(fv, (results = new Map()));
+  if (!results.has(method)) results.set(method, decodeResult(fv.file, fv.image, method));
+  return results.get(method)!;
 }
+
+const decodedResults = new WeakMap<FirstView, Map<MethodId, MapResult | null>>();
 
 /**
  * The precomputed λ strip and grid, while they stand for what the live lab would show: the first
@@ -137,7 +138,7 @@ export function selectPrecomputedLab(s: AppState): PrecomputedLab | null {
   if (!fv) return null;
   let lab = decodedLabs.get(fv);
   if (!lab) {
-    lab = { strip: decodeStrip(fv.labFrom.file, fv.labFrom.image), grid: decodeGrid(fv.labFrom.file) };
+    lab = { strip: decodeStrip(fv.file, fv.image), grid: decodeGrid(fv.file) };
     decodedLabs.set(fv, lab);
   }
   return lab;
@@ -145,7 +146,7 @@ export function selectPrecomputedLab(s: AppState): PrecomputedLab | null {
 
 /** Which lab view the precomputed file can show (without decoding it). */
 export const selectPrecomputedLabHas = (s: AppState, view: 'lambdaStrip' | 'timestepGrid'): boolean => {
-  const file = labFirstView(s)?.labFrom.file;
+  const file = labFirstView(s)?.file;
   return !!(view === 'lambdaStrip' ? file?.lambdaStrip : file?.timestepGrid);
 };
 
