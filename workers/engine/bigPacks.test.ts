@@ -78,7 +78,10 @@ describe('cancel and per-file resume', () => {
     await expect(loadFiles({ fetch: counting, cache, signal: controller.signal }, base, files, cancelInSecondFile)).rejects.toMatchObject({
       name: 'DownloadCancelled',
     });
-    expect(first).toEqual([files[0].path, files[1].path]);
+    // Files are fetched a few at a time: the cancel lands while the second is under way.
+    expect(first).toContain(files[1].path);
+    const finished = files.filter((f) => [...cache.store.keys()].some((k) => k.includes(f.sha256) && !k.includes('&part=')));
+    expect(finished.length).toBeLessThan(files.length);
 
     const second: string[] = [];
     const resumed = await loadFiles(
@@ -92,7 +95,12 @@ describe('cancel and per-file resume', () => {
       base,
       files,
     );
-    expect(second).toEqual([files[1].path, files[2].path]);
+    expect(second.sort()).toEqual(
+      files
+        .filter((f) => !finished.includes(f))
+        .map((f) => f.path)
+        .sort(),
+    );
     expect(resumed.data.size).toBe(3);
   });
 
