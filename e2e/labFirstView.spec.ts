@@ -33,10 +33,22 @@ test('paints the precomputed maps at once, then the live ones with the same boxe
   const precomputedBox = (await canvas.getAttribute('data-box')) ?? '';
   expect(JSON.parse(precomputedBox)).toHaveLength(1);
   await expect(page.locator('[data-testid="pack-progress"][data-phase="ready"]')).toHaveCount(0);
+  // The top-5 and the other methods' maps are precomputed too; the settings say what made them.
+  await expect(page.getByTestId('top5-precomputed')).toBeVisible();
+  await expect(page.getByTestId('top5-precomputed-item')).toHaveCount(5);
+  await expect(page.getByTestId('top5')).toHaveCount(0);
+  await page.getByTestId('method-compare').check();
+  const panels = page.getByTestId('compare-view').getByTestId('map-canvas');
+  await expect(page.getByTestId('compare-view').locator('[data-testid="map-canvas"][data-state="precomputed"]')).toHaveCount(4);
+  expect(await panels.count()).toBe(4);
+  await page.getByTestId('method-genpromp').check();
+  await expect(canvas).toHaveAttribute('data-state', 'precomputed');
 
   release();
   const live = await readyMap(page, undefined, 90_000);
   await expect(page.getByTestId('precomputed-badge')).toHaveCount(0);
+  await expect(page.getByTestId('top5-item')).toHaveCount(5);
+  await expect(page.getByTestId('top5-precomputed')).toHaveCount(0);
   expect(live.box).toBe(precomputedBox);
   const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
   expect(marks).toEqual(expect.arrayContaining(['wsol:first-map-painted', 'wsol:first-live-map-painted']));

@@ -49,6 +49,7 @@ export async function writeFirstView(packId = 'toyworld', out = `${repoRoot}publ
     pack: { id: m.id, createdAt: m.producer.createdAt },
     sample: { file: sample.file, label: sample.label, boxes: sample.boxes },
     classIndex,
+    topK: analysis.topK,
     threshold: m.defaultThreshold,
     frame: analysis.frame,
     methods,

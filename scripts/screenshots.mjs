@@ -158,6 +158,10 @@ try {
     await first.getByTestId('lab-view-timestepGrid').check();
     await first.getByTestId('timestep-grid').waitFor();
     await first.getByTestId('lab-panel').screenshot({ path: `${out}/lab-first-view-grid.png` });
+    await first.getByTestId('lab-view-none').check();
+    await first.getByTestId('method-compare').check();
+    await first.locator('[data-testid="map-canvas"][data-state="precomputed"]').nth(3).waitFor();
+    await first.screenshot({ path: `${out}/lab-first-view-compare.png` });
     release();
     await held.close();
 
@@ -171,7 +175,7 @@ try {
     await page.screenshot({ path: `${out}/lab-benchmark-1024.png`, fullPage: true });
     await page.setViewportSize({ width: 1400, height: 1000 });
     console.log(
-      `wrote ${out}/lab-first-view.png, lab-first-view-strip.png, lab-first-view-grid.png, lab-benchmark.png and lab-benchmark-1024.png`,
+      `wrote ${out}/lab-first-view.png, lab-first-view-strip.png, lab-first-view-grid.png, lab-first-view-compare.png, lab-benchmark.png and lab-benchmark-1024.png`,
     );
   }
   if (wanted('photo-pack')) {

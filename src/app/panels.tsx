@@ -39,7 +39,7 @@ import {
   selectTopK,
   selectUnavailable,
 } from '../store/selectors';
-import { selectPrecomputed } from '../store/slices/firstView';
+import { selectPrecomputed, selectPrecomputedMethods, selectPrecomputedTopK } from '../store/slices/firstView';
 import type { AppState, CanvasState, LoadedImage, MapResult, MethodResult, ViewParams } from '../store/types';
 import { describeError } from './errorMessages';
 import { intakeFiles, intakeSample } from './image/intake';
@@ -279,9 +279,12 @@ function ComparePanel({ def }: { def: AnyMethod }) {
 /** Every method on the same image, class and threshold, each with its box (and IoU with ground truth). */
 function CompareViewer() {
   const image = useAppStore((s) => s.image);
-  const cls = useAppStore((s) =>
-    s.params.classIndex === null ? null : (s.pack?.manifest.classes[s.params.classIndex]?.displayName ?? null),
-  );
+  const cls = useAppStore((s) => {
+    if (s.params.classIndex !== null) return s.pack?.manifest.classes[s.params.classIndex]?.displayName ?? null;
+    // Before the pack: the precomputed first view's class, named by its top-5.
+    const fv = s.firstView;
+    return selectPrecomputedTopK(s)?.find((c) => c.index === fv?.classIndex)?.displayName ?? null;
+  });
   const threshold = useAppStore((s) => s.params.threshold);
   const withBaselines = useAppStore((s) => s.view.compareBaselines);
   return (
@@ -335,10 +338,12 @@ export function MethodsPanel() {
   const picked = useAppStore(
     useShallow((s) => ({ choice: s.methods, own: s.own, manifest: s.pack?.manifest ?? null, compareBaselines: s.view.compareBaselines })),
   );
+  const precomputed = useAppStore(selectPrecomputedMethods);
   return (
     <MethodPicker
       methods={ALL_METHODS}
       {...picked}
+      precomputed={precomputed}
       onCompareBaselines={(on) => actions().setCompareBaselines(on)}
       onMethod={(m) => actions().setMethod(m)}
       onLayout={(l) => actions().setLayout(l)}
@@ -348,10 +353,19 @@ export function MethodsPanel() {
 }
 
 export function TopKPanel() {
-  const items = useAppStore(selectTopK);
-  const selected = useAppStore((s) => s.params.classIndex);
+  const live = useAppStore(selectTopK);
+  const precomputed = useAppStore(selectPrecomputedTopK);
+  const selected = useAppStore((s) => s.params.classIndex ?? (s.analysis ? null : (s.firstView?.classIndex ?? null)));
   const busy = useAppStore((s) => s.pending.analyze || s.decoding);
-  return <TopK items={items} selected={selected} busy={busy} onSelect={(i) => actions().setClass(i)} />;
+  return (
+    <TopK
+      items={live ?? precomputed}
+      precomputed={!live && !!precomputed}
+      selected={selected}
+      busy={busy}
+      onSelect={(i) => actions().setClass(i)}
+    />
+  );
 }
 
 export function ControlsPanel() {

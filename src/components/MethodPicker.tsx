@@ -15,8 +15,10 @@ export interface MethodPickerProps {
   choice: MethodChoice;
   /** Every method's own parameters, by id. */
   own: Readonly<Record<MethodId, unknown>>;
-  /** null before a pack is loaded (everything disabled). */
+  /** null before a pack is loaded (everything disabled but the precomputed methods). */
   manifest: Manifest | null;
+  /** Methods whose precomputed first-view map can be shown before the pack is loaded. */
+  precomputed: ReadonlySet<MethodId>;
   onMethod: (m: MethodId) => void;
   onLayout: (l: Layout) => void;
   onOwn: (m: MethodId, patch: Record<string, unknown>) => void;
@@ -49,7 +51,7 @@ export function MethodPicker(p: MethodPickerProps) {
         value={value}
         data-testid={`method-${value}`}
         checked={current === value}
-        disabled={!m || reason !== null}
+        disabled={m ? reason !== null : value === 'compare' ? p.precomputed.size < 2 : !p.precomputed.has(value)}
         onChange={() => (value === 'compare' ? p.onLayout('compare') : p.onMethod(value))}
       />
       {label}

@@ -8,6 +8,7 @@
  * (`localize`) and the file stays small. Views that sweep a parameter add one optional field
  * each (e.g. `lambdaStrip`: the 11 λ maps of the λ strip); a reader ignores fields it does not know.
  */
+import type { ClassScore } from './api';
 import type { Box } from './postprocess/types';
 
 export const FIRST_VIEW_FORMAT = 1;
@@ -35,6 +36,8 @@ export interface FirstViewFile {
   sample: { file: string; label: string; boxes: Box[] };
   /** The class the maps are for (the classifier's top-1, as the live view picks it). */
   classIndex: number;
+  /** The classifier's top-5 for the sample. */
+  topK: ClassScore[];
   threshold: number;
   /** The model frame the maps are upsampled to. */
   frame: [number, number];
@@ -134,6 +137,8 @@ export function parseFirstView(json: unknown): FirstViewFile {
   const s = o.sample;
   if (typeof s?.file !== 'string' || typeof s.label !== 'string' || !Array.isArray(s.boxes)) fail('sample');
   if (!Number.isInteger(o.classIndex)) fail('classIndex');
+  const isScore = (c: ClassScore) => Number.isInteger(c?.index) && typeof c.displayName === 'string' && Number.isFinite(c.probability);
+  if (!Array.isArray(o.topK) || !o.topK.every(isScore)) fail('topK');
   if (typeof o.threshold !== 'number' || !(o.threshold >= 0 && o.threshold < 1)) fail('threshold');
   if (!isHW(o.frame)) fail('frame');
   if (!o.methods || typeof o.methods !== 'object' || !Object.values(o.methods).every(isMap)) fail('methods');

@@ -11,7 +11,7 @@
 import { decodeMap, type FirstViewFile } from '@shared/firstView';
 import { divideByMax, localize } from '@shared/genpromp/aggregate';
 import { resizeBicubic } from '@shared/postprocess';
-import type { MethodId } from '@shared/methods/registry';
+import { isMethodId, type MethodId } from '@shared/methods/registry';
 import { groundTruth } from '../derive';
 import { hashFloat32 } from '../keys';
 import type { LambdaStrip } from '../lab';
@@ -53,7 +53,14 @@ export const createFirstViewSlice: Slice<FirstViewSlice> = (set, get) => ({
   applyFirstView(file) {
     const { image, analysis } = get();
     if (!image || image.sample?.file !== file.sample.file || analysis) return;
-    set({ firstView: { imageId: image.id, pack: file.pack, classIndex: file.classIndex, file, image } });
+    // The settings the maps were made with, so the controls say what is on screen (the pack's
+    // defaults, which it sets again when it loads).
+    const lambda = file.lambdaStrip?.lambda;
+    set((s) => ({
+      firstView: { imageId: image.id, pack: file.pack, classIndex: file.classIndex, file, image },
+      params: { ...s.params, threshold: file.threshold },
+      ...(lambda === undefined ? {} : { own: { ...s.own, genpromp: { ...s.own.genpromp, lambda } } }),
+    }));
   },
 });
 
@@ -128,6 +135,21 @@ export function selectPrecomputed(s: AppState, method: MethodId): MapResult | nu
 }
 
 const decodedResults = new WeakMap<FirstView, Map<MethodId, MapResult | null>>();
+
+/** The precomputed top-5 while no live analysis of the image exists. */
+export const selectPrecomputedTopK = (s: AppState) => (s.analysis ? null : (currentFirstView(s)?.file.topK ?? null));
+
+/** The methods the first view has maps of (they can be picked before the pack is loaded). */
+export function selectPrecomputedMethods(s: AppState): ReadonlySet<MethodId> {
+  const fv = currentFirstView(s);
+  if (!fv) return NO_METHODS;
+  let ids = methodSets.get(fv);
+  if (!ids) methodSets.set(fv, (ids = new Set(Object.keys(fv.file.methods).filter(isMethodId))));
+  return ids;
+}
+
+const NO_METHODS: ReadonlySet<MethodId> = new Set();
+const methodSets = new WeakMap<FirstView, ReadonlySet<MethodId>>();
 
 /**
  * The precomputed λ strip and grid, while they stand for what the live lab would show: the first
