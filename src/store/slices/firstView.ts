@@ -128,8 +128,7 @@ function currentFirstView(s: AppState): FirstView | null {
 export function selectPrecomputed(s: AppState, method: MethodId): MapResult | null {
   const fv = currentFirstView(s);
   if (!fv) return null;
-  let results = decodedResults.get(fv);
-  if (!results) decodedResults.set(fv, (results = new Map()));
+  const results = memoOn(decodedResults, fv, () => new Map<MethodId, MapResult | null>());
   if (!results.has(method)) results.set(method, decodeResult(fv.file, fv.image, method));
   return results.get(method)!;
 }
@@ -143,9 +142,7 @@ export const selectPrecomputedTopK = (s: AppState) => (s.analysis ? null : (curr
 export function selectPrecomputedMethods(s: AppState): ReadonlySet<MethodId> {
   const fv = currentFirstView(s);
   if (!fv) return NO_METHODS;
-  let ids = methodSets.get(fv);
-  if (!ids) methodSets.set(fv, (ids = new Set(Object.keys(fv.file.methods).filter(isMethodId))));
-  return ids;
+  return memoOn(methodSets, fv, () => new Set(Object.keys(fv.file.methods).filter(isMethodId)));
 }
 
 const NO_METHODS: ReadonlySet<MethodId> = new Set();
@@ -158,12 +155,7 @@ const methodSets = new WeakMap<FirstView, ReadonlySet<MethodId>>();
 export function selectPrecomputedLab(s: AppState): PrecomputedLab | null {
   const fv = labFirstView(s);
   if (!fv) return null;
-  let lab = decodedLabs.get(fv);
-  if (!lab) {
-    lab = { strip: decodeStrip(fv.file, fv.image), grid: decodeGrid(fv.file) };
-    decodedLabs.set(fv, lab);
-  }
-  return lab;
+  return memoOn(decodedLabs, fv, () => ({ strip: decodeStrip(fv.file, fv.image), grid: decodeGrid(fv.file) }));
 }
 
 /** Which lab view the precomputed file can show (without decoding it). */
@@ -177,4 +169,14 @@ const decodedLabs = new WeakMap<FirstView, PrecomputedLab>();
 function labFirstView(s: AppState): FirstView | null {
   const fv = currentFirstView(s);
   return !fv || (s.params.classIndex !== null && s.params.classIndex !== fv.classIndex) ? null : fv;
+}
+
+/** What was derived from a first view, kept while it lives (selectors must return the same object). */
+function memoOn<V>(memo: WeakMap<FirstView, V>, fv: FirstView, make: () => V): V {
+  let v = memo.get(fv);
+  if (v === undefined) {
+    v = make();
+    memo.set(fv, v);
+  }
+  return v;
 }
