@@ -102,7 +102,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
       runtime.booted = true;
       getEngine().onCrash(onCrash);
       void startEngine();
-      void samplesAfter.finally(() => get().loadSamples());
+      void samplesAfter.catch(() => undefined).then(() => get().loadSamples());
     },
     restartEngine() {
       forgetEngineWork();
