@@ -23,6 +23,8 @@ test('the tour walks from CAM to the t × resolution grid, setting the state and
   await expect(page.getByTestId('method-cam')).toBeChecked();
   await readyMap(page);
   await expect(page.getByTestId('gt-source')).toContainText("the sample's box");
+  // The page opens on the dog sample; the tour scores the class it shows (the classifier's top-1 may differ).
+  await expect(page.getByTestId('class-select').locator('option:checked')).toHaveText('Dog');
   await expect(spotlit(page)).toHaveAttribute('data-testid', 'map-canvas');
   await expect(page).toHaveURL(/tour=1/);
 

@@ -62,11 +62,14 @@ export function goToTourStep(step: number): void {
   const s = useAppStore.getState();
   const extra = new Map<string, unknown>();
   const hasGt = s.drawnGt !== null || (s.image?.sample?.boxes?.length ?? 0) > 0;
-  const sample = TOUR_STEPS[n]!.needsGt && !hasGt ? s.samples?.find((x) => (x.boxes?.length ?? 0) > 0) : undefined;
-  if (sample) {
-    extra.set('sample', sample.file);
-    // Score the class the sample shows, where the pack has it.
-    const cls = s.pack?.manifest.classes.findIndex((c) => c.displayName.toLowerCase() === sample.label.toLowerCase()) ?? -1;
+  const needsGt = TOUR_STEPS[n]!.needsGt;
+  const sample = needsGt && !hasGt ? s.samples?.find((x) => (x.boxes?.length ?? 0) > 0) : undefined;
+  if (sample) extra.set('sample', sample.file);
+  // Score the class the sample shows, where the pack has it (GT-known, as the steps explain it): the
+  // sample it opens, or the gallery sample on screen (the classifier's top-1 may be another class).
+  const shown = sample ?? (needsGt ? s.image?.sample : undefined);
+  if (shown) {
+    const cls = s.pack?.manifest.classes.findIndex((c) => c.displayName.toLowerCase() === shown.label.toLowerCase()) ?? -1;
     if (cls >= 0) extra.set('cls', cls);
   }
   void applyLessonText(TOUR_STEPS[n]!.lesson, extra);
