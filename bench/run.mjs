@@ -179,6 +179,8 @@ async function firstViewTimes(runs = 3) {
                 mapsReady: at('wsol:maps-ready'),
               },
               packLoad: performance.getEntriesByName('wsol:pack-ready', 'mark')[0]?.detail ?? null,
+              analysis: performance.getEntriesByName('wsol:analysis-ready', 'mark')[0]?.detail ?? null,
+              maps: performance.getEntriesByName('wsol:maps-ready', 'mark')[0]?.detail ?? null,
             };
           });
         };
@@ -261,14 +263,9 @@ try {
   const os = await import('node:os');
   // Other processes on a shared machine slow every figure: the load average says how busy it was.
   const report = { machine: { cpus: os.cpus().length, node: process.version, loadAverageAtStart: os.loadavg() }, pack: packDir, repeats };
-  if (firstViewOnly) {
-    report.firstView = await firstViewTimes();
-    console.log(JSON.stringify(report, null, 2));
-    process.exit(0);
-  }
-  report.wasm = await inBrowser('wasm', packDir);
-  if (withWebgpu) report.webgpu = await inBrowser('webgpu', packDir);
-  if (comparePackDir) {
+  if (!firstViewOnly) report.wasm = await inBrowser('wasm', packDir);
+  if (withWebgpu && !firstViewOnly) report.webgpu = await inBrowser('webgpu', packDir);
+  if (comparePackDir && !firstViewOnly) {
     report.compare = { pack: comparePackDir, wasm: await inBrowser('wasm', comparePackDir) };
     const unet = (r) => median(r.stagesMs.unetPerTimestep);
     if (report.wasm?.stagesMs && report.compare.wasm?.stagesMs) {
@@ -280,7 +277,7 @@ try {
       };
     }
   }
-  if (withNode) report.onnxruntimeNode = await unetOnNode();
+  if (withNode && !firstViewOnly) report.onnxruntimeNode = await unetOnNode();
   if (withFirstView) report.firstView = await firstViewTimes();
   if (report.wasm?.stagesMs && report.onnxruntimeNode) {
     report.ratios = {

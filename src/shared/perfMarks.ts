@@ -13,9 +13,9 @@ export const STARTUP_MARKS = {
   packLoadStart: 'wsol:pack-load-start',
   /** Its detail is the pack's load breakdown (PackSummary.loadTimings). */
   packReady: 'wsol:pack-ready',
-  /** The first image's classification and per-image steps are back from the engine. */
+  /** The first image's classification and per-image steps are back from the engine (detail: their timings). */
   analysisReady: 'wsol:analysis-ready',
-  /** The first engine maps (any method) are back. */
+  /** The first engine maps (any method) are back (detail: the method and its timings). */
   mapsReady: 'wsol:maps-ready',
 } as const;
 

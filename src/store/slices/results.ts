@@ -61,7 +61,7 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
     const current = () => gen === runtime.engineGen && get().image?.id === image.id && get().packGen === packGen;
     try {
       const a = await getEngine().analyzeImage(image.pixels);
-      markOnce(STARTUP_MARKS.analysisReady);
+      markOnce(STARTUP_MARKS.analysisReady, a.timings);
       if (current()) set({ analysis: { ...a, imageId: image.id, packGen } });
     } catch (err) {
       if (current() && !isAbort(err)) {
@@ -89,7 +89,7 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
     const packGen = get().packGen;
     try {
       const res = await getEngine().maps(req);
-      markOnce(STARTUP_MARKS.mapsReady, req.method);
+      markOnce(STARTUP_MARKS.mapsReady, { method: req.method, timings: res.timings });
       if (gen !== runtime.engineGen || get().packGen !== packGen) return;
       const r = res.request;
       if (r.method !== req.method || r.imageKey !== req.imageKey || r.classIndex !== req.classIndex) {
