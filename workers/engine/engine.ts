@@ -228,8 +228,9 @@ export class Engine implements EngineApi {
 
   /**
    * Fetch (or read from the cache) the files of the variants chosen for the current
-   * backend, create and warm up their sessions. The bytes are dropped afterwards:
-   * ORT keeps its own copy, and a rebuild re-reads them from the Cache API.
+   * backend, create and warm up their sessions (a `modelsOnFirstUse` method's on its first
+   * request). The bytes are dropped afterwards, but for those sessions not yet created: ORT
+   * keeps its own copy, and a rebuild re-reads them from the Cache API.
    */
   private async buildPack(
     manifest: Manifest,
@@ -255,13 +256,13 @@ export class Engine implements EngineApi {
     const loadTimings: PackLoadTimings = { files: performance.now() - filesStart, create: {}, warmup: {} };
 
     const sessions: Partial<Record<ModelRole, ModelSession>> = {};
-    const create = async (role: ModelRole): Promise<ModelSession> => {
+    const create = async (role: ModelRole, bytes: ReadonlyMap<string, Uint8Array>): Promise<ModelSession> => {
       const v = chosen[role]!;
       const spec = manifest.models[role]!;
       const createStart = performance.now();
-      const session = await this.backend!.createSession(files.get(v.path)!, {
+      const session = await this.backend!.createSession(bytes.get(v.path)!, {
         label: `${role} (${v.path})`,
-        externalData: v.externalData.map((e) => ({ path: e.path, data: files.get(e.path)! })),
+        externalData: v.externalData.map((e) => ({ path: e.path, data: bytes.get(e.path)! })),
       });
       loadTimings.create[role] = performance.now() - createStart;
       try {
@@ -285,7 +286,7 @@ export class Engine implements EngineApi {
           total: atLoad.length,
           text: `Creating ${role} (${chosen[role]!.precision}, ${this.backend!.kind})`,
         });
-        await create(role);
+        await create(role, files);
       }
       onProgress?.({ phase: 'create', item: '', done: atLoad.length, total: atLoad.length, text: 'Models ready' });
 
@@ -302,6 +303,12 @@ export class Engine implements EngineApi {
       await releaseSessions(sessions);
       throw err;
     }
+    // Only the later roles' bytes are kept for them (a big pack's other files are dropped as before).
+    const laterBytes = new Map<string, Uint8Array>();
+    for (const role of later) {
+      const v = chosen[role]!;
+      for (const path of [v.path, ...v.externalData.map((e) => e.path)]) laterBytes.set(path, files.get(path)!);
+    }
     const pending = new Map<ModelRole, Promise<ModelSession>>();
     const session = (role: ModelRole): Promise<ModelSession> => {
       const have = sessions[role];
@@ -309,7 +316,7 @@ export class Engine implements EngineApi {
       if (!later.has(role)) return Promise.reject(new EngineError('ManifestInvalid', `Pack ${manifest.id} has no ${role} model`));
       let p = pending.get(role);
       if (!p) {
-        p = create(role);
+        p = create(role, laterBytes);
         pending.set(role, p);
         p.catch(() => pending.delete(role)); // a failed creation is tried again on the next request
       }

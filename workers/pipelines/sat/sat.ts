@@ -12,9 +12,11 @@ import { topKScores } from '../analysis/analyze';
 import type { MethodWorker, PackContext } from '../types';
 
 export function createSat(ctx: PackContext): MethodWorker {
-  const spec = ctx.manifest.baselines?.sat;
-  const pre = ctx.manifest.satPreprocess;
-  if (!spec || !ctx.manifest.models.sat || !pre)
+  // Not the whole context: its `files` would keep every downloaded byte of the pack alive.
+  const { manifest, session: sessionOf } = ctx;
+  const spec = manifest.baselines?.sat;
+  const pre = manifest.satPreprocess;
+  if (!spec || !manifest.models.sat || !pre)
     throw new EngineError('ManifestInvalid', 'SAT needs models.sat and baselines.sat in the manifest');
   const [h, w] = pre.size;
   return {
@@ -24,7 +26,7 @@ export function createSat(ctx: PackContext): MethodWorker {
     async maps(request, imageState): Promise<MapsResult> {
       const rgb = imageState as Uint8Array | undefined;
       if (!rgb) throw new EngineError('InvalidInput', 'The image was analysed without SAT’s input; analyse it again');
-      const session = await ctx.session('sat');
+      const session = await sessionOf('sat');
       const t = performance.now();
       // SAT's own normalisation: it may differ from the classifier's (a pretrained classifier keeps its weights' own).
       const input = { dtype: 'float32' as const, dims: [1, 3, h, w], data: toNormalizedNCHW(rgb, h, w, pre.mean, pre.std) };
@@ -32,7 +34,7 @@ export function createSat(ctx: PackContext): MethodWorker {
       const bm = out[spec.mapOutput]!; // [1, blocks, g, g]
       const raw: SatImageData = {
         blockMaps: { data: bm.data as Float32Array, dims: [bm.dims[1]!, bm.dims[2]!, bm.dims[3]!] },
-        topK: topKScores(ctx.manifest, out.logits!.data as Float32Array),
+        topK: topKScores(manifest, out.logits!.data as Float32Array),
       };
       return { request, raw, timings: { sat: performance.now() - t } };
     },
