@@ -15,7 +15,7 @@ import { ALL_METHODS, ownParamsFor } from '@shared/methods/registry';
 import { benchImages, newTallies, scoreImage, scoresOf } from '@shared/metrics/galleryBenchmark';
 import { splitGallery } from '@shared/metrics/protocol';
 import { labLatencies } from './lab';
-import { drawSheet, sheetPng } from '../src/app/export/sheet';
+import { drawSheet, sheetPng, unscoredMap } from '../src/app/export/sheet';
 import { LESSON_FIELDS } from '../src/app/lessonLink/fields';
 import { decodeHash } from '../src/app/lessonLink/hash';
 import { applyLesson, lessonHash } from '../src/app/lessonLink/sync';
@@ -232,18 +232,7 @@ async function main() {
   const cell = {
     title: 'GenPromp',
     note: 'IoU 0.5',
-    map: {
-      ...loc,
-      frame: analysis.frame,
-      mapHash: '',
-      boxMode: 'largest' as const,
-      gtBoxes: [],
-      iou: null,
-      gtSource: null,
-      rawRange: [0, 1] as [number, number],
-      tauCurve: null,
-      failure: null,
-    },
+    map: unscoredMap(analysis.frame, loc.frameMap, loc.boxes, 'largest'),
   };
   const sheetMs: number[] = [];
   for (let i = 0; i < 5; i++) {

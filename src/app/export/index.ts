@@ -12,7 +12,7 @@ import type { AppState, MapResult } from '../../store/types';
 import { selectGrid, selectStrip } from '../labPanel';
 import { lessonUrl } from '../lessonLink/sync';
 import { exportSettings, methodMetrics, settingsLines } from './settings';
-import { drawSheet, type SheetSpec, sheetPng } from './sheet';
+import { drawSheet, type SheetSpec, sheetPng, unscoredMap } from './sheet';
 
 export interface SheetSource {
   id: string;
@@ -83,19 +83,7 @@ export const SHEETS: readonly SheetSource[] = [
             title: `t ${t} · ${g.resolution}×${g.resolution} ${g.block}`,
             note: !map ? 'not computed' : rows.has(t) && cols.has(g.key) ? 'averaged (ticked)' : 'not averaged',
             // Group maps are latent-sized and divided by their max: drawn as they are, without boxes.
-            map: {
-              frame: grid.size,
-              frameMap: map ?? new Float32Array(grid.size[0] * grid.size[1]),
-              mapHash: '',
-              boxes: [],
-              boxMode: s.params.boxMode,
-              gtBoxes: [],
-              iou: null,
-              gtSource: null,
-              rawRange: [0, 1] as [number, number],
-              tauCurve: null,
-              failure: null,
-            },
+            map: unscoredMap(grid.size, map ?? new Float32Array(grid.size[0] * grid.size[1]), [], s.params.boxMode),
           };
         }),
       );

@@ -135,3 +135,25 @@ export function sheetPng(canvas: HTMLCanvasElement): Promise<Blob> {
     canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('The browser could not encode the export as PNG.'))), 'image/png'),
   );
 }
+
+/** A map drawn on a sheet as it is: no ground truth, no τ curve, no failure type. */
+export function unscoredMap(
+  frame: [number, number],
+  frameMap: Float32Array,
+  boxes: MapResult['boxes'],
+  boxMode: MapResult['boxMode'],
+): MapResult {
+  return {
+    frame,
+    frameMap,
+    mapHash: '',
+    boxes,
+    boxMode,
+    gtBoxes: [],
+    iou: null,
+    gtSource: null,
+    rawRange: [0, 1],
+    tauCurve: null,
+    failure: null,
+  };
+}
