@@ -117,7 +117,7 @@ def assemble(out_ckpt: Path, classifier: str) -> Stack:
                     "sat": sat.cfg.to_dict()},
         "state": {"vae": vae.state_dict(), "text": text.state_dict(), "unet": unet.state_dict(), "classifier": clf.state_dict(),
                   "unet_base": unet_base.state_dict(), "sat": sat.state_dict()},
-        "kinds": {"classifier": stage},
+        "kinds": {"classifier": stage, "vae": vae_ck.get("kind", "vae")},  # the first stage may be semantic (models/semantic.py)
         "concept_rows": concepts["rows"], "classes": classes,
         "classifier_norm": {"mean": list(clf_ck["mean"]), "std": list(clf_ck["std"])},
         # SAT keeps the normalisation it was trained with, which need not be the classifier's.

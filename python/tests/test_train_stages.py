@@ -141,6 +141,27 @@ def test_classifier_lite0(world):
     assert not torch.equal(model.backbone._blocks[-1]._project_conv.weight, w["_blocks.15._project_conv.weight"])
 
 
+def test_semantic_first_stage(world):
+    """The classifier as the latent's encoder: whitened PCA channels, loaded through the VAE's slot."""
+    out = paths.STAGES / "semantic.pt"
+    _run("semantic", "--classifier", str(paths.STAGES / "classifier_lite0.pt"), "--images", "12", "--out", str(out), run_dir=False)
+    assert 0 < json.loads(out.with_suffix(".json").read_text())["coarse_explained"] <= 1
+    enc = load_model("vae", out)
+    assert type(enc).__name__ == "SemanticEncoder" and enc.cfg.latent_channels == 16
+    images = np.load(paths.TRAIN_CACHE / "train-s128-n20000-seed0-procedural.npz")["images"]
+    mean, logvar = enc.encode(torch.from_numpy(images).permute(0, 3, 1, 2).float() / 127.5 - 1)
+    assert mean.shape == (len(images), 16, SIZE // 4, SIZE // 4) and float(logvar.max()) == -30.0
+    # whitened on 12 of these 18 images: each channel's spread is of order 1, not the raw features' scale
+    std = mean.transpose(0, 1).reshape(16, -1).std(1)
+    assert bool(((std > 0.3) & (std < 3)).all()), std
+
+
+def test_unet_on_semantic_latents(world, tmp_path):
+    _run("unet", "--steps", "2", "--batch", "2", "--channels", "8,16,16", "--first-stage", str(paths.STAGES / "semantic.pt"),
+         "--out", str(tmp_path / "unet-semantic.pt"), run_dir="unet-semantic")
+    assert load_model("unet", tmp_path / "unet-semantic.pt").cfg.in_channels == 16
+
+
 def test_unet(world):
     _run("unet", "--steps", "2", "--batch", "2", "--channels", "8,16,16")
     assert "monitor_val_gt_known" in _summary("unet")  # the training monitor ran on the (tiny) validation set

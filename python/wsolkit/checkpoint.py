@@ -17,9 +17,11 @@ import torch
 from . import paths
 from .models import SAT, VAE, Classifier, ClassifierConfig, SATConfig, TextEncoder, TextEncoderConfig, UNet, UNetConfig, VAEConfig
 from .models.lite0 import Lite0Classifier, Lite0Config
+from .models.semantic import SemanticConfig, SemanticEncoder
 
 KINDS = {"vae": (VAE, VAEConfig), "text_encoder": (TextEncoder, TextEncoderConfig), "unet": (UNet, UNetConfig),
-         "classifier": (Classifier, ClassifierConfig), "sat": (SAT, SATConfig), "classifier_lite0": (Lite0Classifier, Lite0Config)}
+         "classifier": (Classifier, ClassifierConfig), "sat": (SAT, SATConfig), "classifier_lite0": (Lite0Classifier, Lite0Config),
+         "semantic": (SemanticEncoder, SemanticConfig)}
 _COMBINED_ENTRY = {"text_encoder": "text"}  # kind → its entry in a combined checkpoint, where the names differ
 
 
@@ -42,6 +44,7 @@ def load_model(kind: str, checkpoint: str | Path | dict, entry: str | None = Non
         kind = ck.get("kinds", {}).get(name, kind)
     else:
         config, state = ck["config"], ck["state"]
+        kind = ck.get("kind", kind)  # a stage checkpoint may name its model, e.g. a "vae" slot filled by a semantic first stage
     model = KINDS[kind][0](config_from(kind, config))
     model.load_state_dict(state)
     return model.eval()

@@ -49,20 +49,23 @@ def main(argv=None):
     ap.add_argument("--p-pair", type=float, default=0.0, help="share of each batch from two-class composites captioned with one of them")
     ap.add_argument("--pairs", type=int, default=10000, help="two-class composites in the cache (--p-pair)")
     ap.add_argument("--eval-every", type=int, default=1000)
+    ap.add_argument("--first-stage", type=Path, default=paths.STAGES / "vae.pt",
+                    help="the latent's encoder: the VAE stage, or a semantic first stage (python -m wsolkit.train.semantic)")
     ap.add_argument("--init-from", type=Path, help="warm start: a finished UNet stage checkpoint (its config must match); the schedule starts afresh")
     stage_args(ap, "unet", paths.STAGES / "unet.pt")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
-    vae, vae_ck = load_stage("vae")
+    vae, vae_ck = load_stage("vae", args.first_stage)
+    vae_sha = file_sha(args.first_stage)
     text, _ = load_stage("text_encoder")
     spec = words.build_spec()
-    mean, logvar, labels, classes = latent_cache(vae, file_sha(paths.STAGES / "vae.pt"))
+    mean, logvar, labels, classes = latent_cache(vae, vae_sha)
     if args.p_pair > 0:
-        p_mean, p_logvar, p_labels = pair_latent_cache(vae, file_sha(paths.STAGES / "vae.pt"), count=args.pairs)
+        p_mean, p_logvar, p_labels = pair_latent_cache(vae, vae_sha, count=args.pairs)
     vocab = classes + [s for s in words.SUPERCLASSES if s not in classes]
     states = caption_states(text, spec, vocab, words.TRAIN_TEMPLATES)  # [W, T, L, D]
-    cfg = UNetConfig(block_channels=tuple(int(c) for c in args.channels.split(",")), heads=4,
+    cfg = UNetConfig(in_channels=mean.shape[1], block_channels=tuple(int(c) for c in args.channels.split(",")), heads=4,
                      cross_attention_dim=text.cfg.width, groups=8, sample_size=mean.shape[-1],
                      self_attention=(False, True, False))  # no 1024² self-attention at 32² (UNetConfig)
     torch.manual_seed(args.seed)
@@ -77,7 +80,7 @@ def main(argv=None):
     diffusion = Diffusion(vae_ck["config"]["scaling_factor"])
     opt = torch.optim.AdamW(unet.parameters(), lr=args.lr, weight_decay=1e-2)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 200) * (0.55 + 0.45 * math.cos(math.pi * s / args.steps)))
-    config = stage_config("unet", args, model=asdict(cfg), vae_sha256=file_sha(paths.STAGES / "vae.pt"), **extra)
+    config = stage_config("unet", args, model=asdict(cfg), vae_sha256=vae_sha, **extra)
     word_of = {c: [vocab.index(w) for w in words.caption_words(c)] for c in classes}
 
     def caption_word(cls: int) -> int:
