@@ -177,6 +177,12 @@ def test_unet_pairs(world, tmp_path):
     assert 0 <= summary["monitor_pair_selective"] <= 100
 
 
+def test_unet_pairs_both_named(world, tmp_path):
+    _run("unet", "--steps", "2", "--batch", "4", "--channels", "8,16,16", "--p-pair", "0.5", "--pair-caption", "both",
+         "--out", str(tmp_path / "unet-both.pt"), run_dir="unet-both")
+    assert "monitor_pair_selective" in json.loads((tmp_path / "unet-both.json").read_text())
+
+
 def test_inversion(world):
     _run("inversion", "--steps-per-class", "2", "--batch", "2")
     assert "mean_final_loss" in _summary("concepts")
