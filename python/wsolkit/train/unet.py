@@ -35,7 +35,6 @@ from . import text as words
 from .diffusion import Diffusion, file_sha, latent_cache, pair_latent_cache
 from .harness import optimise, run_stage, stage_args, stage_config, write_result
 
-
 # Both objects of a two-class composite in one caption. The toy text encoder's context is 8 tokens
 # and its vocabulary has no "and", so "a photo of a dog and a bus" does not fit; "a dog a bus" does.
 PAIR_TEMPLATE = "a {} a {}"
