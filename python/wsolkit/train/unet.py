@@ -100,24 +100,25 @@ def main(argv=None):
     n_pair = round(args.batch * args.p_pair)
 
     def train_step(step: int) -> float:
-        n_single = args.batch - n_pair
-        idx = torch.randint(0, len(mean), (n_single,))
+        # Draws in the order the one-name recipe always used, so its committed runs reproduce.
+        idx = torch.randint(0, len(mean), (args.batch - n_pair,))
         w = [caption_word(labels[i]) for i in idx.tolist()]
         z = diffusion.sample_latents(mean, logvar, idx)
-        t = torch.randint(0, len(words.TRAIN_TEMPLATES), (args.batch,))
-        cond = states[torch.tensor(w), t[:n_single]]
+        caps = []
         if n_pair:
             pidx = torch.randint(0, len(p_mean), (n_pair,))
-            z = torch.cat([z, diffusion.sample_latents(p_mean, p_logvar, pidx)])
             if args.pair_caption == "one":
                 named = torch.randint(0, 2, (n_pair,))
-                pw = [caption_word(p_labels[i][j]) for i, j in zip(pidx.tolist(), named.tolist())]
-                cond = torch.cat([cond, states[torch.tensor(pw), t[n_single:]]])
+                w += [caption_word(p_labels[i][j]) for i, j in zip(pidx.tolist(), named.tolist())]
             else:  # both names, in random order: the two class tokens compete for every pixel's attention
                 order = torch.randint(0, 2, (n_pair,)).tolist()
                 caps = [PAIR_TEMPLATE.format(*(classes[p_labels[i][k]] for k in ((0, 1) if o == 0 else (1, 0)))) for i, o in zip(pidx.tolist(), order)]
-                with torch.no_grad():
-                    cond = torch.cat([cond, text(words.ids(spec, caps))])
+            z = torch.cat([z, diffusion.sample_latents(p_mean, p_logvar, pidx)])
+        t = torch.randint(0, len(words.TRAIN_TEMPLATES), (args.batch,))
+        cond = states[torch.tensor(w), t[: len(w)]]
+        if caps:
+            with torch.no_grad():
+                cond = torch.cat([cond, text(words.ids(spec, caps))])
         return optimise(opt, diffusion.loss(unet, z, cond))
 
     def evaluate(step: int) -> dict:
