@@ -37,8 +37,10 @@ test('paste an image: it is analysed like a dropped one', async ({ page }) => {
 });
 
 test('moving λ redraws a different map without a Run button', async ({ page }) => {
+  // Wait for the opening sample's live map first, so `first` cannot be that map.
+  const opening = await readyMap(page);
   await pickFile(page, `${root}public/samples/cat.png`);
-  const first = await readyMap(page); // at the pack's λ
+  const first = await readyMap(page, opening.hash); // at the pack's λ
   await setSlider(page, 'lambda-slider', 0);
   const atZero = await readyMap(page, first.hash);
   await setSlider(page, 'lambda-slider', 0.5);
@@ -48,8 +50,9 @@ test('moving λ redraws a different map without a Run button', async ({ page }) 
 });
 
 test('threshold, class and timestep changes redraw', async ({ page }) => {
+  const opening = await readyMap(page);
   await pickFile(page, `${root}public/samples/horse.png`);
-  const first = await readyMap(page);
+  const first = await readyMap(page, opening.hash);
   await setSlider(page, 'threshold-slider', 0.9);
   await expect(mapCanvas(page)).not.toHaveAttribute('data-box', first.box);
   const high = await readyMap(page);

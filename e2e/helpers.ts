@@ -22,6 +22,8 @@ export async function readyMap(page: Page, notHash?: string, timeout = 60_000): 
   await expect(canvas).toHaveAttribute('data-state', 'ready', { timeout });
   if (notHash !== undefined) await expect(canvas).not.toHaveAttribute('data-map-hash', notHash, { timeout });
   await expect(canvas).toHaveAttribute('data-state', 'ready', { timeout });
+  // "ready" can be set a frame before the overlay is drawn (an empty hash): wait for the drawing too.
+  await expect(canvas).not.toHaveAttribute('data-map-hash', '', { timeout });
   return { hash: (await canvas.getAttribute('data-map-hash')) ?? '', box: (await canvas.getAttribute('data-box')) ?? '' };
 }
 
