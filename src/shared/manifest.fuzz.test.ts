@@ -207,7 +207,8 @@ function dependentFieldNamed(named: string, mutatedTop: string): boolean {
   const dependents: Record<string, RegExp> = {
     classes: /^(representativeEmbeddings|baselines)/,
     textEncoder: /^representativeEmbeddings/,
-    models: /^(unetAttention|genpromp\.resolutions|baselines|models)/,
+    // A model's input dims are checked against the preprocess that feeds it.
+    models: /^(unetAttention|genpromp\.resolutions|baselines|models|satPreprocess|classifierPreprocess)/,
     unetAttention: /^genpromp\.resolutions/,
     scheduler: /^genpromp\.(timesteps|timestepChoices)/,
     tokenizer: /^genpromp\.tokenPosition/,

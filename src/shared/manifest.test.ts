@@ -219,12 +219,16 @@ describe('parseManifest: baselines', () => {
   });
 
   it("gives SAT the classifier's input unless the pack names SAT's own (a pretrained classifier keeps its weights' normalisation)", () => {
+    // Without satPreprocess, SAT takes the classifier's input: same size, same normalisation.
     const shared = structuredClone(toy);
     delete shared.satPreprocess;
+    shared.models.classifier.inputs[0].dims = [...shared.models.sat.inputs[0].dims];
+    shared.classifierPreprocess.size = shared.models.sat.inputs[0].dims.slice(2);
     expect(parseManifest(shared, 'toy').satPreprocess).toEqual(parseManifest(shared, 'toy').classifierPreprocess);
+    // The toy pack's Lite0 classifier (192², ImageNet-style normalisation) and its SAT (128², 0.5/0.25) differ.
     const own = {
       ...structuredClone(toy),
-      satPreprocess: { size: toy.classifierPreprocess.size, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+      satPreprocess: { size: [128, 128], mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
     };
     const m = parseManifest(own, 'toy');
     expect(m.satPreprocess).toEqual(own.satPreprocess);
