@@ -6,11 +6,16 @@
   (λ=0), f_r only (λ=1), combined (λ=0.6, the paper's)), each map with its box at the τ chosen on
   validation for that method. Rows: the first test images (in file order) where CAM's
   box misses (IoU < 0.5) and the combined map's box hits, then the first where both hit.
-- docs/img/toyworld-lambda.png: the app's sample gallery under λ ∈ {0, 0.2, …, 1}.
+- docs/img/toyworld-lambda.png: the app's eight featured gallery samples under λ ∈ {0, 0.2, …, 1}.
 - docs/img/toyworld-methods.png: the four methods of the app on the same test images
   (columns: image with GT box, CAM, LPCAM, SAT, GenPromp at the pack's defaults), each at
   its validated τ. Rows: the first test images where CAM's error is "Part" (its box lies
   inside the object: partial activation), then the first where it is another error.
+- docs/img/toyworld-pairs.png: two-class test images (data/toyworld/test-pairs), one per row:
+  the image with both objects' boxes (green: A, orange: B, A and B named under it), then GenPromp's
+  map (the pack's λ) and CAM's for A and for B, each with its box at the method's validated τ
+  and the named object's box in green. A class-selective method moves to the other object
+  between its two columns.
 """
 import argparse
 import json
@@ -23,13 +28,14 @@ from PIL import Image, ImageDraw
 from wsolkit import baselines as bl
 from wsolkit import evaluate as ev
 from wsolkit import genpromp as gp
+from wsolkit.localisation import toyworld_pairs
 from wsolkit.metrics import badcase_detail
 from wsolkit.paths import ROOT
 
 CELL = 128
 
 
-def overlay(rgb: np.ndarray, cam: np.ndarray | None, boxes, gt, size) -> Image.Image:
+def overlay(rgb: np.ndarray, cam: np.ndarray | None, boxes, gt, size, other_gt=(), caption: str = "") -> Image.Image:
     base = cv2.resize(rgb, (CELL, CELL), interpolation=cv2.INTER_AREA)
     if cam is not None:
         m = cv2.resize(cam.astype(np.float32), (CELL, CELL), interpolation=cv2.INTER_LINEAR)
@@ -41,8 +47,13 @@ def overlay(rgb: np.ndarray, cam: np.ndarray | None, boxes, gt, size) -> Image.I
     s = CELL / size
     for b in gt:
         d.rectangle([b[0] * s, b[1] * s, b[2] * s, b[3] * s], outline=(0, 255, 0), width=2)
+    for b in other_gt:
+        d.rectangle([b[0] * s, b[1] * s, b[2] * s, b[3] * s], outline=(255, 150, 0), width=2)
     for b in boxes:
         d.rectangle([b[0] * s, b[1] * s, b[2] * s, b[3] * s], outline=(255, 255, 255), width=2)
+    if caption:
+        d.rectangle([0, CELL - 14, CELL, CELL], fill=(0, 0, 0))
+        d.text((3, CELL - 13), caption, fill=(255, 255, 255))
     return im
 
 
@@ -102,15 +113,17 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     grid(rows, ["image + GT", "CAM", "f_d (lambda 0)", "f_r (lambda 1)", f"combined ({lam})"]).save(out / "toyworld-maps.png", optimize=True)
 
-    samples = json.loads((ROOT / "public/samples/index.json").read_text())["samples"]
+    # The gallery's first eight images are its featured ones (toyworld_gallery.py keeps them first).
+    samples = json.loads((ROOT / "public/samples/index.json").read_text())["samples"][:8]
     gallery = ev.load_items(ROOT / "public/samples", [{"file": s["file"], "class": s["label"], "boxes": s["boxes"]} for s in samples], ref.classes)
     lams = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
     per_lam = [ev.genpromp_maps(ref, ev.genpromp_raw(ref, gallery, l, ts), len(gallery), ts, rs, "").maps for l in lams]
     rows = [figure_row(it, [(per_lam[j][i], tau_of(l)) for j, l in enumerate(lams)], size) for i, it in enumerate(gallery)]
     grid(rows, ["image + GT"] + [f"lambda {l}" for l in lams]).save(out / "toyworld-lambda.png", optimize=True)
     n_part = methods_figure(ref, report, pool, cam, out / "toyworld-methods.png", args.rows)
+    pairs_figure(ref, report, out / "toyworld-pairs.png", args.rows)
     print(f"wrote {out}/toyworld-maps.png ({len(partial)} CAM-miss/combined-hit cases among {len(pool)}), {out}/toyworld-lambda.png, "
-          f"{out}/toyworld-methods.png ({n_part} CAM 'Part' errors among {len(pool)})")
+          f"{out}/toyworld-methods.png ({n_part} CAM 'Part' errors among {len(pool)}), {out}/toyworld-pairs.png")
 
 
 def methods_figure(ref, report, pool, cam, path, n_rows) -> int:
@@ -136,6 +149,28 @@ def methods_figure(ref, report, pool, cam, path, n_rows) -> int:
             for k, i in enumerate(chosen)]
     grid(rows, ["image + GT", "CAM", "LPCAM", "SAT", f"GenPromp (lambda {s['lambda']})"]).save(path, optimize=True)
     return len(part)
+
+
+def pairs_figure(ref, report, path, n_rows) -> None:
+    """GenPromp and CAM for each class of two-class test images: does the map follow the class named?"""
+    size, s = ref.size, ref.settings
+    pairs = toyworld_pairs("test", ref.classes)
+    step = max(1, len(pairs) // 2 // n_rows)
+    items = [pairs[2 * i + j] for i in range(0, len(pairs) // 2, step)[:n_rows] for j in (0, 1)]  # A then B of each image
+    taus = {k: report["main"][k]["tau"] for k in ("cam", "genpromp")}
+    gpm = ev.genpromp_maps(ref, ev.genpromp_raw(ref, items, s["lambda"], s["timesteps"]), len(items), s["timesteps"], s["resolutions"], "").maps
+    cam = ev.cam_maps(ref, items).maps
+    rows = []
+    for k in range(0, len(items), 2):
+        a, b = items[k], items[k + 1]
+        gt = {it.cls: ev.frame_gt(it.boxes, it.rgb.shape[:2], size) for it in (a, b)}
+        small = gp.resize_pil_bicubic(a.rgb, (size, size))
+        row = [overlay(small, None, [], gt[a.cls], size, other_gt=gt[b.cls], caption=f"A {a.cls}, B {b.cls}")]
+        for maps, tau in ((gpm, taus["genpromp"]), (cam, taus["cam"])):
+            for j, it in ((k, a), (k + 1, b)):
+                row.append(overlay(small, maps[j], [gp.localize(maps[j], (size, size), tau, "largest")[0]], gt[it.cls], size))
+        rows.append(row)
+    grid(rows, ["image (A, B)", "GenPromp: A", "GenPromp: B", "CAM: A", "CAM: B"]).save(path, optimize=True)
 
 
 if __name__ == "__main__":
