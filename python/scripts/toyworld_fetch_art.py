@@ -12,6 +12,10 @@
 3. Background photos/textures from the Debian wallpaper packages, per disjoint pool, scaled
    to 1280 px on the long side: data/toyworld/backgrounds/<pool>/*.jpg + index.json.
 4. Contact sheets: data/toyworld/contact-<split>.png and contact-backgrounds.png.
+
+With --new-classes, step 2 runs instead for the animals outside the 30 classes
+(catalog.NEW_CLASSES: snail, goat, dolphin, snake), into data/toyworld/sprites-new/ with
+contact sheets data/toyworld/contact-new-<split>.png; nothing else is touched.
 """
 from __future__ import annotations
 
@@ -223,19 +227,19 @@ def cached_index(path: Path, key: str) -> dict | None:
     return None
 
 
-def extract_sprites(rasteriser: str, force: bool = False) -> dict:
-    key = build_key("sprites", rasteriser)
-    if not force and (idx := cached_index(SPRITES / "index.json", key)) is not None:
-        log("  up to date (delete data/toyworld/sprites or pass --force to rebuild)")
+def extract_sprites(rasteriser: str, force: bool = False, classes=C.CLASSES, out: Path = SPRITES) -> dict:
+    key = build_key("sprites", rasteriser, *(c for c, _ in classes))
+    if not force and (idx := cached_index(out / "index.json", key)) is not None:
+        log(f"  up to date (delete {out.relative_to(ROOT)} or pass --force to rebuild)")
         return idx
-    if SPRITES.exists():
-        shutil.rmtree(SPRITES)
-    SPRITES.mkdir(parents=True)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
     npm_cache: dict[tuple[str, str], NpmPackage] = {}
     sprites, missing = [], []
     for style, meta in C.STYLES.items():
         pkg_id = f"{meta['package']}@{meta['version']}"
-        for cls, cp in C.CLASSES:
+        for cls, cp in classes:
             rec = dict(cls=cls, style=style, family=meta["family"], split=meta["split"],
                        source=f"{meta['source']}:{pkg_id}", licence=meta["licence"])
             try:
@@ -245,8 +249,8 @@ def extract_sprites(rasteriser: str, force: bool = False) -> dict:
                 continue
             im = normalise(im)
             rel = f"{style}/{cls}.png"
-            (SPRITES / style).mkdir(exist_ok=True)
-            im.save(SPRITES / rel, optimize=False)
+            (out / style).mkdir(exist_ok=True)
+            im.save(out / rel, optimize=False)
             sprites.append(dict(rec, id=f"{style}/{cls}", file=rel, path_in_package=where,
                                 width=im.width, height=im.height))
         log(f"  {style}: {sum(s['style'] == style for s in sprites)} sprites")
@@ -254,14 +258,14 @@ def extract_sprites(rasteriser: str, force: bool = False) -> dict:
         format="wsol-lab toyworld sprites v1", build_key=key,
         rasteriser=rasteriser_version(rasteriser),
         content_px=CONTENT_PX, margin_px=MARGIN_PX,
-        classes=C.CLASS_NAMES,
+        classes=[c for c, _ in classes],
         styles={s: dict(split=m["split"], family=m["family"], licence=m["licence"],
                         author=m["author"], source=f"{m['source']}:{m['package']}@{m['version']}",
                         default_eval=m.get("default_eval", True))
                 for s, m in C.STYLES.items()},
         sprites=sprites, missing=missing,
     )
-    (SPRITES / "index.json").write_text(json.dumps(index, indent=1) + "\n")
+    (out / "index.json").write_text(json.dumps(index, indent=1) + "\n")
     return index
 
 
@@ -404,17 +408,17 @@ def checker(w: int, h: int, n: int = 8) -> Image.Image:
     return Image.fromarray(np.dstack([c, c, c]), "RGB")
 
 
-def contact_sheets(index: dict) -> None:
+def contact_sheets(index: dict, root: Path = SPRITES, prefix: str = "contact") -> None:
     cell, label_w, head = 88, 84, 16
     by = {(s["cls"], s["style"]): s for s in index["sprites"]}
     for split in C.SPLITS:
         styles = C.styles_for_split(split)
-        W, H = label_w + cell * len(styles), head + cell * len(C.CLASS_NAMES)
+        W, H = label_w + cell * len(styles), head + cell * len(index["classes"])
         sheet = Image.new("RGB", (W, H), "white")
         d = ImageDraw.Draw(sheet)
         for j, st in enumerate(styles):
             d.text((label_w + j * cell + 2, 2), st, fill="black")
-        for i, cls in enumerate(C.CLASS_NAMES):
+        for i, cls in enumerate(index["classes"]):
             y = head + i * cell
             d.text((2, y + cell // 2 - 5), cls, fill="black")
             for j, st in enumerate(styles):
@@ -425,12 +429,12 @@ def contact_sheets(index: dict) -> None:
                     d.line([x + 2, y + 2, x + cell - 3, y + cell - 3], fill="red")
                     continue
                 bgc = checker(cell - 4, cell - 4)
-                sp = Image.open(SPRITES / s["file"])
+                sp = Image.open(root / s["file"])
                 sp.thumbnail((cell - 4, cell - 4), Image.LANCZOS)
                 bgc.paste(sp, ((cell - 4 - sp.width) // 2, (cell - 4 - sp.height) // 2), sp)
                 sheet.paste(bgc, (x + 2, y + 2))
-        sheet.save(OUT / f"contact-{split}.png")
-        log(f"  wrote {OUT / f'contact-{split}.png'}")
+        sheet.save(OUT / f"{prefix}-{split}.png")
+        log(f"  wrote {OUT / f'{prefix}-{split}.png'}")
 
 
 def background_sheet(index: dict) -> None:
@@ -453,8 +457,16 @@ def main(argv=None):
     ap.add_argument("--rasteriser", choices=["rsvg", "cairosvg"], default="rsvg")
     ap.add_argument("--skip-backgrounds", action="store_true")
     ap.add_argument("--force", action="store_true", help="rebuild sprites/backgrounds even if up to date")
+    ap.add_argument("--new-classes", action="store_true", help="only the animals outside the 30 classes → data/toyworld/sprites-new/")
     args = ap.parse_args(argv)
     t0 = time.time()
+    if args.new_classes:
+        log("sprites of the new classes:")
+        index = extract_sprites(args.rasteriser, args.force, C.NEW_CLASSES, OUT / "sprites-new")
+        contact_sheets(index, OUT / "sprites-new", "contact-new")
+        n = {sp: sum(s["split"] == sp for s in index["sprites"]) for sp in C.SPLITS}
+        log(f"sprites per split: {n}; missing: {[(m['cls'], m['style'], m['reason']) for m in index['missing']]}; {time.time() - t0:.1f} s")
+        return
     log("sprites:")
     index = extract_sprites(args.rasteriser, args.force)
     contact_sheets(index)

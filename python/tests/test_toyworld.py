@@ -271,6 +271,17 @@ def test_pair_builder_is_byte_identical_with_two_different_classes(sprite_root, 
     assert {im["objects"][0]["cls"] for im in ann["images"]} == set(CLASSES)
 
 
+def test_pair_builder_with_named_classes_puts_only_them_first_and_draws_the_other_object_elsewhere(sprite_root, photo_pool, tmp_path):
+    # A new class beside the known ones (issue 14's two-object check): A only from `named`, B never.
+    named = CLASSES[:1]
+    ann = build_pair_set(SpriteBank.load("val", sprite_root), Backgrounds(photo_pool), tmp_path, per_class=4, seed=0,
+                         size=64, log=lambda *a: None, named=named)
+    assert len(ann["images"]) == 4
+    for im in ann["images"]:
+        a, b = im["objects"]
+        assert a["cls"] in named and b["cls"] not in named
+
+
 def _builds_identically(build, tmp_path) -> int:
     """Build again into tmp_path/b and check every file equals tmp_path/a's, byte for byte; the file count."""
     build(tmp_path / "b")

@@ -20,6 +20,11 @@ CLASSES: list[tuple[str, str]] = [
 CLASS_NAMES: list[str] = [c for c, _ in CLASSES]
 CODEPOINT: dict[str, str] = dict(CLASSES)
 
+# Animals outside the 30 classes, to teach the pack a class it has never seen (issue 14). No
+# stage of the pack trains on them. Their sprites live apart, in data/toyworld/sprites-new/
+# (`toyworld_fetch_art.py --new-classes`), so the pack's sprite index and eval sets do not change.
+NEW_CLASSES: list[tuple[str, str]] = [("snail", "1f40c"), ("goat", "1f410"), ("dolphin", "1f42c"), ("snake", "1f40d")]
+
 SPLITS = ("train", "val", "test")
 
 # Art styles. `family` = independent design family (fluent-3d/fluent-flat and
@@ -119,6 +124,8 @@ ART4APPS: dict[str, str | None] = {
     "truck": "transport/truck", "tractor": None, "bicycle": "transport/bicycle",
     "motorcycle": "transport/motorcycle", "airplane": None, "helicopter": None,
     "sailboat": "transport/ship", "locomotive": "transport/train",
+    # NEW_CLASSES
+    "snail": "animals/snail", "goat": "animals/goat", "dolphin": "animals/dolphin", "snake": "animals/snake",
 }
 
 # Art4Apps drawings whose enclosed white regions are background (wheels, frames).

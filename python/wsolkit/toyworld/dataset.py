@@ -189,7 +189,8 @@ def build_eval_set(bank: SpriteBank, backgrounds: Backgrounds, out_dir: str | Pa
 
 
 def build_pair_set(bank: SpriteBank, backgrounds: Backgrounds, out_dir: str | Path, per_class: int,
-                   seed: int = 0, size: int = 256, cfg: ComposeConfig | None = None, log=print) -> dict:
+                   seed: int = 0, size: int = 256, cfg: ComposeConfig | None = None, log=print,
+                   named: list[str] | None = None) -> dict:
     """Write a fixed two-class set for bank.split into out_dir (e.g. data/toyworld/test-pairs).
 
     Every image holds one object of class A and one of a DIFFERENT class B, both from this
@@ -199,6 +200,8 @@ def build_pair_set(bank: SpriteBank, backgrounds: Backgrounds, out_dir: str | Pa
     (SeedSequence([seed, PAIR_STREAM + split, class index, k])), and draws B and B's sprite
     from it. Files: images/<name>.png, masks/<name>_0.png (A) and _1.png (B), annotations.json
     (format "wsol-lab toyworld pairs v1"). Rerunning gives byte-identical files.
+    `named` restricts class A to those classes and draws B from the others (a new class beside
+    the known ones); None (every drawable class is A in turn) is the eval sets' recipe.
     """
     out_dir = Path(out_dir)
     cfg = cfg or ComposeConfig()
@@ -208,11 +211,11 @@ def build_pair_set(bank: SpriteBank, backgrounds: Backgrounds, out_dir: str | Pa
     if len(drawable) < 2:
         raise ValueError(f"split {bank.split} has fewer than two classes with sprites")
     written, images = set(), []
-    for cls in drawable:
+    for cls in (named if named is not None else drawable):
         ci = bank.classes.index(cls)
         for k in range(per_class):
             rng = np.random.default_rng([seed, PAIR_STREAM + SPLIT_CODE[bank.split], ci, k])
-            others = [c for c in drawable if c != cls]
+            others = [c for c in drawable if c != cls and (named is None or c not in named)]
             other = others[int(rng.integers(len(others)))]
             sa = bank[cls][k % len(bank[cls])]
             sb = bank[other][int(rng.integers(len(bank[other])))]
