@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from wsolkit.paths import ROOT
-from wsolkit.teach import HeadRowConfig, head_row_loss, train_head_row
+from wsolkit.teach import HeadRowConfig, head_row_loss, imprint_row, train_head_row
 
 
 def test_golden_regenerates(tmp_path):
@@ -34,3 +34,12 @@ def test_only_the_new_row_learns_and_it_separates_the_new_class():
     assert float(head_row_loss(weight, bias, row, torch.tensor(row_bias), positives, negatives, labels)) < losses[-1]
     logits = torch.cat([positives @ weight.T + bias, (positives @ row + row_bias)[:, None]], 1)
     assert (logits.argmax(1) == 3).all()
+
+
+def test_imprinted_row_points_from_the_negatives_mean_to_the_class_mean_at_the_heads_norm():
+    weight = torch.tensor([[3.0, 0.0], [0.0, 1.0]])  # mean row norm 2
+    negatives = torch.tensor([[1.0, 1.0], [3.0, 1.0]])  # mean (2, 1)
+    positives = torch.tensor([[2.0, 4.0], [2.0, 6.0]])  # mean (2, 5): direction (0, 1)
+    row, bias = imprint_row(weight, positives, negatives, scale=1.5, offset=0.5)
+    assert torch.allclose(row, torch.tensor([0.0, 3.0]))
+    assert abs(bias - (0.5 - 3.0)) < 1e-6  # the negatives' mean gets logit `offset`

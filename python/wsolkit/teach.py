@@ -9,6 +9,11 @@ The loss is softmax cross-entropy over the C + 1 classes. It is averaged over th
 (label C) and over the negatives (their own labels) separately, and the two means are
 averaged, so a handful of dropped images weighs as much as a bank of hundreds. Full batch;
 AdamW (PyTorch's decoupled weight decay, on w and c) from w = 0, c = 0.
+
+`imprint_row` is the training-free alternative measured beside it
+(`python/scripts/teach_new_class_eval.py --method imprint`): the row points along the
+positives' mean feature minus the negatives' mean, at the frozen rows' mean norm × scale, and
+the bias puts the negatives' mean at logit `offset`.
 """
 from __future__ import annotations
 
@@ -56,3 +61,12 @@ def train_head_row(weight: torch.Tensor, bias: torch.Tensor, positives: torch.Te
         opt.step()
         losses.append(float(loss))
     return row.detach(), float(row_bias), losses
+
+
+def imprint_row(weight: torch.Tensor, positives: torch.Tensor, negatives: torch.Tensor,
+                scale: float = 1.0, offset: float = 0.0) -> tuple[torch.Tensor, float]:
+    """A new row [D] and bias from the class mean alone (weight imprinting, centred on the negatives' mean)."""
+    centre = negatives.mean(0)
+    direction = positives.mean(0) - centre
+    row = direction / direction.norm() * weight.norm(dim=1).mean() * scale
+    return row, float(offset - row @ centre)
