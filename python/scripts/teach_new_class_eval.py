@@ -14,6 +14,9 @@ a bank of --bank-per-class train-style composites of each of the 30 known classe
 Two ways to make the row, each over a grid scored on validation:
 - `train` (the browser trainer's method): steps × bank size;
 - `imprint` (no training): the centred class mean at scale × offset (`wsolkit.teach.imprint_row`).
+With --augment K (default 16), each method also runs on the 5 images plus K augmented copies of
+each (`train.data.augment` with its style transfer, the classifier's own training augmentation,
+seeded): the dropped images are few, so the browser can afford to augment them.
 Rule, per method: among the settings with validation new-class top-1 ≥ 80 %, the one that steals
 least on validation; if none reaches 80 %, the best new-class top-1. Only the chosen setting's
 test numbers are the result; the others are printed for the record.
@@ -35,6 +38,7 @@ from wsolkit.paths import ROOT
 from wsolkit.teach import HeadRowConfig, imprint_row, train_head_row
 from wsolkit.toyworld import catalog as C
 from wsolkit.toyworld.dataset import ToyWorldDataset
+from wsolkit.train.data import augment
 
 NEW = ROOT / "data/toyworld/new"
 
@@ -54,12 +58,13 @@ def new_split(split: str, names: list[str]) -> list[Item]:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--positives", type=int, default=5)
-    ap.add_argument("--steps", default="25,50,100,200")
+    ap.add_argument("--steps", default="10,25,50,100,200")
     ap.add_argument("--bank-per-class", default="5,20")
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--scales", default="0.5,1,2", help="imprint: the row's norm as a multiple of the frozen rows' mean norm")
     ap.add_argument("--offsets", default="-3,-2,-1,0,1,2,3", help="imprint: the negatives' mean feature's logit")
     ap.add_argument("--seed", type=int, default=1, help="the bank's composites (the classifier trained on seed 0's)")
+    ap.add_argument("--augment", type=int, default=16, help="augmented copies per positive (0: none)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
@@ -107,11 +112,23 @@ def main(argv=None):
                 "known_top1_before": round(100 * float(np.mean(before == known_y[split])), 2),
                 "known_top1_after": round(100 * float(np.mean(after == known_y[split])), 2)}
 
-    def setting(name: str, make) -> dict:
-        """Score one way of making the row (make(pos, cls) → row, bias) for every new animal."""
+    # Each new animal's positives: its first --positives train images, and with --augment their augmented copies.
+    positives = {False: {}, True: {}}
+    g = torch.Generator().manual_seed(0)
+    for cls in new:
+        mine = [i for i, it in enumerate(train) if it.cls == cls][: args.positives]
+        positives[False][cls] = train_f[mine]
+        if args.augment:
+            x = torch.from_numpy(np.stack([train[i].rgb for i in mine])).permute(0, 3, 1, 2).repeat(args.augment, 1, 1, 1)
+            y = (augment(x, g, style=True).clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 1).numpy()
+            copies = pooled(ref, [Item(Path(f"augmented/{cls}/{j}"), cls, [], im) for j, im in enumerate(y)])
+            positives[True][cls] = np.concatenate([train_f[mine], copies])
+
+    def setting(name: str, make, augmented: bool = False) -> dict:
+        """Score one way of making the row (make(positives) → row, bias) for every new animal."""
         per_class = {}
         for cls in new:
-            pos = torch.from_numpy(train_f[[i for i, it in enumerate(train) if it.cls == cls][: args.positives]])
+            pos = torch.from_numpy(positives[augmented][cls])
             row, row_bias = make(pos)
             per_class[cls] = {s: score(s, row.numpy(), row_bias, cls) for s in ("val", "test")}
         mean = {s: {k: round(float(np.mean([per_class[c][s][k] for c in new])), 2) for k in ("new_top1", "stolen", "known_top1_after")}
@@ -126,17 +143,23 @@ def main(argv=None):
 
     weight_t, bias_t = weight, bias
     results = {"train": [], "imprint": []}
-    for bank_n in (int(b) for b in args.bank_per_class.split(",")):
-        neg, neg_y = bank(bank_n)
-        for steps in (int(s) for s in args.steps.split(",")):
-            cfg = HeadRowConfig(steps=steps, lr=args.lr)
-            results["train"].append(setting(f"train, bank {bank_n}/class, {steps} steps",
-                                            lambda pos, neg=neg, neg_y=neg_y, cfg=cfg: train_head_row(weight_t, bias_t, pos, neg, neg_y, cfg)[:2]))
-    neg, _ = bank(max_bank)
-    for scale in (float(x) for x in args.scales.split(",")):
-        for offset in (float(x) for x in args.offsets.split(",")):
-            results["imprint"].append(setting(f"imprint, scale {scale}, offset {offset:+g}",
-                                              lambda pos, scale=scale, offset=offset: imprint_row(weight_t, pos, neg, scale, offset)))
+    if args.augment:
+        results |= {"train, augmented": [], "imprint, augmented": []}
+    for augmented in ([False, True] if args.augment else [False]):
+        suffix = ", augmented" if augmented else ""
+        for bank_n in (int(b) for b in args.bank_per_class.split(",")):
+            neg, neg_y = bank(bank_n)
+            for steps in (int(s) for s in args.steps.split(",")):
+                cfg = HeadRowConfig(steps=steps, lr=args.lr)
+                results["train" + suffix].append(setting(
+                    f"train{suffix}, bank {bank_n}/class, {steps} steps",
+                    lambda pos, neg=neg, neg_y=neg_y, cfg=cfg: train_head_row(weight_t, bias_t, pos, neg, neg_y, cfg)[:2], augmented))
+        neg, _ = bank(max_bank)
+        for scale in (float(x) for x in args.scales.split(",")):
+            for offset in (float(x) for x in args.offsets.split(",")):
+                results["imprint" + suffix].append(setting(
+                    f"imprint{suffix}, scale {scale}, offset {offset:+g}",
+                    lambda pos, scale=scale, offset=offset, neg=neg: imprint_row(weight_t, pos, neg, scale, offset), augmented))
 
     def choose(rows: list[dict]) -> dict:
         good = [r for r in rows if r["mean"]["val"]["new_top1"] >= 80]
