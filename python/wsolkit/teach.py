@@ -11,7 +11,7 @@ averaged, so a handful of dropped images weighs as much as a bank of hundreds. F
 AdamW (PyTorch's decoupled weight decay, on w and c) from w = 0, c = 0.
 
 `imprint_row` is the training-free alternative measured beside it
-(`python/scripts/teach_new_class_eval.py --method imprint`): the row points along the
+(`python/scripts/teach_new_class_eval.py`, its `imprint` rows): the row points along the
 positives' mean feature minus the negatives' mean, at the frozen rows' mean norm × scale, and
 the bias puts the negatives' mean at logit `offset`.
 """
