@@ -76,9 +76,13 @@ export interface PackSummary {
 }
 
 export interface PackLoadTimings {
+  /** Before the files: the manifest, the cache and quota checks (ms). */
+  setup: number;
   files: number;
   create: Record<string, number>;
   warmup: Record<string, number>;
+  /** Each method's worker side built from the pack (tokenizer, arrays). */
+  methods: number;
 }
 
 /** A pack folder picked or dropped by the user: manifest.json and the files it lists, by path relative to it. */

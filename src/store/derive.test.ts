@@ -50,7 +50,7 @@ const manifest = {
 const pack: PackSummary = {
   manifest,
   variants: {},
-  loadTimings: { files: 0, create: {}, warmup: {} },
+  loadTimings: { setup: 0, files: 0, create: {}, warmup: {}, methods: 0 },
   baseUrl: 'x/',
   source: 'url',
   fromCache: false,

@@ -18,7 +18,7 @@ import { PERSIST_ABOVE_BYTES, requestPersistence } from './slices/pack';
 import { abortError } from '@shared/errors';
 import type { AttentionOutput, Manifest } from '@shared/manifest';
 
-const NO_TIMINGS = { files: 0, create: {}, warmup: {} };
+const NO_TIMINGS = { setup: 0, files: 0, create: {}, warmup: {}, methods: 0 };
 
 const outputs = [
   { output: 'attn_mid', resolution: 4, block: 'mid', blockIndex: 0, layer: 0, heads: 1 },
@@ -151,7 +151,7 @@ class FakeEngine implements EngineClient {
     return {
       manifest: withBaselines,
       variants: {},
-      loadTimings: { files: 0, create: {}, warmup: {} },
+      loadTimings: { setup: 0, files: 0, create: {}, warmup: {}, methods: 0 },
       baseUrl,
       source: 'url',
       fromCache: false,
@@ -493,7 +493,7 @@ describe('every method through the store', () => {
     fake.loadPack = async (baseUrl: string) => ({
       manifest: broken as Manifest,
       variants: {},
-      loadTimings: { files: 0, create: {}, warmup: {} },
+      loadTimings: { setup: 0, files: 0, create: {}, warmup: {}, methods: 0 },
       baseUrl,
       source: 'url',
       fromCache: false,

@@ -237,6 +237,7 @@ export class Engine implements EngineApi {
     source: PackSource,
     { onProgress, beforeDownload, signal }: LoadOptions,
   ): Promise<LoadedPack> {
+    const setupStart = performance.now();
     const { baseUrl } = source;
     const chosen = this.chooseVariants(manifest);
     const roles = packRoles(manifest);
@@ -253,7 +254,13 @@ export class Engine implements EngineApi {
     const filesStart = performance.now();
     const { data: files, fromCache } = await loadFiles(deps, baseUrl, needed, onProgress);
     throwIfCancelled(signal);
-    const loadTimings: PackLoadTimings = { files: performance.now() - filesStart, create: {}, warmup: {} };
+    const loadTimings: PackLoadTimings = {
+      setup: filesStart - setupStart,
+      files: performance.now() - filesStart,
+      create: {},
+      warmup: {},
+      methods: 0,
+    };
 
     const sessions: Partial<Record<ModelRole, ModelSession>> = {};
     const create = async (role: ModelRole, bytes: ReadonlyMap<string, Uint8Array>): Promise<ModelSession> => {
@@ -325,6 +332,7 @@ export class Engine implements EngineApi {
     onProgress?.({ phase: 'warmup', item: '', done: atLoad.length, total: atLoad.length, text: 'Ready' });
 
     // Each method the pack can show builds its worker side (tokenizer, caches…).
+    const methodsStart = performance.now();
     const methods = new Map<MethodId, MethodWorker>();
     const arrays: Record<string, Float32Array> = {};
     try {
@@ -339,6 +347,7 @@ export class Engine implements EngineApi {
       throw err;
     }
     const analyzer = new ImageAnalyzer(manifest, sessions.classifier!, methods);
+    loadTimings.methods = performance.now() - methodsStart;
     const variants = Object.fromEntries(roles.map((r) => [r, chosen[r]!.precision]));
     return {
       summary: { manifest, variants, baseUrl, source: source.kind, fromCache, arrays, loadTimings },
