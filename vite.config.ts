@@ -68,7 +68,12 @@ export default defineConfig(({ mode }) => ({
     target: 'es2022',
     chunkSizeWarningLimit: 30_000,
     outDir: mode === 'bench' ? 'dist-bench' : 'dist',
-    rollupOptions: { input: (mode === 'bench' ? { bench: 'bench/index.html' } : { main: 'index.html' }) as Record<string, string> },
+    rollupOptions: {
+      input: (mode === 'bench' ? { bench: 'bench/index.html', teach: 'bench/teach.html' } : { main: 'index.html' }) as Record<
+        string,
+        string
+      >,
+    },
   },
   // ORT ships its wasm next to its ESM entry; pre-bundling would lose it.
   optimizeDeps: { exclude: ['onnxruntime-web'] },

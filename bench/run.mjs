@@ -1,5 +1,6 @@
 // npm run bench [-- --pack public/models/<id> | --pack <any pack folder>] [--repeats N] [--webgpu] [--precision fp32|int8|fp16]
 //                 [--minimal] [--compare-pack <folder>] [--no-node] [--no-first-view] [--first-view-only] [--app-query k=v&…]
+//                 [--no-teach] [--teach-only] [--teach-pack public/models/toyworld] [--teach-backends wasm:4,webgl:2,cpu:1]
 // Builds the bench page (vite --mode bench → dist-bench/), serves it cross-origin isolated, runs bench/index.html in headless
 // Debian Chromium on wasm (and software WebGPU with --webgpu), times the same UNet on
 // onnxruntime-node, and prints one JSON document.
@@ -34,6 +35,14 @@ const withNode = !args.includes('--no-node');
 const withFirstView = !args.includes('--no-first-view');
 // Only the production app's page open → first maps (for work on start-up time).
 const firstViewOnly = args.includes('--first-view-only');
+// Only textual inversion's step time per tfjs backend (for work on teaching).
+const teachOnly = args.includes('--teach-only');
+const withTeach = !args.includes('--no-teach');
+// backend:steps per tfjs backend. On this 2-core machine a step at batch 8 took 2.9 s on wasm, 14 s
+// on WebGL (SwiftShader) and 98 s on WebGPU (SwiftShader), so WebGPU runs only with --webgpu.
+const teachBackends = opt('teach-backends', `wasm:4,webgl:2,cpu:1${withWebgpu ? ',webgpu:2' : ''}`);
+// Teaching needs a pack with a `teach` section (the toy pack has one; fixture-tiny, the default --pack, does not).
+const teachPackDir = opt('teach-pack', 'public/models/toyworld').replace(/\/$/, '');
 // Query string for the app in firstView (e.g. precision=fp32), to compare start-up choices.
 const appQuery = opt('app-query', '');
 const threads = opt('threads', '');
@@ -41,7 +50,7 @@ const precision = opt('precision', '');
 const port = Number(opt('port', 4174));
 const packPort = port + 1;
 const isPublic = (dir) => dir.startsWith('public/');
-const externalDirs = [packDir, comparePackDir].filter((d) => d && !isPublic(d));
+const externalDirs = [packDir, comparePackDir, teachPackDir].filter((d) => d && !isPublic(d));
 
 /** Serve pack folders outside public/ (read-only, CORS) so a multi-GB export is never copied into the build. */
 function servePacks(dirs) {
@@ -212,6 +221,23 @@ async function firstViewTimes(runs = 3) {
   }
 }
 
+/** Textual inversion steps per tfjs backend (bench/teach.ts), in the same browser build as the app. */
+async function teachInBrowser(dir) {
+  const profile = mkdtempSync(join(tmpdir(), 'wsol-teach-'));
+  // WebGL and WebGPU on SwiftShader (software), beside wasm: the machine has no GPU.
+  const args = [...WEBGPU_ARGS, '--use-angle=swiftshader'];
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args });
+  try {
+    const page = await ctx.newPage();
+    const query = new URLSearchParams({ pack: packUrlOf(dir), backends: teachBackends });
+    await page.goto(`${base}/bench/teach.html?${query}`);
+    await page.waitForFunction(() => window.__teachBench, null, { timeout: 0, polling: 1000 });
+    return { ...(await page.evaluate(() => window.__teachBench)), memory: peakRssMiB(profile) };
+  } finally {
+    await ctx.close();
+  }
+}
+
 /** The same UNet, same shapes, on onnxruntime-node (native CPU). */
 async function unetOnNode() {
   const ort = await import('onnxruntime-node');
@@ -263,9 +289,10 @@ try {
   const os = await import('node:os');
   // Other processes on a shared machine slow every figure: the load average says how busy it was.
   const report = { machine: { cpus: os.cpus().length, node: process.version, loadAverageAtStart: os.loadavg() }, pack: packDir, repeats };
-  if (!firstViewOnly) report.wasm = await inBrowser('wasm', packDir);
-  if (withWebgpu && !firstViewOnly) report.webgpu = await inBrowser('webgpu', packDir);
-  if (comparePackDir && !firstViewOnly) {
+  const only = firstViewOnly || teachOnly;
+  if (!only) report.wasm = await inBrowser('wasm', packDir);
+  if (withWebgpu && !only) report.webgpu = await inBrowser('webgpu', packDir);
+  if (comparePackDir && !only) {
     report.compare = { pack: comparePackDir, wasm: await inBrowser('wasm', comparePackDir) };
     const unet = (r) => median(r.stagesMs.unetPerTimestep);
     if (report.wasm?.stagesMs && report.compare.wasm?.stagesMs) {
@@ -277,8 +304,9 @@ try {
       };
     }
   }
-  if (withNode && !firstViewOnly) report.onnxruntimeNode = await unetOnNode();
-  if (withFirstView) report.firstView = await firstViewTimes();
+  if (withNode && !only) report.onnxruntimeNode = await unetOnNode();
+  if (withTeach && !firstViewOnly) report.teach = { pack: teachPackDir, ...(await teachInBrowser(teachPackDir)) };
+  if (withFirstView && !teachOnly) report.firstView = await firstViewTimes();
   if (report.wasm?.stagesMs && report.onnxruntimeNode) {
     report.ratios = {
       browserWasmUnetOverNodeUnet: median(report.wasm.stagesMs.unetPerTimestep) / report.onnxruntimeNode.unetMedianMs,

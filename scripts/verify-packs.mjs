@@ -35,6 +35,7 @@ function referencedFiles(m) {
   add('license.attribution', m.license?.attribution);
   add('baselines.cam.head', m.baselines?.cam?.head);
   add('baselines.lpcam.prototypes', m.baselines?.lpcam?.prototypes);
+  add('teach.unet', m.teach?.unet);
   for (const [role, entry] of Object.entries(m.models ?? {})) {
     (entry?.variants ?? []).forEach((v, i) => {
       add(`models.${role}.variants[${i}]`, v);
@@ -78,26 +79,29 @@ async function verifyPack(entry, problems) {
   // Loaded lazily: onnxruntime-node is a devDependency and only this part needs it.
   const ort = await import('onnxruntime-node');
   let models = 0;
-  for (const [role, entryOfModel] of Object.entries(m.models ?? {})) {
+  // Each model role's variants, and teaching's UNet (one fp32 file, under teach.unet).
+  const entries = Object.entries(m.models ?? {}).map(([role, e]) => [`models.${role}`, e, e.variants ?? []]);
+  if (m.teach?.unet) entries.push(['teach.unet', m.teach.unet, [m.teach.unet]]);
+  for (const [field, entryOfModel, variants] of entries) {
     const wantIn = (entryOfModel.inputs ?? []).map((t) => t.name);
     const wantOut = (entryOfModel.outputs ?? []).map((t) => t.name);
-    for (const [i, v] of (entryOfModel.variants ?? []).entries()) {
+    for (const [i, v] of variants.entries()) {
       const path = resolve(packDir, String(v.path));
       if (!path.startsWith(packDir + sep) || !existsSync(path)) continue; // already reported
       let session;
       try {
         session = await ort.InferenceSession.create(path);
       } catch (e) {
-        say(v.path, `models.${role}.variants[${i}]`, `onnxruntime-node cannot load it: ${String(e).split('\n')[0]}`);
+        say(v.path, `${field}.variants[${i}]`, `onnxruntime-node cannot load it: ${String(e).split('\n')[0]}`);
         continue;
       }
       models++;
       const same = (a, b) => a.length === b.length && a.every((x, k) => x === b[k]);
       if (!same(session.inputNames, wantIn)) {
-        say(v.path, `models.${role}.inputs`, `manifest lists [${wantIn.join(', ')}], the model has [${session.inputNames.join(', ')}]`);
+        say(v.path, `${field}.inputs`, `manifest lists [${wantIn.join(', ')}], the model has [${session.inputNames.join(', ')}]`);
       }
       if (!same(session.outputNames, wantOut)) {
-        say(v.path, `models.${role}.outputs`, `manifest lists [${wantOut.join(', ')}], the model has [${session.outputNames.join(', ')}]`);
+        say(v.path, `${field}.outputs`, `manifest lists [${wantOut.join(', ')}], the model has [${session.outputNames.join(', ')}]`);
       }
       await session.release?.();
     }

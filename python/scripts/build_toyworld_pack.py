@@ -36,6 +36,7 @@ from wsolkit import genpromp as gp
 from wsolkit import pack
 from wsolkit.checkpoint import load_model, load_stage
 from wsolkit.paths import ROOT, STAGES
+from wsolkit.teach import InversionConfig
 from wsolkit.train import text as words
 
 PACK_ID = "toyworld"
@@ -89,6 +90,7 @@ class Stack:
     clf_norm: dict  # {"mean", "std"} of the classifier's input (0–1 pixels)
     sat_norm: dict  # SAT's, which need not be the classifier's
     classifier: str  # a CLASSIFIERS key
+    unet_base: torch.nn.Module  # the UNet before finetuning: stage 1 (textual inversion) trains through it
 
     @property
     def image_size(self) -> int:
@@ -125,7 +127,7 @@ def assemble(out_ckpt: Path, classifier: str) -> Stack:
         "lpcam": {"settings": lpcam["settings"], "prototypes": [{"class": p["class"], "context": p["context"]} for p in lpcam["prototypes"]]},
     }, out_ckpt)
     return Stack(vae, text, unet, clf, sat, lpcam, concepts["rows"].numpy().astype(np.float32), classes,
-                 {"mean": tuple(clf_ck["mean"]), "std": tuple(clf_ck["std"])}, {"mean": tuple(sat_ck["mean"]), "std": tuple(sat_ck["std"])}, classifier)
+                 {"mean": tuple(clf_ck["mean"]), "std": tuple(clf_ck["std"])}, {"mean": tuple(sat_ck["mean"]), "std": tuple(sat_ck["std"])}, classifier, unet_base)
 
 
 def from_combined(path: Path) -> Stack:
@@ -136,10 +138,11 @@ def from_combined(path: Path) -> Stack:
     clf_norm = {k: tuple(v) for k, v in ck["classifier_norm"].items()}
     sat_norm = {k: tuple(v) for k, v in ck["sat_norm"].items()} if "sat_norm" in ck else clf_norm  # older checkpoints: one shared input
     classifier = next(name for name, (stage, _) in CLASSIFIERS.items() if stage == ck.get("kinds", {}).get("classifier", "classifier"))
-    return Stack(vae, text, unet, clf, sat, ck["lpcam"], ck["concept_rows"].numpy().astype(np.float32), ck["classes"], clf_norm, sat_norm, classifier)
+    return Stack(vae, text, unet, clf, sat, ck["lpcam"], ck["concept_rows"].numpy().astype(np.float32), ck["classes"], clf_norm, sat_norm, classifier,
+                 load_model("unet", ck, entry="unet_base"))
 
 
-def toyworld_manifest(out: Path, st: Stack, spec, exported, baselines, lam, threshold) -> dict:
+def toyworld_manifest(out: Path, st: Stack, spec, exported, baselines, lam, threshold, teach) -> dict:
     size = st.clf.cfg.image_size
     lite0 = st.classifier == "lite0"
     # A manifest names SAT's input only where it is not the classifier's (older packs stay byte-identical).
@@ -157,7 +160,7 @@ def toyworld_manifest(out: Path, st: Stack, spec, exported, baselines, lam, thre
         script="python/scripts/build_toyworld_pack.py", vae=st.vae, text_encoder=st.text, unet=st.unet, spec=spec,
         classes=[{"name": c, "displayName": DISPLAY.get(c, c.capitalize()), "conceptToken": words.concept_token(c)} for c in st.classes],
         concept_rows=st.rows, image_size=st.image_size, classifier_size=size, classifier_mean=st.clf_norm["mean"], classifier_std=st.clf_norm["std"],
-        sat_preprocess=sat_input, exported=exported, lam=lam, threshold=threshold, baselines=baselines,
+        sat_preprocess=sat_input, exported=exported, lam=lam, threshold=threshold, baselines=baselines, teach=teach,
     )
 
 
@@ -217,7 +220,11 @@ def main(argv=None):
     report = {role: pack.add_variants(out, entry) for role, entry in exported["models"].items()}
     (out / "variants.json").write_text(json.dumps(report, indent=2) + "\n")
 
-    manifest = toyworld_manifest(out, st, spec, exported, baselines, args.lam, args.threshold)
+    # Stage 1's settings (wsolkit.train.inversion's defaults), for the browser's textual inversion.
+    inversion = InversionConfig()
+    teach = pack.export_teach(out, st.unet_base, spec.context_length, st.text.cfg.width, {
+        "steps": inversion.steps, "batch": inversion.batch, "lr": inversion.lr, "weightDecay": inversion.weight_decay, "flip": inversion.flip})
+    manifest = toyworld_manifest(out, st, spec, exported, baselines, args.lam, args.threshold, teach)
     pack.write_manifest(out, manifest)
     pack.update_index(args.out, PACK_ID, manifest["label"], make_default=True)
     total = sum(p.stat().st_size for p in out.iterdir())

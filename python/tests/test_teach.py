@@ -43,3 +43,36 @@ def test_imprinted_row_points_from_the_negatives_mean_to_the_class_mean_at_the_h
     row, bias = imprint_row(weight, positives, negatives, scale=1.5, offset=0.5)
     assert torch.allclose(row, torch.tensor([0.0, 3.0]))
     assert abs(bias - (0.5 - 3.0)) < 1e-6  # the negatives' mean gets logit `offset`
+
+
+def test_inversion_golden_regenerates(tmp_path):
+    """The browser's textual inversion follows this golden (src/shared/teach/inversion.test.ts)."""
+    out = tmp_path / "inversion.json"
+    subprocess.run([sys.executable, str(ROOT / "python/scripts/write_teach_inversion_golden.py"), "--out", str(out)], check=True)
+    got, want = json.loads(out.read_text()), json.loads((ROOT / "fixtures/golden/teach-inversion.json").read_text())
+    assert got.keys() == want.keys()
+    for key in ("wordId", "padId", "templateIds", "latentShape", "config"):  # integers and settings: exact
+        assert got[key] == want[key], key
+    for key in ("images", "templates", "timesteps", "flips"):
+        assert got["step0"][key] == want["step0"][key], key
+    def f32(b64):
+        import base64
+        return np.frombuffer(base64.b64decode(b64), "<f4")
+    for key in ("latentMean", "latentLogvar"):  # floats: CPUs may differ
+        np.testing.assert_allclose(f32(got[key]), f32(want[key]), rtol=1e-4, atol=1e-5, err_msg=key)
+    np.testing.assert_allclose(got["row0"], want["row0"], rtol=0, atol=0)  # copied weights
+    scale = np.abs(want["step0"]["grad"]).max()
+    np.testing.assert_allclose(got["step0"]["grad"], want["step0"]["grad"], rtol=0, atol=1e-3 * scale)
+    np.testing.assert_allclose(got["losses"], want["losses"], rtol=1e-4)
+    np.testing.assert_allclose(got["row"], want["row"], rtol=0, atol=1e-4)
+
+
+def test_step_draws_follow_the_shared_streams():
+    """Images, templates and timesteps are uniform draws in range; the noise is wsolkit.noise's."""
+    from wsolkit.noise import gaussian
+    from wsolkit.teach import step_draws, step_seed
+    d = step_draws(3, 5, batch=64, n_images=5, n_templates=7, latent_numel=16)
+    assert set(d.images) <= set(range(5)) and set(d.templates) <= set(range(7)) and all(0 <= t < 1000 for t in d.timesteps)
+    assert len(set(d.images)) == 5 and 0 < sum(d.flips) < 64
+    np.testing.assert_array_equal(d.eps, gaussian((step_seed(3, 5) + 2) & 0xFFFFFFFF, 64 * 16))
+    assert step_draws(3, 6, 64, 5, 7, 16).timesteps != d.timesteps

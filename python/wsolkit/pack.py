@@ -134,6 +134,25 @@ def export_models(out: Path, vae, text_encoder, unet, classifier, image_size, cl
     return {"models": models, "unetAttention": attention}
 
 
+def export_teach(out: Path, unet, context_length: int, width: int, inversion: dict) -> dict:
+    """The manifest's `teach` section: the UNet that textual inversion trains through, with its ε output
+    (`unet_teach.onnx`, fp32: the browser differentiates it in tfjs), and stage 1's settings.
+
+    `unet` is the UNet before GenPromp's finetuning, as stage 1 uses (the pack's `unet` role is the
+    finetuned one, and computes the maps). The text encoder is the pack's own (its fp32 variant).
+    """
+    lat = unet.cfg.sample_size
+    inputs = [
+        tensor_spec("sample", "float32", ["batch", unet.cfg.in_channels, lat, lat]),
+        tensor_spec("timestep", "float32", ["batch"]),
+        tensor_spec("encoder_hidden_states", "float32", ["batch", context_length, width]),
+    ]
+    outputs = [tensor_spec("noise_pred", "float32", ["batch", unet.cfg.in_channels, lat, lat])]
+    args = (torch.zeros(1, unet.cfg.in_channels, lat, lat), torch.zeros(1), torch.zeros(1, context_length, width))
+    export_onnx(unet, args, out / "unet_teach.onnx", inputs, outputs)
+    return {"unet": {**file_ref(out, out / "unet_teach.onnx"), "inputs": inputs, "outputs": outputs}, "inversion": inversion}
+
+
 def export_classifier(out: Path, classifier: torch.nn.Module, size: int, feature_output: str = "features") -> dict:
     """Any CAM-ready classifier (normalised image [B, 3, S, S] → logits [B, C], features [B, K, h, w]) as
     out/classifier.onnx; the output shapes come from a dry run, so the GAP CNN and EfficientNet-Lite0 export alike."""
@@ -213,7 +232,8 @@ DIFFUSION_ARGS = ("vae", "text_encoder", "unet", "spec", "concept_rows")
 def build_manifest(out: Path, *, pack_id: str, label: str, description: str, license: dict, script: str,
                    classes: list[dict], classifier_size: int, classifier_mean, classifier_std, exported: dict,
                    vae=None, text_encoder=None, unet=None, spec=None, concept_rows=None, image_size: int | None = None,
-                   lam: float = 0.6, threshold: float = 0.25, baselines: dict | None = None, sat_preprocess: dict | None = None) -> dict:
+                   lam: float = 0.6, threshold: float = 0.25, baselines: dict | None = None, sat_preprocess: dict | None = None,
+                   teach: dict | None = None) -> dict:
     """The manifest of a pack folder `out` that already holds its exports (and, for a diffusion pack,
     tokenizer.json and concepts.f32).
 
@@ -225,6 +245,7 @@ def build_manifest(out: Path, *, pack_id: str, label: str, description: str, lic
     extra roles such as SAT, or just the classifier) and, in a diffusion pack, `unetAttention`;
     `baselines` is baselines_manifest's result, if any.
     λ and τ default to the paper's values (λ 0.6; τ 0.25, its ImageNet threshold).
+    `teach` is export_teach's result (the browser's textual inversion), if the pack offers it.
     `sat_preprocess` ({"size", "mean", "std"}) is SAT's own input where it differs from the classifier's
     (SAT trained on another normalisation); without it SAT takes the classifier's input.
     """
@@ -278,6 +299,8 @@ def build_manifest(out: Path, *, pack_id: str, label: str, description: str, lic
     manifest["models"] = exported["models"]
     if baselines is not None:
         manifest["baselines"] = baselines
+    if teach is not None:  # last, so packs without it keep their bytes
+        manifest["teach"] = teach
     return manifest
 
 

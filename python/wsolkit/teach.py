@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -70,3 +71,93 @@ def imprint_row(weight: torch.Tensor, positives: torch.Tensor, negatives: torch.
     direction = positives.mean(0) - centre
     row = direction / direction.norm() * weight.norm(dim=1).mean() * scale
     return row, float(offset - row @ centre)
+
+
+# ---- Textual inversion in the browser: the reference the tfjs trainer follows ----
+#
+# GenPromp's stage 1 (wsolkit.train.inversion) learns one concept row by the ε-prediction loss
+# through the frozen text encoder and UNet. The browser does the same for a new class. Its random
+# draws (images, templates, timesteps, flips, posterior and ε noise) come from the seeded
+# mulberry32 streams of wsolkit.noise, which TypeScript reproduces bit for bit, so both sides
+# can be compared step by step; the distributions are stage 1's.
+
+@dataclass
+class InversionConfig:
+    """Stage 1's settings (wsolkit.train.inversion's defaults); `flip` is its augmentation."""
+    steps: int = 40
+    batch: int = 8
+    lr: float = 1e-2
+    weight_decay: float = 1e-2
+    flip: bool = True
+    seed: int = 0
+
+
+@dataclass
+class StepDraws:
+    images: list[int]
+    templates: list[int]
+    timesteps: list[int]
+    flips: list[bool]
+    posterior: np.ndarray  # [batch · latent numel] standard normal
+    eps: np.ndarray
+
+
+def step_seed(seed: int, step: int) -> int:
+    """The uniform stream's seed for a step (0-based); the posterior and ε noise use +1 and +2."""
+    return (seed * 1_000_003 + step * 3) & 0xFFFFFFFF
+
+
+def step_draws(seed: int, step: int, batch: int, n_images: int, n_templates: int, latent_numel: int,
+               timesteps: int = 1000) -> StepDraws:
+    from .noise import gaussian, mulberry32
+    s = step_seed(seed, step)
+    rng = mulberry32(s)
+    u = lambda: next(rng) / 4294967296.0  # noqa: E731 — [0, 1), as TypeScript's
+    images, templates, ts, flips = [], [], [], []
+    for _ in range(batch):
+        images.append(int(u() * n_images))
+        templates.append(int(u() * n_templates))
+        ts.append(int(u() * timesteps))
+        flips.append(u() < 0.5)
+    n = batch * latent_numel
+    return StepDraws(images, templates, ts, flips, gaussian((s + 1) & 0xFFFFFFFF, n), gaussian((s + 2) & 0xFFFFFFFF, n))
+
+
+def inversion_loss(text, unet, row: torch.Tensor, d: StepDraws, latent_mean: torch.Tensor, latent_logvar: torch.Tensor,
+                   scaling: float, acp: torch.Tensor, template_ids: torch.Tensor, word_id: int, pad_id: int,
+                   flip: bool) -> torch.Tensor:
+    """Stage 1's loss for one step's draws. latent_* [N, 4, h, w] are the images' VAE posteriors;
+    template_ids [T, L] are the templates filled with the starting word, whose positions take the row."""
+    idx = torch.tensor(d.images)
+    shape = (len(d.images), *latent_mean.shape[1:])
+    m, lv = latent_mean[idx], latent_logvar[idx]
+    z = (m + torch.exp(0.5 * lv) * torch.from_numpy(d.posterior).reshape(shape)) * scaling
+    if flip:
+        f = torch.tensor(d.flips)
+        z[f] = z[f].flip(-1)
+    ids = template_ids[torch.tensor(d.templates)]
+    mask = (ids == word_id).float()
+    ids = torch.where(ids == word_id, torch.full_like(ids, pad_id), ids)
+    cond = text(ids, row[None, None].expand(ids.shape[0], ids.shape[1], -1), mask)
+    t = torch.tensor(d.timesteps)
+    a = acp[t].sqrt().float()[:, None, None, None]
+    b = (1 - acp[t]).sqrt().float()[:, None, None, None]
+    eps = torch.from_numpy(d.eps).reshape(shape)
+    return F.mse_loss(unet(a * z + b * eps, t.float(), cond), eps)
+
+
+def invert_concept(text, unet, row0: torch.Tensor, latent_mean, latent_logvar, scaling: float, acp, template_ids,
+                   word_id: int, pad_id: int, cfg: InversionConfig) -> tuple[torch.Tensor, list[float]]:
+    """AdamW on the row alone (everything else frozen), from the starting word's embedding row0."""
+    row = torch.nn.Parameter(row0.detach().clone())
+    opt = torch.optim.AdamW([row], lr=cfg.lr, weight_decay=cfg.weight_decay)
+    numel = int(np.prod(latent_mean.shape[1:]))
+    losses = []
+    for step in range(cfg.steps):
+        d = step_draws(cfg.seed, step, cfg.batch, len(latent_mean), len(template_ids), numel)
+        loss = inversion_loss(text, unet, row, d, latent_mean, latent_logvar, scaling, acp, template_ids, word_id, pad_id, cfg.flip)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss))
+    return row.detach(), losses

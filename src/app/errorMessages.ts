@@ -26,6 +26,10 @@ const TEXT: Record<EngineErrorName, { title: string; action: string }> = {
     action:
       'The download was corrupted, a file is missing, or the pack changed since its manifest was written. Try again; if it persists, clear the cached models, or re-export the pack.',
   },
+  BackendUnavailable: {
+    title: 'This browser cannot run that compute backend',
+    action: 'Choose another backend (wasm runs everywhere); what was learned so far is kept.',
+  },
   DownloadFailed: {
     title: 'Download failed',
     action: 'Check your connection (and, for a custom pack, that the server allows CORS), then try again.',

@@ -16,6 +16,8 @@ export const ERROR_NAMES = [
   /** The chosen variants would not fit one wasm32 heap (4 GiB per ORT instance). */
   'MemoryBudgetExceeded',
   'ModelCreateFailed',
+  /** A compute backend (e.g. one of tfjs's, for teaching) cannot start in this browser. */
+  'BackendUnavailable',
   'ModelIOMismatch',
   'InvalidInput',
   'InvalidImage',

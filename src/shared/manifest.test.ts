@@ -134,10 +134,32 @@ describe('parseManifest: baselines', () => {
     expect(files).toEqual(expect.arrayContaining(['cam_head.f32', 'lpcam_prototypes.f32', 'sat.onnx']));
   });
 
+  it("reads the toy-world pack's teach section, whose UNet is fetched on first use, not with the pack", () => {
+    const m = parseManifest(toy, 'toy');
+    expect(m.teach?.unet.path).toBe('unet_teach.onnx');
+    expect(m.teach?.unet.outputs.map((o) => o.name)).toEqual(['noise_pred']);
+    expect(m.teach?.inversion).toEqual({ steps: 40, batch: 8, lr: 0.01, weightDecay: 0.01, flip: true });
+    expect(packFiles(m).map((f) => f.path)).toContain('unet_teach.onnx');
+    const atLoad = new Set(packRoles(m).flatMap((r) => m.models[r]!.variants.map((v) => v.path)));
+    expect(packFiles(m, atLoad).map((f) => f.path)).not.toContain('unet_teach.onnx');
+  });
+
+  it('rejects a teach section without ε or with a bad setting, naming the field', () => {
+    const noEps = structuredClone(toy);
+    noEps.teach.unet.outputs[0].name = 'attn';
+    expect(() => parseManifest(noEps, 'toy')).toThrow(/teach\.unet\.outputs.*noise_pred/);
+    const badFlip = structuredClone(toy);
+    badFlip.teach.inversion.flip = 'yes';
+    expect(() => parseManifest(badFlip, 'toy')).toThrow(/teach\.inversion\.flip/);
+    const noSteps = structuredClone(toy);
+    delete noSteps.teach.inversion.steps;
+    expect(() => parseManifest(noSteps, 'toy')).toThrow(/teach\.inversion\.steps/);
+  });
+
   /** The toy-world manifest with every diffusion section and model removed. */
   const classifierOnly = () => {
     const m = structuredClone(toy);
-    for (const k of DIFFUSION_SECTIONS) delete m[k];
+    for (const k of [...DIFFUSION_SECTIONS, 'teach']) delete m[k];
     for (const r of ['vae_encoder', 'text_encoder', 'unet']) delete m.models[r];
     for (const c of m.classes) {
       delete c.metaToken;

@@ -20,6 +20,7 @@ import torch
 from .. import paths
 from ..checkpoint import load_stage
 from ..pack import PROMPT_TEMPLATES
+from ..teach import InversionConfig
 from . import text as words
 from .diffusion import Diffusion, file_sha, latent_cache
 from .harness import StageResult, optimise, seed_everything, stage_args, write_result
@@ -27,9 +28,10 @@ from .harness import StageResult, optimise, seed_everything, stage_args, write_r
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--steps-per-class", type=int, default=40)
-    ap.add_argument("--batch", type=int, default=8)
-    ap.add_argument("--lr", type=float, default=1e-2)
+    defaults = InversionConfig()  # shared with the browser's inversion (the pack's `teach.inversion`)
+    ap.add_argument("--steps-per-class", type=int, default=defaults.steps)
+    ap.add_argument("--batch", type=int, default=defaults.batch)
+    ap.add_argument("--lr", type=float, default=defaults.lr)
     stage_args(ap, "inversion", paths.STAGES / "concepts.pt")  # the run folder keeps one finished row per class
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -58,7 +60,7 @@ def main(argv=None):
         seed_everything(args.seed * 1000 + ci)
         meta_id = spec.tokenizer.token_to_id(cls)
         row = torch.nn.Parameter(text.token_embedding.weight[meta_id].detach().clone())  # init from the meta token
-        opt = torch.optim.AdamW([row], lr=args.lr, weight_decay=1e-2)
+        opt = torch.optim.AdamW([row], lr=args.lr, weight_decay=defaults.weight_decay)
         pool = torch.from_numpy((labels == ci).nonzero()[0])
         concept_id = spec.tokenizer.token_to_id(words.concept_token(cls))
         hist = []

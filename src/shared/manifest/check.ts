@@ -43,6 +43,11 @@ export class Checker {
     return v;
   }
 
+  bool(v: unknown, path: string): boolean {
+    if (typeof v !== 'boolean') this.fail(path, `expected true or false, got ${describe(v)}`);
+    return v;
+  }
+
   int(v: unknown, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
     const n = this.num(v, path, min, max);
     if (!Number.isInteger(n)) this.fail(path, `expected an integer, got ${n}`);

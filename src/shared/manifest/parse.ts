@@ -22,6 +22,7 @@ import {
   type NormalizedInput,
   type PackIndexEntry,
   type RowRange,
+  type TeachSpec,
   type TensorSpec,
 } from './types';
 
@@ -109,6 +110,7 @@ export function parseManifest(json: unknown, source: string): Manifest {
   const classifierPreprocess = normalized(m.classifierPreprocess, 'classifierPreprocess');
   const baselines = m.baselines === undefined ? null : parseBaselines(c, m.baselines, parsedModels, classes.length);
   const satPreprocess = parseSatPreprocess(c, m, parsedModels, classifierPreprocess, normalized);
+  const teach = m.teach === undefined || m.teach === null ? null : parseTeach(c, m.teach, diffusion !== null);
 
   return {
     schemaVersion: 1,
@@ -145,6 +147,31 @@ export function parseManifest(json: unknown, source: string): Manifest {
     models: parsedModels,
     defaultThreshold,
     baselines,
+    teach,
+  };
+}
+
+function parseTeach(c: Checker, v: unknown, diffusion: boolean): TeachSpec {
+  if (!diffusion) c.fail('teach', 'needs the GenPromp sections (a text encoder and a UNet to invert through)');
+  const t = c.obj(v, 'teach');
+  const u = c.obj(t.unet, 'teach.unet');
+  const specs = (x: unknown, p: string) => c.arr(x, p, 1).map((s, i) => c.tensor(s, `${p}[${i}]`));
+  const inputs = specs(u.inputs, 'teach.unet.inputs');
+  const outputs = specs(u.outputs, 'teach.unet.outputs');
+  for (const name of ['sample', 'timestep', 'encoder_hidden_states']) {
+    if (!inputs.some((s) => s.name === name)) c.fail('teach.unet.inputs', `lacks "${name}"`);
+  }
+  if (!outputs.some((s) => s.name === 'noise_pred')) c.fail('teach.unet.outputs', 'lacks "noise_pred" (the ε the loss compares)');
+  const inv = c.obj(t.inversion, 'teach.inversion');
+  return {
+    unet: { ...c.fileRef(u, 'teach.unet'), inputs, outputs },
+    inversion: {
+      steps: c.int(inv.steps, 'teach.inversion.steps', 1, 100_000),
+      batch: c.int(inv.batch, 'teach.inversion.batch', 1, 1024),
+      lr: c.num(inv.lr, 'teach.inversion.lr', 0, 10),
+      weightDecay: c.num(inv.weightDecay, 'teach.inversion.weightDecay', 0, 10),
+      flip: c.bool(inv.flip, 'teach.inversion.flip'),
+    },
   };
 }
 
@@ -371,6 +398,8 @@ export function packFiles(m: Manifest, variantPaths?: Set<string>): FileRef[] {
   const files: FileRef[] = m.tokenizer && m.representativeEmbeddings ? [m.tokenizer.file, m.representativeEmbeddings] : [];
   if (m.license.attribution) files.push(m.license.attribution);
   if (m.baselines) files.push(m.baselines.cam.head, ...(m.baselines.lpcam ? [m.baselines.lpcam.prototypes] : []));
+  // Teaching's files come on its first use, not with the pack's load (which names the variants it needs).
+  if (m.teach && !variantPaths) files.push({ path: m.teach.unet.path, bytes: m.teach.unet.bytes, sha256: m.teach.unet.sha256 });
   for (const role of packRoles(m)) {
     for (const v of m.models[role]!.variants) {
       if (variantPaths && !variantPaths.has(v.path)) continue;

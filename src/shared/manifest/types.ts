@@ -156,6 +156,18 @@ export interface Manifest {
   defaultThreshold: number;
   /** The baselines' data; absent in packs made before them (the app then shows GenPromp only). */
   baselines: BaselinesSpec | null;
+  /** What teaching a new class needs (textual inversion in the browser); null where the pack does not offer it. */
+  teach: TeachSpec | null;
+}
+
+/**
+ * Textual inversion in the browser: the UNet it trains through, with its ε output (fp32 ONNX,
+ * downloaded on the first teach, not with the pack), and stage 1's settings. The text encoder is
+ * the pack's own fp32 variant.
+ */
+export interface TeachSpec {
+  unet: FileRef & { inputs: TensorSpec[]; outputs: TensorSpec[] };
+  inversion: { steps: number; batch: number; lr: number; weightDecay: number; flip: boolean };
 }
 
 /**

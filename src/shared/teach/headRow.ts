@@ -13,17 +13,13 @@
  * Backend-agnostic: the caller registers and selects a tfjs backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { type AdamWConfig, adamwMoments, adamwStep } from './adamw';
 // The core package registers no gradients; autodiff needs them (the tfjs umbrella package imports this).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { EngineError } from '../errors';
 
-export interface HeadRowConfig {
+export interface HeadRowConfig extends AdamWConfig {
   steps: number;
-  lr: number;
-  weightDecay: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
 }
 
 export const DEFAULT_HEAD_ROW_CONFIG: HeadRowConfig = { steps: 100, lr: 0.05, weightDecay: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
@@ -76,7 +72,6 @@ export async function trainHeadRow(
 ): Promise<HeadRowResult> {
   const { p, n } = check(data);
   const { classes: C, dim: D } = data;
-  const { lr, weightDecay, beta1, beta2, eps } = config;
   // Frozen inputs (tidy frees the temporaries that build them).
   const { W, b, pos, neg, posTarget, negTarget } = tf.tidy(() => ({
     W: tf.tensor2d(data.weight, [C, D]),
@@ -87,14 +82,9 @@ export async function trainHeadRow(
     negTarget: tf.oneHot(tf.tensor1d(data.negativeLabels, 'int32'), C + 1),
   }));
   // Trained: the new row [D, 1] and its bias, with AdamW's moments. Unnamed: concurrent runs must not clash.
-  const [row, rowBias, ...moments] = tf.tidy(() => [
-    tf.variable(tf.zeros([D, 1])),
-    tf.variable(tf.scalar(0)),
-    ...[[D, 1], [], [D, 1], []].map((shape) => tf.variable(tf.zeros(shape), false)),
-  ]) as tf.Variable[];
+  const [row, rowBias] = tf.tidy(() => [tf.variable(tf.zeros([D, 1])), tf.variable(tf.scalar(0))]) as tf.Variable[];
   const params = [row!, rowBias!];
-  const m = moments.slice(0, 2);
-  const s = moments.slice(2);
+  const moments = adamwMoments(params);
 
   const crossEntropy = (f: tf.Tensor, target: tf.Tensor) => {
     const logits = tf.concat([tf.add(tf.matMul(f, W, false, true), b), tf.add(tf.matMul(f, row!), rowBias!)], 1); // [k, C + 1]
@@ -108,16 +98,7 @@ export async function trainHeadRow(
     for (let step = 1; step <= config.steps; step++) {
       const value = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(loss, params);
-        const c1 = 1 - beta1 ** step;
-        const c2Sqrt = Math.sqrt(1 - beta2 ** step);
-        params.forEach((v, i) => {
-          const g = grads[v.name]!;
-          v.assign(tf.mul(v, 1 - lr * weightDecay));
-          m[i]!.assign(tf.add(tf.mul(m[i]!, beta1), tf.mul(g, 1 - beta1)));
-          s[i]!.assign(tf.add(tf.mul(s[i]!, beta2), tf.mul(tf.square(g), 1 - beta2)));
-          const denom = tf.add(tf.div(tf.sqrt(s[i]!), c2Sqrt), eps);
-          v.assign(tf.sub(v, tf.mul(tf.div(m[i]!, denom), lr / c1)));
-        });
+        adamwStep(params, grads, moments, step, config);
         return value;
       });
       const l = (await value.data())[0]!;
@@ -130,6 +111,6 @@ export async function trainHeadRow(
     }
     return { row: (await row!.data()) as Float32Array, bias: (await rowBias!.data())[0]!, losses, cancelled };
   } finally {
-    tf.dispose([W, b, pos, neg, posTarget, negTarget, ...params, ...moments]);
+    tf.dispose([W, b, pos, neg, posTarget, negTarget, ...params, ...moments.m, ...moments.s]);
   }
 }

@@ -110,8 +110,7 @@ class Reader {
     else if (wireType === 2) {
       const n = this.varint(); // read before adding: `pos += varint()` would add to the old pos
       this.pos += n;
-    }
-    else if (wireType === 5) this.pos += 4;
+    } else if (wireType === 5) this.pos += 4;
     else throw new EngineError('ModelIOMismatch', `ONNX file: unsupported protobuf wire type ${wireType}`);
   }
 
@@ -154,7 +153,10 @@ function readTensor(r: Reader): OnnxTensor {
     else if (field === 14) {
       // data_location: 1 = EXTERNAL.
       if (r.varint() === 1) {
-        throw new EngineError('ModelIOMismatch', `ONNX tensor ${name || '(unnamed)'} keeps its data in an external file; pass a single-file model`);
+        throw new EngineError(
+          'ModelIOMismatch',
+          `ONNX tensor ${name || '(unnamed)'} keeps its data in an external file; pass a single-file model`,
+        );
       }
     } else r.skip(wire);
   }
@@ -179,7 +181,8 @@ function readTensor(r: Reader): OnnxTensor {
   } else {
     throw new EngineError('ModelIOMismatch', `ONNX tensor ${name} has data type ${dataType}, which the tfjs runner does not read`);
   }
-  if (data.length !== count) throw new EngineError('ModelIOMismatch', `ONNX tensor ${name} holds ${data.length} values for shape [${dims}]`);
+  if (data.length !== count)
+    throw new EngineError('ModelIOMismatch', `ONNX tensor ${name} holds ${data.length} values for shape [${dims}]`);
   return { name, dims, dataType, data };
 }
 
@@ -221,7 +224,10 @@ function readNode(r: Reader): OnnxNode {
     else r.skip(wire);
   }
   if (domain !== '' && domain !== 'ai.onnx') {
-    throw new EngineError('ModelIOMismatch', `ONNX node ${node.name} (${node.opType}) is from domain "${domain}"; the tfjs runner reads standard ops only`);
+    throw new EngineError(
+      'ModelIOMismatch',
+      `ONNX node ${node.name} (${node.opType}) is from domain "${domain}"; the tfjs runner reads standard ops only`,
+    );
   }
   return node;
 }
