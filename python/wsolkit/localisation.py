@@ -69,11 +69,12 @@ class PairItem(Item):
     other_mask: np.ndarray = field(repr=False, default=None)
 
 
-def toyworld_pairs(split: str, class_names: list[str]) -> list[PairItem]:
-    """The two-class set of a split as two PairItems per image (each class named once), image order."""
+def toyworld_pairs(split: str, class_names: list[str], root: Path | None = None) -> list[PairItem]:
+    """The two-class set of a split as two PairItems per image (each class named once), image order.
+    `root`: the folder holding `<split>-pairs` (default: the pack's evaluation sets)."""
     from PIL import Image
 
-    d = paths.EVAL_SETS / f"{split}-pairs"
+    d = (root or paths.EVAL_SETS) / f"{split}-pairs"
     if not (d / "annotations.json").exists():
         raise SystemExit(f"{d}/annotations.json is missing: build it (python/scripts/toyworld_build_eval.py)")
     out = []

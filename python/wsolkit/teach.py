@@ -161,3 +161,14 @@ def invert_concept(text, unet, row0: torch.Tensor, latent_mean, latent_logvar, s
         opt.step()
         losses.append(float(loss))
     return row.detach(), losses
+
+
+@torch.no_grad()
+def word_and_concept_states(text, template_ids: torch.Tensor, word_id: int, pad_id: int, row: torch.Tensor):
+    """(f_d, f_r) [1, L, D] for a class the vocabulary lacks: the templates filled with the starting
+    word (f_d) and with the learned row at the word's positions (f_r), averaged over the templates,
+    as GenPromp conditions on a learned concept token."""
+    mask = (template_ids == word_id).float()
+    ids_r = torch.where(template_ids == word_id, torch.full_like(template_ids, pad_id), template_ids)
+    rows = row[None, None].expand(template_ids.shape[0], template_ids.shape[1], -1)
+    return text(template_ids).mean(0, keepdim=True), text(ids_r, rows, mask).mean(0, keepdim=True)
