@@ -19,6 +19,7 @@ import type {
   ImagePixels,
   MapsRequest,
   MapsResult,
+  Posteriors,
   PackFolder,
   PackIndexEntry,
   PackSummary,
@@ -216,6 +217,19 @@ class WorkerEngineClient implements EngineClient {
     const rgba = image.rgba.slice();
     const msg: ImagePixels = { width: image.width, height: image.height, rgba };
     return this.call((r) => r.analyzeImage(Comlink.transfer(msg, [rgba.buffer])));
+  }
+
+  posteriors(images: ImagePixels[]): Promise<Posteriors> {
+    // Copies, transferred: the caller keeps its own pixels.
+    const msgs = images.map((im) => ({ width: im.width, height: im.height, rgba: im.rgba.slice() }));
+    return this.call((r) =>
+      r.posteriors(
+        Comlink.transfer(
+          msgs,
+          msgs.map((m) => m.rgba.buffer),
+        ),
+      ),
+    );
   }
 
   maps(req: MapsRequest): Promise<MapsResult> {

@@ -163,6 +163,13 @@ export type StageTimings = Partial<Record<'preprocess' | 'classifier' | 'sat' | 
   unetRuns?: number;
 };
 
+/** VAE posteriors of N images: mean and log-variance [N, C, H, W], flattened. */
+export interface Posteriors {
+  mean: Float32Array;
+  logvar: Float32Array;
+  shape: [number, number, number, number];
+}
+
 export interface EngineApi {
   /**
    * Probe the device once and pick the backend. `preference` comes from the
@@ -184,6 +191,8 @@ export interface EngineApi {
   cancelPackLoad(): Promise<boolean>;
   /** Preprocess and classify an image, and run each method's per-image step (VAE, SAT); cached by content. */
   analyzeImage(image: ImagePixels): Promise<ImageAnalysis>;
+  /** The VAE posteriors of images, for teaching a new class (textual inversion trains on them). */
+  posteriors(images: ImagePixels[]): Promise<Posteriors>;
   /** A method's raw maps (cached in the worker). Latest wins per method: an older queued request rejects with AbortError. */
   maps(req: MapsRequest): Promise<MapsResult>;
   /** Drop the cached download of a pack (Cache API). */

@@ -17,6 +17,7 @@ import type {
   PackFolder,
   PackLoadTimings,
   PackSummary,
+  Posteriors,
   ProgressCallback,
 } from '@shared/api';
 import { EngineError, abortError } from '@shared/errors';
@@ -25,6 +26,7 @@ import type { Manifest, ModelRole, ModelVariant, TensorSpec, VariantPrecision } 
 import { ALL_METHODS, type MethodId } from '@shared/methods/registry';
 import type { InferenceBackend, ModelSession, TensorData } from '../runtime/backend';
 import { ImageAnalyzer } from '../pipelines/analysis/analyze';
+import { encodePosteriors } from '../teach/posteriors';
 import { WORKER_METHODS } from '../pipelines/registry';
 import type { MethodWorker } from '../pipelines/types';
 import type { ProbeResult } from './device';
@@ -371,6 +373,15 @@ export class Engine implements EngineApi {
 
   analyzeImage(image: ImagePixels): Promise<ImageAnalysis> {
     return this.enqueue(() => this.withDeviceRetry(() => this.requirePack().analyzer.analyze(image)));
+  }
+
+  posteriors(images: ImagePixels[]): Promise<Posteriors> {
+    return this.enqueue(() =>
+      this.withDeviceRetry(() => {
+        const pack = this.requirePack();
+        return encodePosteriors(pack.summary.manifest, pack.sessions.vae_encoder, images);
+      }),
+    );
   }
 
   maps(req: MapsRequest): Promise<MapsResult> {

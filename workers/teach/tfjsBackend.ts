@@ -6,7 +6,6 @@
  * project's 2-core CPU machine the wasm backend is the fastest, the pure-JS CPU backend the slowest.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { EngineError } from '@shared/errors';
 
 export const TF_BACKENDS = ['wasm', 'webgl', 'webgpu', 'cpu'] as const;

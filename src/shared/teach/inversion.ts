@@ -13,6 +13,8 @@
  * (fixtures/golden/teach-inversion.json); the distributions are stage 1's.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core ships its kernels' gradients separately; training needs them.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { EngineError } from '../errors';
 import { gaussian, mulberry32 } from '../genpromp/noise';
 import { addNoise } from '../genpromp/scheduler';

@@ -1,0 +1,182 @@
+/**
+ * Teaching's worker side: learns a concept row for a class the pack has never seen (GenPromp's
+ * stage 1, textual inversion) with tfjs, from the images' VAE posteriors (computed by the engine
+ * with ORT). It runs in its own Worker (workers/teach.worker.ts), so the engine keeps answering
+ * map requests while it trains.
+ *
+ * The files it needs (the pack's fp32 text encoder and its teaching UNet) are fetched on the first
+ * teach, verified and cached like the pack's (packLoader). The starting word must be one token of
+ * the pack's vocabulary: the row starts from its embedding and takes its place in the templates.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Posteriors } from '@shared/api';
+import { EngineError } from '@shared/errors';
+import { encodePrompt } from '@shared/genpromp/prompts';
+import { alphasCumprod } from '@shared/genpromp/scheduler';
+import { diffusionOf, type FileRef, type Manifest } from '@shared/manifest';
+import { type InversionConfig, invertConcept, startingRow } from '@shared/teach/inversion';
+import { decodeOnnx } from '@shared/teach/onnxGraph/decode';
+import { prepareGraph, type TfGraph } from '@shared/teach/onnxGraph/run';
+import { loadTokenizer } from '../pipelines/genpromp/tokenizer';
+import { type CacheLike, type FetchFn, loadFiles } from '../engine/packLoader';
+import type { OnnxGraph } from '@shared/teach/onnxGraph/decode';
+
+/** Images a class may be taught from. */
+export const TEACH_IMAGES = { min: 3, max: 10 } as const;
+
+export interface TeachRequest {
+  /** The pack's base URL (ends with /) and its manifest, as the engine loaded them. */
+  baseUrl: string;
+  manifest: Manifest;
+  posteriors: Posteriors;
+  /** The starting word: one token of the pack's vocabulary (a superclass word or a class name). */
+  word: string;
+  /** Default: the pack's `teach.inversion.steps`. */
+  steps?: number;
+  seed?: number;
+}
+
+export interface TeachProgress {
+  phase: 'download' | 'prepare' | 'train';
+  text: string;
+  /** Steps done and in all (train), or bytes (download). */
+  done: number;
+  total: number;
+  loss?: number;
+  etaSeconds?: number;
+}
+
+export interface TeachResult {
+  row: Float32Array;
+  losses: number[];
+  cancelled: boolean;
+  word: string;
+  wordId: number;
+  backend: string;
+  msPerStep: number;
+}
+
+export interface TeacherDeps {
+  fetch: FetchFn;
+  openCache: () => Promise<CacheLike | null>;
+  /** Start tfjs's backend (the worker: tfjsBackend.ts; Node tests: the wasm build from node_modules). */
+  startBackend: () => Promise<void>;
+}
+
+interface Prepared {
+  key: string;
+  textOnnx: OnnxGraph;
+  text: TfGraph;
+  unet: TfGraph;
+}
+
+export class Teacher {
+  private prepared: Prepared | null = null;
+  private backendStarted: Promise<void> | null = null;
+  private cancelRequested = false;
+
+  constructor(private readonly deps: TeacherDeps) {}
+
+  /** Stop the running teach after its current step; what it learned so far is returned. */
+  cancel(): boolean {
+    this.cancelRequested = true;
+    return true;
+  }
+
+  async learnConcept(req: TeachRequest, onProgress?: (p: TeachProgress) => void): Promise<TeachResult> {
+    this.cancelRequested = false;
+    const m = req.manifest;
+    const d = diffusionOf(m);
+    if (!d || !m.teach) throw new EngineError('InvalidInput', `Pack ${m.id} cannot learn new classes (it has no teach section)`);
+    const [n] = req.posteriors.shape;
+    if (n < TEACH_IMAGES.min || n > TEACH_IMAGES.max) {
+      throw new EngineError('InvalidInput', `Teaching takes ${TEACH_IMAGES.min}–${TEACH_IMAGES.max} images; ${n} were given`);
+    }
+    const [, c, h, w] = req.posteriors.shape;
+    if (c !== d.vae.latentChannels || h !== d.vae.latentSize[0] || w !== d.vae.latentSize[1]) {
+      throw new EngineError(
+        'InvalidInput',
+        `The posteriors are [${req.posteriors.shape}], not this pack's latents [n, ${c}, ${d.vae.latentSize}]`,
+      );
+    }
+    const text = m.models.text_encoder?.variants.find((v) => v.precision === 'fp32' && v.externalData.length === 0);
+    if (!text) throw new EngineError('ManifestInvalid', `Pack ${m.id} has no single-file fp32 text encoder to train through`);
+
+    // Files: the tokenizer, the fp32 text encoder and the teaching UNet (cached after the first teach).
+    const files: FileRef[] = [d.tokenizer.file, text, m.teach.unet];
+    const cache = await this.deps.openCache();
+    const { data } = await loadFiles({ fetch: this.deps.fetch, cache }, req.baseUrl, files, (p) =>
+      onProgress?.({ phase: 'download', text: p.text, done: p.done, total: p.total }),
+    );
+    const tokenizer = loadTokenizer(JSON.parse(new TextDecoder().decode(data.get(d.tokenizer.file.path)!)), d.tokenizer.file.path);
+    const word = req.word.trim().toLowerCase();
+    const ids = tokenizer.encodeWords(word);
+    const unk = tokenizer.tokenToId('<unk>');
+    if (ids.length !== 1 || ids[0] === unk) {
+      const words = m.classes.map((k) => k.metaToken ?? k.name).slice(0, 8);
+      throw new EngineError(
+        'InvalidInput',
+        `"${req.word}" is not one word of the pack's vocabulary; start from a word it knows, such as ${words.join(', ')}`,
+      );
+    }
+    const wordId = ids[0]!;
+
+    onProgress?.({ phase: 'prepare', text: 'Preparing the text encoder and UNet in tfjs', done: 0, total: 1 });
+    this.backendStarted ??= this.deps.startBackend();
+    await this.backendStarted;
+    const key = `${req.baseUrl}|${text.sha256}|${m.teach.unet.sha256}`;
+    if (this.prepared?.key !== key) {
+      this.dispose();
+      const textOnnx = decodeOnnx(data.get(text.path)!);
+      this.prepared = { key, textOnnx, text: prepareGraph(textOnnx), unet: prepareGraph(decodeOnnx(data.get(m.teach.unet.path)!)) };
+    }
+    const { textOnnx, text: textGraph, unet } = this.prepared;
+
+    const config: InversionConfig = { ...m.teach.inversion, steps: req.steps ?? m.teach.inversion.steps, seed: req.seed ?? 0 };
+    const templateIds = d.promptTemplates.map((t) => encodePrompt(tokenizer, d.tokenizer, t.replace('{}', word)));
+    const start = performance.now();
+    const result = await invertConcept(
+      { text: textGraph, unet },
+      {
+        latentMean: req.posteriors.mean,
+        latentLogvar: req.posteriors.logvar,
+        latentShape: req.posteriors.shape,
+        scaling: d.vae.scalingFactor,
+        alphasCumprod: alphasCumprod(d.scheduler),
+        templateIds,
+        wordId,
+        padId: d.tokenizer.padId,
+      },
+      startingRow(textOnnx, wordId),
+      config,
+      async (step, loss) => {
+        const perStep = (performance.now() - start) / step;
+        onProgress?.({
+          phase: 'train',
+          text: `Step ${step} of ${config.steps}`,
+          done: step,
+          total: config.steps,
+          loss,
+          etaSeconds: ((config.steps - step) * perStep) / 1000,
+        });
+        // Let a cancel message in between steps (a step holds the thread for seconds).
+        await new Promise((r) => setTimeout(r, 0));
+        return this.cancelRequested ? false : undefined;
+      },
+    );
+    return {
+      ...result,
+      word,
+      wordId,
+      backend: tf.getBackend(),
+      msPerStep: result.losses.length ? (performance.now() - start) / result.losses.length : 0,
+    };
+  }
+
+  /** Free the prepared graphs' weights. */
+  dispose(): void {
+    this.prepared?.text.dispose();
+    this.prepared?.unet.dispose();
+    this.prepared = null;
+  }
+}
