@@ -18,6 +18,7 @@ import type {
   ImageAnalysis,
   ImagePixels,
   MapsRequest,
+  LearnedClass,
   MapsResult,
   Posteriors,
   PackFolder,
@@ -230,6 +231,10 @@ class WorkerEngineClient implements EngineClient {
         ),
       ),
     );
+  }
+
+  setLearnedClasses(classes: LearnedClass[]): Promise<void> {
+    return this.call((r) => r.setLearnedClasses(classes));
   }
 
   maps(req: MapsRequest): Promise<MapsResult> {

@@ -163,6 +163,19 @@ export type StageTimings = Partial<Record<'preprocess' | 'classifier' | 'sat' | 
   unetRuns?: number;
 };
 
+/**
+ * A class taught in this browser (docs/teach.md). Its index follows the pack's classes; GenPromp
+ * conditions on its starting word (f_d) and on its learned concept row in the word's place (f_r).
+ */
+export interface LearnedClass {
+  index: number;
+  name: string;
+  /** The starting word: one token of the pack's vocabulary. */
+  word: string;
+  /** The learned input embedding [embedDim]. */
+  conceptRow: Float32Array;
+}
+
 /** VAE posteriors of N images: mean and log-variance [N, C, H, W], flattened. */
 export interface Posteriors {
   mean: Float32Array;
@@ -193,6 +206,8 @@ export interface EngineApi {
   analyzeImage(image: ImagePixels): Promise<ImageAnalysis>;
   /** The VAE posteriors of images, for teaching a new class (textual inversion trains on them). */
   posteriors(images: ImagePixels[]): Promise<Posteriors>;
+  /** The classes taught in this browser for the loaded pack (replacing any set before); indices follow the pack's. */
+  setLearnedClasses(classes: LearnedClass[]): Promise<void>;
   /** A method's raw maps (cached in the worker). Latest wins per method: an older queued request rejects with AbortError. */
   maps(req: MapsRequest): Promise<MapsResult>;
   /** Drop the cached download of a pack (Cache API). */

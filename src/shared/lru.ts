@@ -23,6 +23,10 @@ export class LruCache<K, V> {
     for (const [k, v] of other.map) this.set(k, v);
   }
 
+  delete(key: K): void {
+    this.map.delete(key);
+  }
+
   clear(): void {
     this.map.clear();
   }

@@ -173,6 +173,10 @@ class FakeEngine implements EngineClient {
     return Promise.reject(new Error('the store does not teach'));
   }
 
+  setLearnedClasses(): Promise<never> {
+    return Promise.reject(new Error('the store does not teach'));
+  }
+
   maps(request: MapsRequest): Promise<MapsResult> {
     if (request.method === 'sat') {
       // SAT's run: class-agnostic block masks (the GenPromp bookkeeping below is not for it).

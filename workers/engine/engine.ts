@@ -16,6 +16,7 @@ import type {
   MapsResult,
   PackFolder,
   PackLoadTimings,
+  LearnedClass,
   PackSummary,
   Posteriors,
   ProgressCallback,
@@ -83,6 +84,8 @@ interface LoadedPack {
   /** The worker side of each method this pack can show and that has one. */
   methods: Map<MethodId, MethodWorker>;
   sessions: Partial<Record<ModelRole, ModelSession>>;
+  /** Classes taught in this browser for this pack (setLearnedClasses). */
+  learned: LearnedClass[];
 }
 
 export class Engine implements EngineApi {
@@ -154,7 +157,9 @@ export class Engine implements EngineApi {
       for (const [id, worker] of this.pack.methods) {
         const prev = old.methods.get(id);
         if (prev) worker.adoptCaches?.(prev);
+        worker.setLearnedClasses?.(old.learned);
       }
+      this.pack.learned = old.learned;
       await releaseSessions(old.sessions);
     }
   }
@@ -357,6 +362,7 @@ export class Engine implements EngineApi {
       analyzer,
       methods,
       sessions,
+      learned: [],
     };
   }
 
@@ -382,6 +388,21 @@ export class Engine implements EngineApi {
         return encodePosteriors(pack.summary.manifest, pack.sessions.vae_encoder, images);
       }),
     );
+  }
+
+  setLearnedClasses(classes: LearnedClass[]): Promise<void> {
+    return this.enqueue(async () => {
+      const pack = this.requirePack();
+      // Every method checks before any takes them: a refused class leaves the previous set in place.
+      const previous = pack.learned;
+      try {
+        for (const worker of pack.methods.values()) worker.setLearnedClasses?.(classes);
+        pack.learned = classes;
+      } catch (err) {
+        for (const worker of pack.methods.values()) worker.setLearnedClasses?.(previous);
+        throw err;
+      }
+    });
   }
 
   maps(req: MapsRequest): Promise<MapsResult> {

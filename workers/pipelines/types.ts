@@ -3,7 +3,7 @@
  * image inside the shared analysis, and what it computes per request. Methods whose
  * maps come entirely from the shared classifier run (CAM, LPCAM) need neither.
  */
-import type { Backend, ImagePixels, MapsRequest, MapsResult, StageTimings } from '@shared/api';
+import type { Backend, ImagePixels, LearnedClass, MapsRequest, MapsResult, StageTimings } from '@shared/api';
 import type { Manifest, ModelRole } from '@shared/manifest';
 import type { ModelSession } from '../runtime/backend';
 
@@ -42,6 +42,8 @@ export interface MethodWorker {
   maps?(req: MapsRequest, imageState: unknown, superseded: () => boolean): Promise<MapsResult>;
   /** Take over the caches of the same method's previous instance (same pack, new backend). */
   adoptCaches?(from: MethodWorker): void;
+  /** The classes taught in this browser (indices after the pack's); throws InvalidInput for one it cannot use. */
+  setLearnedClasses?(classes: readonly LearnedClass[]): void;
 }
 
 export type MethodWorkerFactory = (ctx: PackContext) => MethodWorker;

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Posteriors } from '@shared/api';
 import { EngineError } from '@shared/errors';
-import { encodePrompt } from '@shared/genpromp/prompts';
+import { encodePrompt, singleTokenId } from '@shared/genpromp/prompts';
 import { alphasCumprod } from '@shared/genpromp/scheduler';
 import { diffusionOf, type FileRef, type Manifest } from '@shared/manifest';
 import { type InversionConfig, invertConcept, startingRow } from '@shared/teach/inversion';
@@ -110,16 +110,14 @@ export class Teacher {
     );
     const tokenizer = loadTokenizer(JSON.parse(new TextDecoder().decode(data.get(d.tokenizer.file.path)!)), d.tokenizer.file.path);
     const word = req.word.trim().toLowerCase();
-    const ids = tokenizer.encodeWords(word);
-    const unk = tokenizer.tokenToId('<unk>');
-    if (ids.length !== 1 || ids[0] === unk) {
+    const wordId = singleTokenId(tokenizer, word);
+    if (wordId === null) {
       const words = m.classes.map((k) => k.metaToken ?? k.name).slice(0, 8);
       throw new EngineError(
         'InvalidInput',
         `"${req.word}" is not one word of the pack's vocabulary; start from a word it knows, such as ${words.join(', ')}`,
       );
     }
-    const wordId = ids[0]!;
 
     onProgress?.({ phase: 'prepare', text: 'Preparing the text encoder and UNet in tfjs', done: 0, total: 1 });
     this.backendStarted ??= this.deps.startBackend();

@@ -6,6 +6,14 @@ import type { DiffusionManifest } from '../manifest';
 export interface WordTokenizer {
   encodeWords(text: string): number[];
   tokenToId(token: string): number | undefined;
+  /** The id unknown words encode to, where the tokenizer has one. */
+  unknownId?: number;
+}
+
+/** The id of `word` when it is exactly one known token of the vocabulary, else null. */
+export function singleTokenId(tok: WordTokenizer, word: string): number | null {
+  const ids = tok.encodeWords(word);
+  return ids.length === 1 && ids[0] !== tok.unknownId ? ids[0]! : null;
 }
 
 /** [BOS, words…, EOS, PAD…] of the context length (words truncated to fit). */

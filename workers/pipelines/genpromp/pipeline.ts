@@ -11,12 +11,12 @@
  *   11 λ values run batched with the timesteps).
  * Threshold, resolutions and cached timesteps are re-aggregated on the UI side.
  */
-import type { Backend, MapsRequest, MapsResult, StageTimings } from '@shared/api';
+import type { Backend, LearnedClass, MapsRequest, MapsResult, StageTimings } from '@shared/api';
 import { EngineError, abortError } from '@shared/errors';
 import type { AttentionMaps } from '@shared/genpromp/aggregate';
 import { type GenprompMapsParams, NEEDS_DIFFUSION_PACK } from '@shared/genpromp/method';
 import { diffusionSeed, gaussian, posteriorSeed } from '@shared/genpromp/noise';
-import { checkTokenPosition, encodePrompt, mixEmbeddings } from '@shared/genpromp/prompts';
+import { checkTokenPosition, encodePrompt, mixEmbeddings, singleTokenId } from '@shared/genpromp/prompts';
 import type { WordTokenizer } from '@shared/genpromp/prompts';
 import { addNoise, alphasCumprod } from '@shared/genpromp/scheduler';
 import { toRangeNCHW } from '@shared/image/preprocess';
@@ -68,6 +68,8 @@ function parseJsonFile(files: Map<string, Uint8Array>, path: string): unknown {
 export class GenprompPipeline implements MethodWorker {
   private readonly acp: Float64Array;
   private readonly text = new LruCache<number, { fd: Float32Array; fr: Float32Array }>(64);
+  /** Classes taught in this browser, by index (after the pack's). */
+  private learned = new Map<number, LearnedClass & { wordId: number }>();
   private readonly attention = new LruCache<string, Record<string, Float32Array>>(512);
   private readonly diffusionNoise: Float32Array;
   /** Latents per UNet call that fit the backend's activation budget. */
@@ -125,37 +127,82 @@ export class GenprompPipeline implements MethodWorker {
     return z;
   }
 
+  /**
+   * What a class is conditioned on: its word (f_d), and the slot its concept row fills (f_r): a
+   * pack class's concept token, or a learned class's starting word (as its inversion trained it).
+   */
+  private conditioning(classIndex: number): { word: string; slotText: string; slotId: number; row: Float32Array } {
+    const m = this.manifest;
+    const E = m.textEncoder.embedDim;
+    const learned = this.learned.get(classIndex);
+    if (learned) return { word: learned.word, slotText: learned.word, slotId: learned.wordId, row: learned.conceptRow };
+    const c = m.classes[classIndex];
+    if (!c)
+      throw new EngineError('InvalidInput', `Class ${classIndex} does not exist in pack ${m.id} (it has ${m.classes.length} classes)`);
+    const conceptId = this.models.tokenizer.tokenToId(c.conceptToken);
+    if (conceptId === undefined) {
+      throw new EngineError('ManifestInvalid', `The tokenizer has no token "${c.conceptToken}" for class ${c.name}; re-export the pack`);
+    }
+    return {
+      word: c.metaToken,
+      slotText: c.conceptToken,
+      slotId: conceptId,
+      row: this.models.conceptRows.subarray(classIndex * E, (classIndex + 1) * E),
+    };
+  }
+
+  setLearnedClasses(classes: readonly LearnedClass[]): void {
+    const m = this.manifest;
+    const next = new Map<number, LearnedClass & { wordId: number }>();
+    classes.forEach((c, i) => {
+      const at = m.classes.length + i;
+      if (c.index !== at)
+        throw new EngineError('InvalidInput', `Learned class "${c.name}" has index ${c.index}; the next free index is ${at}`);
+      if (c.conceptRow.length !== m.textEncoder.embedDim) {
+        throw new EngineError(
+          'InvalidInput',
+          `Learned class "${c.name}" has a ${c.conceptRow.length}-value row; this pack's embeddings have ${m.textEncoder.embedDim}`,
+        );
+      }
+      const wordId = singleTokenId(this.models.tokenizer, c.word);
+      if (wordId === null) {
+        throw new EngineError(
+          'InvalidInput',
+          `Learned class "${c.name}": its starting word "${c.word}" is not one token of this pack's vocabulary`,
+        );
+      }
+      next.set(at, { ...c, wordId });
+    });
+    // A learned class's maps depend on its row: drop what was computed for any learned index.
+    for (const index of new Set([...this.learned.keys(), ...next.keys()])) this.text.delete(index);
+    if (this.learned.size > 0 || next.size > 0) this.attention.clear();
+    this.learned = next;
+  }
+
   /** f_d and f_r for a class: text-encoder outputs averaged over the templates. */
   async textEmbeddings(classIndex: number): Promise<{ fd: Float32Array; fr: Float32Array; ms: number }> {
     const hit = this.text.get(classIndex);
     if (hit) return { ...hit, ms: 0 };
     const t0 = now();
     const m = this.manifest;
-    const c = m.classes[classIndex];
-    if (!c)
-      throw new EngineError('InvalidInput', `Class ${classIndex} does not exist in pack ${m.id} (it has ${m.classes.length} classes)`);
+    const c = this.conditioning(classIndex);
     const L = m.tokenizer.contextLength;
     const D = m.textEncoder.hiddenSize;
     const E = m.textEncoder.embedDim;
     const T = m.promptTemplates.length;
-    const conceptId = this.models.tokenizer.tokenToId(c.conceptToken);
-    if (conceptId === undefined) {
-      throw new EngineError('ManifestInvalid', `The tokenizer has no token "${c.conceptToken}" for class ${c.name}; re-export the pack`);
-    }
     const idsD = new Int32Array(T * L);
     const idsR = new Int32Array(T * L);
     const overrideMask = new Float32Array(T * L);
     const overrideEmbeds = new Float32Array(T * L * E);
-    const row = this.models.conceptRows.subarray(classIndex * E, (classIndex + 1) * E);
     m.promptTemplates.forEach((template, j) => {
-      idsD.set(encodePrompt(this.models.tokenizer, m.tokenizer, template.replace('{}', c.metaToken)), j * L);
-      const r = encodePrompt(this.models.tokenizer, m.tokenizer, template.replace('{}', c.conceptToken));
+      idsD.set(encodePrompt(this.models.tokenizer, m.tokenizer, template.replace('{}', c.word)), j * L);
+      const r = encodePrompt(this.models.tokenizer, m.tokenizer, template.replace('{}', c.slotText));
       for (let k = 0; k < L; k++) {
-        // The concept token has no table row: inject its learned input embedding.
-        if (r[k] === conceptId) {
+        // The concept's slot takes its learned input embedding (the token itself has no table row).
+        if (r[k] === c.slotId) {
           r[k] = m.tokenizer.padId;
           overrideMask[j * L + k] = 1;
-          overrideEmbeds.set(row, (j * L + k) * E);
+          overrideEmbeds.set(c.row, (j * L + k) * E);
         }
       }
       idsR.set(r, j * L);
@@ -188,8 +235,11 @@ export class GenprompPipeline implements MethodWorker {
     const image = imageState as ImageLatent | undefined;
     if (!image) throw new EngineError('InvalidInput', 'The image was analysed without a GenPromp latent; analyse it again');
     const req = { classIndex: request.classIndex, imageKey: request.imageKey, ...checkParams(request.params, m) };
-    if (!m.classes[req.classIndex]) {
-      throw new EngineError('InvalidInput', `Class ${req.classIndex} does not exist in pack ${m.id} (it has ${m.classes.length} classes)`);
+    if (!m.classes[req.classIndex] && !this.learned.has(req.classIndex)) {
+      throw new EngineError(
+        'InvalidInput',
+        `Class ${req.classIndex} does not exist in pack ${m.id} (it has ${m.classes.length} classes and ${this.learned.size} learned here)`,
+      );
     }
 
     const timings: StageTimings = { unetPerTimestep: {} };

@@ -27,5 +27,6 @@ export function loadTokenizer(json: unknown, source: string): WordTokenizer {
       });
     },
     tokenToId: (token) => tok.token_to_id(token) ?? undefined,
+    ...(unkId !== undefined && unkId !== null ? { unknownId: unkId } : {}),
   };
 }
