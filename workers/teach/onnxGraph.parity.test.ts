@@ -1,7 +1,8 @@
 /**
  * The tfjs ONNX runner (src/shared/teach/onnxGraph) against ORT on the same fp32 graphs and inputs:
  * textual inversion differentiates through the pack's text encoder and UNet in tfjs, so tfjs must
- * compute what ORT computes. Tolerance: 1e-4 absolute on every output (fp32, different kernels).
+ * compute what ORT computes: the text encoder, the map-making UNet and the teaching UNet. Tolerance:
+ * 1e-4 absolute on every output (fp32, different kernels).
  */
 import { readFileSync } from 'node:fs';
 import '@tensorflow/tfjs-backend-cpu';
@@ -73,6 +74,16 @@ describe('tfjs ONNX runner equals ORT (toy pack, fp32)', () => {
       input_ids: { dtype: 'int32', dims: [2, L], data: Int32Array.from([...ids, ...ids]) },
       override_embeds: { dtype: 'float32', dims: [2, L, E], data: randn(2 * L * E, 1, 0.02) },
       override_mask: { dtype: 'float32', dims: [2, L], data: mask },
+    });
+    console.log(`worst |tfjs − ORT|: ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(TOLERANCE);
+  });
+
+  it("teaching UNet's ε prediction (the graph textual inversion trains through)", async () => {
+    const worst = await compare('unet_teach.onnx', {
+      sample: { dtype: 'float32', dims: [1, 4, 32, 32], data: randn(4 * 32 * 32, 4) },
+      timestep: { dtype: 'float32', dims: [1], data: Float32Array.from([437]) },
+      encoder_hidden_states: { dtype: 'float32', dims: [1, 8, 64], data: randn(8 * 64, 5) },
     });
     console.log(`worst |tfjs − ORT|: ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(TOLERANCE);
