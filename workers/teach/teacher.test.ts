@@ -49,13 +49,15 @@ describe('Teacher (textual inversion in the worker)', () => {
     expect(steps.at(-1)!.etaSeconds).toBe(0);
   });
 
-  it('stops after the current step when cancelled, keeping what it learned', async () => {
+  it('stops after the current step when cancelled, keeping what it learned (and no tensor behind)', async () => {
+    const tensorsBefore = tf.memory().numTensors; // the prepared graphs' weights stay for the next teach
     const r = await teacher.learnConcept({ baseUrl, manifest: pack.manifest, posteriors, word: 'animal', steps: 5 }, (p) => {
       if (p.phase === 'train' && p.done === 1) teacher.cancel();
     });
     expect(r.cancelled).toBe(true);
     expect(r.losses).toHaveLength(1);
     expect(r.row).toHaveLength(64);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
   it('refuses a word outside the vocabulary, and too few images, saying what to do', async () => {

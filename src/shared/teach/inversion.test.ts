@@ -109,7 +109,9 @@ describe('textual inversion in tfjs follows PyTorch (toy pack)', () => {
   });
 
   it('ten AdamW steps (augmentation off) keep each loss within 1e-3 relative of PyTorch', async () => {
+    const tensorsBefore = tf.memory().numTensors;
     const result = await invertConcept(models, data, Float32Array.from(golden.row0), golden.config);
+    expect(tf.memory().numTensors, 'tensors left behind by the training').toBe(tensorsBefore);
     const rel = result.losses.map((l, i) => Math.abs(l - golden.losses[i]!) / golden.losses[i]!);
     console.log(
       `worst loss relative Δ ${Math.max(...rel).toExponential(2)}; final row max |Δ| ${maxDiff(result.row, golden.row).toExponential(2)}`,

@@ -161,7 +161,7 @@ export async function invertConcept(
 ): Promise<InversionResult> {
   const [, c, h, w] = data.latentShape;
   const numel = c * h * w;
-  const row = tf.variable(tf.tensor1d(row0));
+  const row = tf.tidy(() => tf.variable(tf.tensor1d(row0))); // tidy frees the initial value; the variable stays
   const params = [row];
   const moments = adamwMoments(params);
   const adam = { lr: config.lr, weightDecay: config.weightDecay, ...ADAMW_DEFAULTS };
