@@ -1,5 +1,5 @@
 // Screenshots of the app's views for docs/img/ (headless Debian Chromium, wasm):
-//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|lab|lab-strip|lesson|lab-bench|photo-pack|pack-download|pack-folder|pack-errors|sd-tiny-random|make-a-real-pack|sd15-random …]
+//   npx vite build && npx vite preview --port 4180 &   then   node scripts/screenshots.mjs http://127.0.0.1:4180 docs/img [compare|sat|lab|lab-strip|lesson|lab-bench|teach|photo-pack|pack-download|pack-folder|pack-errors|sd-tiny-random|make-a-real-pack|sd15-random …]
 //   sd15-random: the full-size random SD-1.5 export (scripts/sd15-random.sh) served with CORS at $SD15_PACK_URL
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -177,6 +177,23 @@ try {
     console.log(
       `wrote ${out}/lab-first-view.png, lab-first-view-strip.png, lab-first-view-grid.png, lab-first-view-compare.png, lab-benchmark.png and lab-benchmark-1024.png`,
     );
+  }
+  if (wanted('teach')) {
+    // Teaching a new class: three sample images from "animal", 10 steps (the pack's 40 take ~2 min).
+    await page.goto(`${base}/?teachSteps=10`);
+    await packReady();
+    await page.getByTestId('teach-files').setInputFiles(['dog', 'cat', 'horse'].map((n) => `public/samples/${n}.png`));
+    await page.getByTestId('teach-name').fill('my pet');
+    await page.getByTestId('teach-word').fill('animal');
+    await page.getByTestId('teach-run').click();
+    await page
+      .locator('[data-testid="teach-status"]')
+      .filter({ hasText: /Step 4 of 10/ })
+      .waitFor({ timeout: 120_000 });
+    await page.getByTestId('teach-panel').screenshot({ path: `${out}/teach-training.png` });
+    await page.locator('[data-testid="teach-panel"][data-status="done"]').waitFor({ timeout: 180_000 });
+    await page.getByTestId('teach-panel').screenshot({ path: `${out}/teach-learned.png` });
+    console.log(`wrote ${out}/teach-training.png and teach-learned.png`);
   }
   if (wanted('photo-pack')) {
     // The ImageNet photo pack on scikit-image's CC0 cat photo, with the class search in use.

@@ -223,7 +223,8 @@ def main(argv=None):
     # Stage 1's settings (wsolkit.train.inversion's defaults), for the browser's textual inversion.
     inversion = InversionConfig()
     teach = pack.export_teach(out, st.unet_base, spec.context_length, st.text.cfg.width, {
-        "steps": inversion.steps, "batch": inversion.batch, "lr": inversion.lr, "weightDecay": inversion.weight_decay, "flip": inversion.flip})
+        "steps": inversion.steps, "batch": inversion.batch, "lr": inversion.lr, "weightDecay": inversion.weight_decay, "flip": inversion.flip},
+        start_words=list(dict.fromkeys([*words.SUPERCLASSES, *st.classes])))  # superclass words first: a new animal starts from "animal"
     manifest = toyworld_manifest(out, st, spec, exported, baselines, args.lam, args.threshold, teach)
     pack.write_manifest(out, manifest)
     pack.update_index(args.out, PACK_ID, manifest["label"], make_default=True)

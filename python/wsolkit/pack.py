@@ -134,7 +134,7 @@ def export_models(out: Path, vae, text_encoder, unet, classifier, image_size, cl
     return {"models": models, "unetAttention": attention}
 
 
-def export_teach(out: Path, unet, context_length: int, width: int, inversion: dict) -> dict:
+def export_teach(out: Path, unet, context_length: int, width: int, inversion: dict, start_words: list[str]) -> dict:
     """The manifest's `teach` section: the UNet that textual inversion trains through, with its ε output
     (`unet_teach.onnx`, fp32: the browser differentiates it in tfjs), and stage 1's settings.
 
@@ -150,7 +150,8 @@ def export_teach(out: Path, unet, context_length: int, width: int, inversion: di
     outputs = [tensor_spec("noise_pred", "float32", ["batch", unet.cfg.in_channels, lat, lat])]
     args = (torch.zeros(1, unet.cfg.in_channels, lat, lat), torch.zeros(1), torch.zeros(1, context_length, width))
     export_onnx(unet, args, out / "unet_teach.onnx", inputs, outputs)
-    return {"unet": {**file_ref(out, out / "unet_teach.onnx"), "inputs": inputs, "outputs": outputs}, "inversion": inversion}
+    return {"unet": {**file_ref(out, out / "unet_teach.onnx"), "inputs": inputs, "outputs": outputs}, "inversion": inversion,
+            "startWords": start_words}
 
 
 def export_classifier(out: Path, classifier: torch.nn.Module, size: int, feature_output: str = "features") -> dict:

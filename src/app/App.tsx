@@ -5,6 +5,7 @@ import { actions } from '../store/actions';
 import { BenchmarkPanel } from './benchmarkPanel';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LabPanel } from './labPanel';
+import { TeachPanelConnected } from './teachPanel';
 import { intakeFiles } from './image/intake';
 import { LessonLinkPanel, TourLauncher, TourPanel } from './lessonPanels';
 import { startLessonSync } from './lessonLink/sync';
@@ -64,6 +65,7 @@ export function App() {
             <LabPanel />
             <TauPanel />
             <BenchmarkPanel />
+            <TeachPanelConnected />
           </div>
           <aside className="col-side">
             <TopKPanel />

@@ -139,6 +139,7 @@ describe('parseManifest: baselines', () => {
     expect(m.teach?.unet.path).toBe('unet_teach.onnx');
     expect(m.teach?.unet.outputs.map((o) => o.name)).toEqual(['noise_pred']);
     expect(m.teach?.inversion).toEqual({ steps: 40, batch: 8, lr: 0.01, weightDecay: 0.01, flip: true });
+    expect(m.teach?.startWords.slice(0, 3)).toEqual(['animal', 'vehicle', 'bird']);
     expect(packFiles(m).map((f) => f.path)).toContain('unet_teach.onnx');
     const atLoad = new Set(packRoles(m).flatMap((r) => m.models[r]!.variants.map((v) => v.path)));
     expect(packFiles(m, atLoad).map((f) => f.path)).not.toContain('unet_teach.onnx');

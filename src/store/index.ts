@@ -14,6 +14,7 @@ import { createPackSlice } from './slices/pack';
 import { createParamsSlice } from './slices/params';
 import { createProbeSlice } from './slices/probe';
 import { createResultsSlice } from './slices/results';
+import { createTeachSlice } from './slices/teach';
 import { createTourSlice } from './slices/tour';
 import type { AppState } from './types';
 
@@ -29,6 +30,7 @@ const createState = (...a: Parameters<typeof createEngineSlice>): AppState => ({
   ...createLabSlice(...a),
   ...createBenchmarkSlice(...a),
   ...createFirstViewSlice(...a),
+  ...createTeachSlice(...a),
 });
 
 export const useAppStore = create<AppState>()(createState);

@@ -12,6 +12,7 @@ import type { FailureType } from '@shared/metrics/failure';
 import type { TauCurve } from '@shared/metrics/tauCurve';
 import type { Box } from '@shared/postprocess';
 import type { BenchmarkSlice } from './slices/benchmark';
+import type { TeachSlice } from './slices/teach';
 import type { EngineSlice } from './slices/engine';
 import type { ErrorSlice } from './slices/errors';
 import type { FirstViewSlice } from './slices/firstView';
@@ -146,7 +147,8 @@ export type AppState = EngineSlice &
   LabSlice &
   TourSlice &
   BenchmarkSlice &
-  FirstViewSlice;
+  FirstViewSlice &
+  TeachSlice;
 
 export type Slice<T> = StateCreator<AppState, [], [], T>;
 

@@ -8,7 +8,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PackSummary, Posteriors } from '@shared/api';
 import { fileFetch, nodeEngine, packUrl, readPng, repoRoot } from '../testing/nodeEngine';
-import { Teacher, type TeachProgress } from './teacher';
+import type { TeachProgress } from '@shared/teach/api';
+import { Teacher } from './teacher';
 
 const startWasm = async () => {
   setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));

@@ -9,52 +9,17 @@
  * the pack's vocabulary: the row starts from its embedding and takes its place in the templates.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Posteriors } from '@shared/api';
 import { EngineError } from '@shared/errors';
 import { encodePrompt, singleTokenId } from '@shared/genpromp/prompts';
 import { alphasCumprod } from '@shared/genpromp/scheduler';
 import { diffusionOf, type FileRef, type Manifest } from '@shared/manifest';
+import { TEACH_IMAGES, type TeachApi, type TeachProgress, type TeachRequest, type TeachResult } from '@shared/teach/api';
 import { type InversionConfig, invertConcept, startingRow } from '@shared/teach/inversion';
 import { decodeOnnx } from '@shared/teach/onnxGraph/decode';
 import { prepareGraph, type TfGraph } from '@shared/teach/onnxGraph/run';
 import { loadTokenizer } from '../pipelines/genpromp/tokenizer';
 import { type CacheLike, type FetchFn, loadFiles } from '../engine/packLoader';
 import type { OnnxGraph } from '@shared/teach/onnxGraph/decode';
-
-/** Images a class may be taught from. */
-export const TEACH_IMAGES = { min: 3, max: 10 } as const;
-
-export interface TeachRequest {
-  /** The pack's base URL (ends with /) and its manifest, as the engine loaded them. */
-  baseUrl: string;
-  manifest: Manifest;
-  posteriors: Posteriors;
-  /** The starting word: one token of the pack's vocabulary (a superclass word or a class name). */
-  word: string;
-  /** Default: the pack's `teach.inversion.steps`. */
-  steps?: number;
-  seed?: number;
-}
-
-export interface TeachProgress {
-  phase: 'download' | 'prepare' | 'train';
-  text: string;
-  /** Steps done and in all (train), or bytes (download). */
-  done: number;
-  total: number;
-  loss?: number;
-  etaSeconds?: number;
-}
-
-export interface TeachResult {
-  row: Float32Array;
-  losses: number[];
-  cancelled: boolean;
-  word: string;
-  wordId: number;
-  backend: string;
-  msPerStep: number;
-}
 
 export interface TeacherDeps {
   fetch: FetchFn;
@@ -70,14 +35,13 @@ interface Prepared {
   unet: TfGraph;
 }
 
-export class Teacher {
+export class Teacher implements TeachApi {
   private prepared: Prepared | null = null;
   private backendStarted: Promise<void> | null = null;
   private cancelRequested = false;
 
   constructor(private readonly deps: TeacherDeps) {}
 
-  /** Stop the running teach after its current step; what it learned so far is returned. */
   cancel(): boolean {
     this.cancelRequested = true;
     return true;

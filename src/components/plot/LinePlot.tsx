@@ -103,7 +103,8 @@ function options(p: LinePlotProps, width: number, live: Live): uPlot.Options {
     height: p.height,
     legend: { show: false },
     cursor: p.compact ? { show: false } : { drag: { x: false, y: false }, points: { show: false } },
-    scales: { x: { time: false, range: p.xRange }, y: { range: p.yRange } },
+    // Ranges read the live props, so a plot that grows (a loss curve) rescales on setData.
+    scales: { x: { time: false, range: () => live.current.xRange }, y: { range: () => live.current.yRange } },
     axes: p.compact ? [{ show: false }, { show: false }] : [axis(p.xLabel), axis(p.yLabel)],
     series: [
       { label: p.xLabel },

@@ -172,6 +172,7 @@ function parseTeach(c: Checker, v: unknown, diffusion: boolean): TeachSpec {
       weightDecay: c.num(inv.weightDecay, 'teach.inversion.weightDecay', 0, 10),
       flip: c.bool(inv.flip, 'teach.inversion.flip'),
     },
+    startWords: t.startWords === undefined ? [] : c.arr(t.startWords, 'teach.startWords').map((w, i) => c.str(w, `teach.startWords[${i}]`)),
   };
 }
 

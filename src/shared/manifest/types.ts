@@ -168,6 +168,8 @@ export interface Manifest {
 export interface TeachSpec {
   unet: FileRef & { inputs: TensorSpec[]; outputs: TensorSpec[] };
   inversion: { steps: number; batch: number; lr: number; weightDecay: number; flip: boolean };
+  /** Words the app suggests to start a new class from (superclass words first); may be empty. */
+  startWords: string[];
 }
 
 /**

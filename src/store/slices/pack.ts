@@ -140,6 +140,8 @@ export const createPackSlice: Slice<PackSlice> = (set, get) => {
       set((s) => ({
         pack: summary,
         packGen: s.packGen + 1,
+        // Classes taught in this browser belong to the pack (and engine) they were taught on.
+        learned: [],
         packStatus: 'ready',
         loadingUrl: null,
         params: { classIndex: null, threshold: round2(clamp01(summary.manifest.defaultThreshold)), boxMode: 'largest' },
