@@ -17,19 +17,22 @@ async function teach(page: Page, files: string[], name: string, word = 'animal')
   await page.getByTestId('teach-run').click();
 }
 
-test('learns a class from three images, with steps, a loss curve and its map', async ({ page }) => {
-  test.setTimeout(240_000);
-  await openApp(page, '?teachSteps=3');
+test('learns a class from three images, with steps, a loss curve, a live map and its final map', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openApp(page, '?teachSteps=8');
   await teach(page, samples, 'my pet');
   await expect(panel(page)).toHaveAttribute('data-status', 'training', { timeout: 60_000 });
-  await expect(page.getByTestId('teach-status')).toContainText(/Step \d of 3 · loss \d\.\d{4} · about/, { timeout: 120_000 });
+  await expect(page.getByTestId('teach-status')).toContainText(/Step \d of 8 · loss \d\.\d{4} · about/, { timeout: 120_000 });
+  // The map with the row learned so far appears while training (after step 5).
+  await expect(page.getByTestId('teach-live').locator('canvas')).not.toHaveAttribute('data-map-hash', '', { timeout: 120_000 });
   await expect(panel(page)).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
   await expect(page.getByTestId('teach-loss').locator('canvas')).toHaveCount(1);
   const learned = page.getByTestId('teach-learned-class');
   await expect(learned).toHaveCount(1);
   await expect(learned).toContainText('my pet');
   await expect(learned).toContainText('learned here');
-  await expect(learned).toContainText('from “animal”, 3 steps');
+  await expect(learned).toContainText('from “animal”, 8 steps');
+  await expect(page.getByTestId('teach-live')).toHaveCount(0);
   await expect(learned).toHaveAttribute('data-index', '30');
   await expect(learned.locator('canvas')).not.toHaveAttribute('data-map-hash', '');
 });

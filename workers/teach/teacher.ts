@@ -12,8 +12,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { EngineError } from '@shared/errors';
 import { encodePrompt, singleTokenId } from '@shared/genpromp/prompts';
 import { alphasCumprod } from '@shared/genpromp/scheduler';
-import { diffusionOf, type FileRef, type Manifest } from '@shared/manifest';
-import { TEACH_IMAGES, type TeachApi, type TeachProgress, type TeachRequest, type TeachResult } from '@shared/teach/api';
+import { diffusionOf, type FileRef } from '@shared/manifest';
+import {
+  TEACH_IMAGES,
+  TEACH_PREVIEW_EVERY,
+  type TeachApi,
+  type TeachProgress,
+  type TeachRequest,
+  type TeachResult,
+} from '@shared/teach/api';
 import { type InversionConfig, invertConcept, startingRow } from '@shared/teach/inversion';
 import { decodeOnnx } from '@shared/teach/onnxGraph/decode';
 import { prepareGraph, type TfGraph } from '@shared/teach/onnxGraph/run';
@@ -111,8 +118,9 @@ export class Teacher implements TeachApi {
       },
       startingRow(textOnnx, wordId),
       config,
-      async (step, loss) => {
+      async (step, loss, row) => {
         const perStep = (performance.now() - start) / step;
+        const preview = step % TEACH_PREVIEW_EVERY === 0 || step === config.steps;
         onProgress?.({
           phase: 'train',
           text: `Step ${step} of ${config.steps}`,
@@ -120,6 +128,7 @@ export class Teacher implements TeachApi {
           total: config.steps,
           loss,
           etaSeconds: ((config.steps - step) * perStep) / 1000,
+          ...(preview ? { row: row() } : {}),
         });
         // Let a cancel message in between steps (a step holds the thread for seconds).
         await new Promise((r) => setTimeout(r, 0));

@@ -1,7 +1,8 @@
 /**
  * Teach a new class: choose 3–10 images of something the pack has never seen, name it and pick
  * the word it starts from; textual inversion then learns its concept token in a Worker (tfjs),
- * with the step count, a loss curve, the time left and Cancel. Each class learned here is listed
+ * with the step count, a loss curve, the time left, Cancel and the class's map as it sharpens
+ * (refreshed every few steps). Each class learned here is listed
  * with its GenPromp map on the first image it was taught from.
  *
  * Keyboard: native inputs and buttons; the status line is a live region.
@@ -114,6 +115,22 @@ export function TeachPanel(p: TeachPanelProps) {
           total={s.progress.total}
           unit={step ? 'steps' : 'bytes'}
         />
+      )}
+      {s.status === 'training' && s.preview && (
+        <figure className="teach-live" data-testid="teach-live">
+          <MapThumb
+            image={s.preview.image}
+            mapSize={s.preview.size}
+            map={s.preview.map}
+            mapHash={s.preview.hash}
+            boxes={[]}
+            gtBoxes={[]}
+            colormap="viridis"
+            opacity={0.55}
+            width={160}
+          />
+          <figcaption className="small muted">Its map so far, on the first image (refreshed every few steps)</figcaption>
+        </figure>
       )}
       {s.losses.length > 0 && (
         <LinePlot

@@ -25,7 +25,12 @@ export interface TeachProgress {
   total: number;
   loss?: number;
   etaSeconds?: number;
+  /** The row as learned so far, every few steps (TEACH_PREVIEW_EVERY) and at the last: for a live map. */
+  row?: Float32Array;
 }
+
+/** Steps between the rows a teach reports for its live map. */
+export const TEACH_PREVIEW_EVERY = 5;
 
 export interface TeachResult {
   row: Float32Array;

@@ -35,6 +35,8 @@ export interface TeachState {
   losses: number[];
   /** Why the last teach stopped or was refused. */
   message: string | null;
+  /** While training: the class's map on the first image with the row learned so far (refreshed every few steps). */
+  preview: LearnedEntry['preview'];
 }
 
 export interface TeachSlice {
@@ -45,7 +47,7 @@ export interface TeachSlice {
   cancelTeach(): void;
 }
 
-const IDLE: TeachState = { status: 'idle', progress: null, losses: [], message: null };
+const IDLE: TeachState = { status: 'idle', progress: null, losses: [], message: null, preview: null };
 
 export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
   const fail = (err: unknown) =>
@@ -77,60 +79,100 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
           throw new EngineError('InvalidInput', `"${label}" is already a class; choose another name`);
         }
         set({ teach: { ...IDLE, status: 'encoding', message: null } });
-        const decoded = [];
+        const decoded: Awaited<ReturnType<TeachDecode>>[] = [];
         for (const f of files) decoded.push(await decode(f, f.name));
         const engine = getEngine();
         const posteriors = await engine.posteriors(decoded.map((x) => x.pixels));
+        const imageKey = (await engine.analyzeImage(decoded[0]!.pixels)).imageKey;
+        const before = get().learned;
+        const index = pack.manifest.classes.length + before.length;
+        const asClass = (conceptRow: Float32Array, w: string): LearnedClass => ({ index, name: label, word: w, conceptRow });
+        const committed = before.map(({ index: i, name: n, word: w, conceptRow }) => ({ index: i, name: n, word: w, conceptRow }));
+        /** The class's GenPromp map on the first image with `row` (the engine's learned set gets it first). */
+        const mapWith = async (row: Float32Array, w: string) => {
+          await engine.setLearnedClasses([...committed, asClass(row, w)]);
+          const maps = await engine.maps(
+            genprompMapsRequest(imageKey, index, { lambda: d.genpromp.lambda, timesteps: d.genpromp.timesteps }),
+          );
+          const map = aggregateAttention(maps.raw as AttentionMaps, {
+            timesteps: d.genpromp.timesteps,
+            resolutions: d.genpromp.resolutions,
+            outputs: d.unetAttention,
+            latentSize: d.vae.latentSize,
+          });
+          return map ? { image: decoded[0]!.bitmap, map, size: d.vae.latentSize, hash: hashFloat32(map) } : null;
+        };
         set({ teach: { ...get().teach, status: 'training' } });
         const packGen = get().packGen;
-        const result = await learnConcept(
-          { baseUrl: pack.baseUrl, manifest: pack.manifest, posteriors, word, ...(steps ? { steps } : {}) },
-          (p) =>
-            set((st) => ({
-              teach: {
-                ...st.teach,
-                progress: p,
-                losses: p.phase === 'train' && p.loss !== undefined ? [...st.teach.losses, p.loss] : st.teach.losses,
-              },
-            })),
-        );
+        // Live map: the row every few steps; one refresh at a time, the newest row wins.
+        let pendingRow: Float32Array | null = null;
+        let refreshing = false;
+        const refresh = async () => {
+          if (refreshing) return;
+          refreshing = true;
+          try {
+            for (let row = pendingRow; row; row = pendingRow) {
+              pendingRow = null;
+              const preview = await mapWith(row, word.trim().toLowerCase());
+              if (get().teach.status === 'training') set((st) => ({ teach: { ...st.teach, preview } }));
+            }
+          } catch {
+            // A live map that fails leaves the last one; the teach goes on.
+          } finally {
+            refreshing = false;
+          }
+        };
+        let result: Awaited<ReturnType<typeof learnConcept>>;
+        try {
+          result = await learnConcept(
+            { baseUrl: pack.baseUrl, manifest: pack.manifest, posteriors, word, ...(steps ? { steps } : {}) },
+            (p) => {
+              set((st) => ({
+                teach: {
+                  ...st.teach,
+                  progress: p,
+                  losses: p.phase === 'train' && p.loss !== undefined ? [...st.teach.losses, p.loss] : st.teach.losses,
+                },
+              }));
+              if (p.row) {
+                pendingRow = p.row;
+                void refresh();
+              }
+            },
+          );
+        } catch (err) {
+          await engine.setLearnedClasses(committed).catch(() => undefined); // drop the live map's provisional class
+          throw err;
+        }
         if (get().packGen !== packGen)
           return fail(new EngineError('InvalidInput', 'The pack changed during the teach; teach again on this pack'));
         if (result.losses.length === 0) {
+          await engine.setLearnedClasses(committed);
           set((st) => ({
-            teach: { ...st.teach, status: 'cancelled', progress: null, message: 'Cancelled before the first step: nothing was learned.' },
+            teach: {
+              ...st.teach,
+              status: 'cancelled',
+              progress: null,
+              preview: null,
+              message: 'Cancelled before the first step: nothing was learned.',
+            },
           }));
           return;
         }
+        while (refreshing) await new Promise((r) => setTimeout(r, 20)); // let a live refresh finish before the final map
         const entry: LearnedEntry = {
-          index: pack.manifest.classes.length + get().learned.length,
-          name: label,
-          word: result.word,
-          conceptRow: result.row,
-          preview: null,
+          ...asClass(result.row, result.word),
+          preview: await mapWith(result.row, result.word),
           losses: result.losses,
           msPerStep: result.msPerStep,
         };
-        const learned = [...get().learned, entry];
-        await engine.setLearnedClasses(learned.map(({ index, name: n, word: w, conceptRow }) => ({ index, name: n, word: w, conceptRow })));
-        // Its map on the first image, at the pack's λ and timesteps.
-        const analysis = await engine.analyzeImage(decoded[0]!.pixels);
-        const maps = await engine.maps(
-          genprompMapsRequest(analysis.imageKey, entry.index, { lambda: d.genpromp.lambda, timesteps: d.genpromp.timesteps }),
-        );
-        const map = aggregateAttention(maps.raw as AttentionMaps, {
-          timesteps: d.genpromp.timesteps,
-          resolutions: d.genpromp.resolutions,
-          outputs: d.unetAttention,
-          latentSize: d.vae.latentSize,
-        });
-        entry.preview = map ? { image: decoded[0]!.bitmap, map, size: d.vae.latentSize, hash: hashFloat32(map) } : null;
         set((st) => ({
-          learned,
+          learned: [...before, entry],
           teach: {
             ...st.teach,
             status: result.cancelled ? 'cancelled' : 'done',
             progress: null,
+            preview: null,
             message: result.cancelled ? `Cancelled after ${result.losses.length} steps: "${label}" keeps what it learned so far.` : null,
           },
         }));
