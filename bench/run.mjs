@@ -1,6 +1,6 @@
 // npm run bench [-- --pack public/models/<id> | --pack <any pack folder>] [--repeats N] [--webgpu] [--precision fp32|int8|fp16]
 //                 [--minimal] [--compare-pack <folder>] [--no-node] [--no-first-view] [--first-view-only] [--app-query k=v&…]
-//                 [--no-teach] [--teach-only] [--teach-pack public/models/toyworld] [--teach-backends wasm:4,webgl:2,cpu:1]
+//                 [--no-teach] [--teach-only] [--teach-pack public/models/toyworld] [--teach-backends wasm:4,webgl:2,cpu:1] [--teach-steps N]
 // Builds the bench page (vite --mode bench → dist-bench/), serves it cross-origin isolated, runs bench/index.html in headless
 // Debian Chromium on wasm (and software WebGPU with --webgpu), times the same UNet on
 // onnxruntime-node, and prints one JSON document.
@@ -238,6 +238,71 @@ async function teachInBrowser(dir) {
   }
 }
 
+/**
+ * A whole teach in the production app, as a class does it: three sample images, "animal", the pack's
+ * default steps (or --teach-steps), in the teach Worker. Reports the wall time from the click to the
+ * learned class's map, and the UI thread's longest frame meanwhile (gaps between animation frames,
+ * and the longest task the browser reports).
+ */
+async function teachInApp() {
+  execSync('npx vite build --logLevel warn', { stdio: 'inherit' });
+  const appPort = port + 3;
+  const app = spawn('npx', ['vite', 'preview', '--port', String(appPort), '--strictPort'], { stdio: 'ignore', detached: true });
+  const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wsol-teach-app-')), {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: WASM_ARGS,
+  });
+  try {
+    for (
+      let i = 0;
+      !(await fetch(`http://127.0.0.1:${appPort}/`)
+        .then((r) => r.ok)
+        .catch(() => false));
+      i++
+    ) {
+      if (i > 100) throw new Error('vite preview (app) did not start');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const page = await ctx.newPage();
+    const steps = opt('teach-steps', '');
+    await page.goto(`http://127.0.0.1:${appPort}/${steps ? `?teachSteps=${steps}` : ''}`);
+    await page.locator('[data-testid="pack-progress"][data-phase="ready"]').waitFor({ state: 'attached', timeout: 120_000 });
+    await page.getByTestId('teach-files').setInputFiles(['dog', 'cat', 'horse'].map((n) => `public/samples/${n}.png`));
+    await page.getByTestId('teach-name').fill('bench class');
+    await page.getByTestId('teach-word').fill('animal');
+    await page.evaluate(() => {
+      const w = window;
+      w.__frames = { maxGapMs: 0, longestTaskMs: 0, last: performance.now(), on: true };
+      const tick = (t) => {
+        const f = w.__frames;
+        f.maxGapMs = Math.max(f.maxGapMs, t - f.last);
+        f.last = t;
+        if (f.on) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__frames.longestTaskMs = Math.max(w.__frames.longestTaskMs, e.duration);
+      }).observe({ type: 'longtask' });
+    });
+    const started = Date.now();
+    await page.getByTestId('teach-run').click();
+    await page.locator('[data-testid="teach-panel"][data-status="done"]').waitFor({ timeout: 600_000 });
+    const wallSeconds = (Date.now() - started) / 1000;
+    const frames = await page.evaluate(() => {
+      window.__frames.on = false;
+      return { maxFrameGapMs: window.__frames.maxGapMs, longestTaskMs: window.__frames.longestTaskMs };
+    });
+    const learned = await page.getByTestId('teach-learned-class').innerText();
+    return { steps: steps ? Number(steps) : 'pack default', clickToLearnedMapSeconds: wallSeconds, uiThread: frames, learned };
+  } finally {
+    await ctx.close();
+    try {
+      process.kill(-app.pid);
+    } catch {}
+  }
+}
+
 /** The same UNet, same shapes, on onnxruntime-node (native CPU). */
 async function unetOnNode() {
   const ort = await import('onnxruntime-node');
@@ -305,7 +370,9 @@ try {
     }
   }
   if (withNode && !only) report.onnxruntimeNode = await unetOnNode();
-  if (withTeach && !firstViewOnly) report.teach = { pack: teachPackDir, ...(await teachInBrowser(teachPackDir)) };
+  if (withTeach && !firstViewOnly) {
+    report.teach = { pack: teachPackDir, ...(await teachInBrowser(teachPackDir)), inApp: await teachInApp() };
+  }
   if (withFirstView && !teachOnly) report.firstView = await firstViewTimes();
   if (report.wasm?.stagesMs && report.onnxruntimeNode) {
     report.ratios = {
