@@ -212,6 +212,8 @@ function dependentFieldNamed(named: string, mutatedTop: string): boolean {
     unetAttention: /^genpromp\.resolutions/,
     scheduler: /^genpromp\.(timesteps|timestepChoices)/,
     tokenizer: /^genpromp\.tokenPosition/,
+    // Without its own input, SAT takes the classifier's, which must then fit SAT's dims.
+    satPreprocess: /^classifierPreprocess/,
   };
   return dependents[mutatedTop]?.test(named) ?? false;
 }
