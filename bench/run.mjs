@@ -143,22 +143,37 @@ async function inBrowser(backend, dir) {
   }
 }
 
+/** Build the production app (dist/) and serve it on `appPort`; `stop()` ends the server. */
+async function serveApp(appPort) {
+  execSync('npx vite build --logLevel warn', { stdio: 'inherit' });
+  const app = spawn('npx', ['vite', 'preview', '--port', String(appPort), '--strictPort'], { stdio: 'ignore', detached: true });
+  const stop = () => {
+    try {
+      process.kill(-app.pid);
+    } catch {}
+  };
+  for (
+    let i = 0;
+    !(await fetch(`http://127.0.0.1:${appPort}/`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  ) {
+    if (i > 100) {
+      stop();
+      throw new Error('vite preview (app) did not start');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { stop };
+}
+
 /** Page open → first painted map and → first live map in the production app, cold, median of `runs`. */
 async function firstViewTimes(runs = 3) {
-  execSync('npx vite build --logLevel warn', { stdio: 'inherit' });
   const appPort = port + 2;
-  const app = spawn('npx', ['vite', 'preview', '--port', String(appPort), '--strictPort'], { stdio: 'ignore', detached: true });
+  const app = await serveApp(appPort);
   try {
-    for (
-      let i = 0;
-      !(await fetch(`http://127.0.0.1:${appPort}/`)
-        .then((r) => r.ok)
-        .catch(() => false));
-      i++
-    ) {
-      if (i > 100) throw new Error('vite preview (app) did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
     const samples = [];
     for (let i = 0; i < runs; i++) {
       const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wsol-first-view-')), {
@@ -215,9 +230,7 @@ async function firstViewTimes(runs = 3) {
       warm: { pageOpenToFirstPaintedMapMs: medWarm('firstMap'), pageOpenToLiveMapMs: medWarm('liveMap') },
     };
   } finally {
-    try {
-      process.kill(-app.pid);
-    } catch {}
+    app.stop();
   }
 }
 
@@ -245,25 +258,14 @@ async function teachInBrowser(dir) {
  * and the longest task the browser reports).
  */
 async function teachInApp() {
-  execSync('npx vite build --logLevel warn', { stdio: 'inherit' });
   const appPort = port + 3;
-  const app = spawn('npx', ['vite', 'preview', '--port', String(appPort), '--strictPort'], { stdio: 'ignore', detached: true });
+  const app = await serveApp(appPort);
   const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wsol-teach-app-')), {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: WASM_ARGS,
   });
   try {
-    for (
-      let i = 0;
-      !(await fetch(`http://127.0.0.1:${appPort}/`)
-        .then((r) => r.ok)
-        .catch(() => false));
-      i++
-    ) {
-      if (i > 100) throw new Error('vite preview (app) did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
     const page = await ctx.newPage();
     const steps = opt('teach-steps', '');
     await page.goto(`http://127.0.0.1:${appPort}/${steps ? `?teachSteps=${steps}` : ''}`);
@@ -297,9 +299,7 @@ async function teachInApp() {
     return { steps: steps ? Number(steps) : 'pack default', clickToLearnedMapSeconds: wallSeconds, uiThread: frames, learned };
   } finally {
     await ctx.close();
-    try {
-      process.kill(-app.pid);
-    } catch {}
+    app.stop();
   }
 }
 

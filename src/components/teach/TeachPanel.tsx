@@ -46,6 +46,23 @@ function statusLine(s: TeachState): string {
   }
 }
 
+/** A learned class's map over the first image it was taught from. */
+function PreviewMap({ preview }: { preview: NonNullable<LearnedEntry['preview']> }) {
+  return (
+    <MapThumb
+      image={preview.image}
+      mapSize={preview.size}
+      map={preview.map}
+      mapHash={preview.hash}
+      boxes={[]}
+      gtBoxes={[]}
+      colormap="viridis"
+      opacity={0.55}
+      width={160}
+    />
+  );
+}
+
 export function TeachPanel(p: TeachPanelProps) {
   const [files, setFiles] = useState<File[]>([]);
   const [name, setName] = useState('');
@@ -118,17 +135,7 @@ export function TeachPanel(p: TeachPanelProps) {
       )}
       {s.status === 'training' && s.preview && (
         <figure className="teach-live" data-testid="teach-live">
-          <MapThumb
-            image={s.preview.image}
-            mapSize={s.preview.size}
-            map={s.preview.map}
-            mapHash={s.preview.hash}
-            boxes={[]}
-            gtBoxes={[]}
-            colormap="viridis"
-            opacity={0.55}
-            width={160}
-          />
+          <PreviewMap preview={s.preview} />
           <figcaption className="small muted">Its map so far, on the first image (refreshed every few steps)</figcaption>
         </figure>
       )}
@@ -154,19 +161,7 @@ export function TeachPanel(p: TeachPanelProps) {
               <span className="small muted">
                 from “{c.word}”, {c.losses.length} steps ({(c.msPerStep / 1000).toFixed(1)} s each)
               </span>
-              {c.preview && (
-                <MapThumb
-                  image={c.preview.image}
-                  mapSize={c.preview.size}
-                  map={c.preview.map}
-                  mapHash={c.preview.hash}
-                  boxes={[]}
-                  gtBoxes={[]}
-                  colormap="viridis"
-                  opacity={0.55}
-                  width={160}
-                />
-              )}
+              {c.preview && <PreviewMap preview={c.preview} />}
             </li>
           ))}
         </ul>

@@ -106,10 +106,9 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
         const packGen = get().packGen;
         // Live map: the row every few steps; one refresh at a time, the newest row wins.
         let pendingRow: Float32Array | null = null;
-        let refreshing = false;
-        const refresh = async () => {
-          if (refreshing) return;
-          refreshing = true;
+        /** The live refresh running, if any: it drains `pendingRow` and ends. */
+        let refreshing: Promise<void> | null = null;
+        const drain = async () => {
           try {
             for (let row = pendingRow; row; row = pendingRow) {
               pendingRow = null;
@@ -119,8 +118,11 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
           } catch {
             // A live map that fails leaves the last one; the teach goes on.
           } finally {
-            refreshing = false;
+            refreshing = null;
           }
+        };
+        const refresh = () => {
+          refreshing ??= drain();
         };
         let result: Awaited<ReturnType<typeof learnConcept>>;
         try {
@@ -136,7 +138,7 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
               }));
               if (p.row) {
                 pendingRow = p.row;
-                void refresh();
+                refresh();
               }
             },
           );
@@ -159,7 +161,7 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
           }));
           return;
         }
-        while (refreshing) await new Promise((r) => setTimeout(r, 20)); // let a live refresh finish before the final map
+        await refreshing; // a live refresh finishes before the final map
         const entry: LearnedEntry = {
           ...asClass(result.row, result.word),
           preview: await mapWith(result.row, result.word),
