@@ -36,7 +36,7 @@ from wsolkit import genpromp as gp
 from wsolkit import pack
 from wsolkit.checkpoint import load_model, load_stage
 from wsolkit.paths import ROOT, STAGES
-from wsolkit.teach import InversionConfig
+from wsolkit.teach import TEACH_BANK, HeadRowConfig, InversionConfig, head_digest
 from wsolkit.train import text as words
 
 PACK_ID = "toyworld"
@@ -180,6 +180,19 @@ def check_classifier_against_torch(onnx_path: Path, clf, norm: dict) -> float:
     return diff
 
 
+def teach_head_row(clf) -> dict:
+    """The classifier half of teaching: the committed bank of negatives (build_teach_bank.py) and the
+    head-row settings chosen on validation (teach_new_class_eval.py: 10 steps, lr 0.05, 16 augmented copies)."""
+    if not TEACH_BANK.exists():
+        raise SystemExit(f"{TEACH_BANK} is missing: python/scripts/build_teach_bank.py")
+    bank = np.load(TEACH_BANK)
+    if str(bank["classifier"]) != head_digest(clf.head.weight, clf.head.bias):
+        raise SystemExit(f"{TEACH_BANK} was computed with another classifier: rerun python/scripts/build_teach_bank.py")
+    cfg = HeadRowConfig(steps=10)
+    return {"negatives": bank["features"].astype(np.float32), "labels": bank["labels"], "bias": clf.head.bias.detach().float().numpy(),
+            "steps": cfg.steps, "lr": cfg.lr, "weightDecay": cfg.weight_decay, "augmentCopies": 16}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=ROOT / "public/models")
@@ -224,7 +237,8 @@ def main(argv=None):
     inversion = InversionConfig()
     teach = pack.export_teach(out, st.unet_base, spec.context_length, st.text.cfg.width, {
         "steps": inversion.steps, "batch": inversion.batch, "lr": inversion.lr, "weightDecay": inversion.weight_decay, "flip": inversion.flip},
-        start_words=list(dict.fromkeys([*words.SUPERCLASSES, *st.classes])))  # superclass words first: a new animal starts from "animal"
+        start_words=list(dict.fromkeys([*words.SUPERCLASSES, *st.classes])),  # superclass words first: a new animal starts from "animal"
+        head_row=teach_head_row(st.clf))
     manifest = toyworld_manifest(out, st, spec, exported, baselines, args.lam, args.threshold, teach)
     pack.write_manifest(out, manifest)
     pack.update_index(args.out, PACK_ID, manifest["label"], make_default=True)

@@ -76,3 +76,22 @@ def test_step_draws_follow_the_shared_streams():
     assert len(set(d.images)) == 5 and 0 < sum(d.flips) < 64
     np.testing.assert_array_equal(d.eps, gaussian((step_seed(3, 5) + 2) & 0xFFFFFFFF, 64 * 16))
     assert step_draws(3, 6, 64, 5, 7, 16).timesteps != d.timesteps
+
+
+def test_the_committed_bank_belongs_to_the_packs_classifier_and_the_pack_ships_it():
+    """The bank of negatives (build_teach_bank.py) was computed with the committed checkpoint's classifier,
+    and the toy pack's teach_negatives.f32 and headRow section hold exactly it and the head's bias."""
+    from wsolkit.checkpoint import load_model
+    from wsolkit.teach import TEACH_BANK, head_digest
+
+    bank = np.load(TEACH_BANK)
+    clf = load_model("classifier", torch.load(ROOT / "python/checkpoints/toyworld.pt", map_location="cpu"))
+    assert str(bank["classifier"]) == head_digest(clf.head.weight, clf.head.bias)
+    labels = bank["labels"]
+    assert np.bincount(labels).min() == np.bincount(labels).max() == 20  # balanced: 20 per known class
+    pack = ROOT / "public/models/toyworld"
+    head_row = json.loads((pack / "manifest.json").read_text())["teach"]["headRow"]
+    shipped = np.fromfile(pack / head_row["negatives"]["path"], dtype="<f4").reshape(head_row["negatives"]["shape"])
+    np.testing.assert_array_equal(shipped, bank["features"].astype(np.float32))
+    assert head_row["negativeLabels"] == labels.tolist()
+    np.testing.assert_array_equal(np.float32(head_row["bias"]), clf.head.bias.detach().float().numpy())

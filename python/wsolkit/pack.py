@@ -134,12 +134,18 @@ def export_models(out: Path, vae, text_encoder, unet, classifier, image_size, cl
     return {"models": models, "unetAttention": attention}
 
 
-def export_teach(out: Path, unet, context_length: int, width: int, inversion: dict, start_words: list[str]) -> dict:
+def export_teach(out: Path, unet, context_length: int, width: int, inversion: dict, start_words: list[str],
+                 head_row: dict | None = None) -> dict:
     """The manifest's `teach` section: the UNet that textual inversion trains through, with its ε output
     (`unet_teach.onnx`, fp32: the browser differentiates it in tfjs), and stage 1's settings.
 
     `unet` is the UNet before GenPromp's finetuning, as stage 1 uses (the pack's `unet` role is the
     finetuned one, and computes the maps). The text encoder is the pack's own (its fp32 variant).
+
+    `head_row` (optional) teaches the classifier too: {"negatives" [N, K] pooled features of known
+    classes, "labels" [N], "bias" [C] (the frozen head's bias, which the pack's CAM head lacks), and
+    the trainer's settings "steps", "lr", "weightDecay", "augmentCopies"}. The negatives go to
+    `teach_negatives.f32`.
     """
     lat = unet.cfg.sample_size
     inputs = [
@@ -150,8 +156,16 @@ def export_teach(out: Path, unet, context_length: int, width: int, inversion: di
     outputs = [tensor_spec("noise_pred", "float32", ["batch", unet.cfg.in_channels, lat, lat])]
     args = (torch.zeros(1, unet.cfg.in_channels, lat, lat), torch.zeros(1), torch.zeros(1, context_length, width))
     export_onnx(unet, args, out / "unet_teach.onnx", inputs, outputs)
-    return {"unet": {**file_ref(out, out / "unet_teach.onnx"), "inputs": inputs, "outputs": outputs}, "inversion": inversion,
-            "startWords": start_words}
+    teach = {"unet": {**file_ref(out, out / "unet_teach.onnx"), "inputs": inputs, "outputs": outputs}, "inversion": inversion,
+             "startWords": start_words}
+    if head_row is not None:
+        teach["headRow"] = {
+            "negatives": write_f32(out, "teach_negatives.f32", head_row["negatives"]),
+            "negativeLabels": [int(x) for x in head_row["labels"]],
+            "bias": [float(x) for x in np.asarray(head_row["bias"], dtype=np.float32)],
+            **{k: head_row[k] for k in ("steps", "lr", "weightDecay", "augmentCopies")},
+        }
+    return teach
 
 
 def export_classifier(out: Path, classifier: torch.nn.Module, size: int, feature_output: str = "features") -> dict:

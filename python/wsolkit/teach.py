@@ -17,11 +17,24 @@ the bias puts the negatives' mean at logit `offset`.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from . import paths
+
+# The bank of negatives a browser-trained head row learns against (python/scripts/build_teach_bank.py).
+TEACH_BANK = paths.ROOT / "python/checkpoints/toyworld/teach_bank.npz"
+
+
+def head_digest(weight: torch.Tensor, bias: torch.Tensor) -> str:
+    """sha256 of a head's float32 weight and bias: names the classifier a bank's features belong to."""
+    h = hashlib.sha256(weight.detach().float().contiguous().numpy().astype("<f4").tobytes())
+    h.update(bias.detach().float().contiguous().numpy().astype("<f4").tobytes())
+    return h.hexdigest()
 
 
 @dataclass

@@ -205,10 +205,12 @@ describe('parseManifest under fuzzing', () => {
  */
 function dependentFieldNamed(named: string, mutatedTop: string): boolean {
   const dependents: Record<string, RegExp> = {
-    classes: /^(representativeEmbeddings|baselines)/,
+    classes: /^(representativeEmbeddings|baselines|teach\.headRow)/,
+    // The new-class head row reads CAM's head: its width and the class count.
+    baselines: /^teach\.headRow/,
     textEncoder: /^representativeEmbeddings/,
     // A model's input dims are checked against the preprocess that feeds it.
-    models: /^(unetAttention|genpromp\.resolutions|baselines|models|satPreprocess|classifierPreprocess)/,
+    models: /^(unetAttention|genpromp\.resolutions|baselines|models|satPreprocess|classifierPreprocess|teach\.headRow)/,
     unetAttention: /^genpromp\.resolutions/,
     scheduler: /^genpromp\.(timesteps|timestepChoices)/,
     tokenizer: /^genpromp\.tokenPosition/,

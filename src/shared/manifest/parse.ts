@@ -23,6 +23,7 @@ import {
   type PackIndexEntry,
   type RowRange,
   type TeachSpec,
+  type HeadRowSpec,
   type TensorSpec,
 } from './types';
 
@@ -110,7 +111,7 @@ export function parseManifest(json: unknown, source: string): Manifest {
   const classifierPreprocess = normalized(m.classifierPreprocess, 'classifierPreprocess');
   const baselines = m.baselines === undefined ? null : parseBaselines(c, m.baselines, parsedModels, classes.length);
   const satPreprocess = parseSatPreprocess(c, m, parsedModels, classifierPreprocess, normalized);
-  const teach = m.teach === undefined || m.teach === null ? null : parseTeach(c, m.teach, diffusion !== null);
+  const teach = m.teach === undefined || m.teach === null ? null : parseTeach(c, m.teach, diffusion !== null, baselines, classes.length);
 
   return {
     schemaVersion: 1,
@@ -151,7 +152,7 @@ export function parseManifest(json: unknown, source: string): Manifest {
   };
 }
 
-function parseTeach(c: Checker, v: unknown, diffusion: boolean): TeachSpec {
+function parseTeach(c: Checker, v: unknown, diffusion: boolean, baselines: BaselinesSpec | null, numClasses: number): TeachSpec {
   if (!diffusion) c.fail('teach', 'needs the GenPromp sections (a text encoder and a UNet to invert through)');
   const t = c.obj(v, 'teach');
   const u = c.obj(t.unet, 'teach.unet');
@@ -173,7 +174,45 @@ function parseTeach(c: Checker, v: unknown, diffusion: boolean): TeachSpec {
       flip: c.bool(inv.flip, 'teach.inversion.flip'),
     },
     startWords: t.startWords === undefined ? [] : c.arr(t.startWords, 'teach.startWords').map((w, i) => c.str(w, `teach.startWords[${i}]`)),
+    headRow: t.headRow === undefined || t.headRow === null ? null : parseHeadRow(c, t.headRow, baselines, numClasses),
   };
+}
+
+/** The classifier half of teaching: a new row of CAM's head, trained against the pack's bank of negatives. */
+function parseHeadRow(c: Checker, v: unknown, baselines: BaselinesSpec | null, numClasses: number): HeadRowSpec {
+  const h = c.obj(v, 'teach.headRow');
+  if (!baselines) c.fail('teach.headRow', "needs the baselines section (the new row joins CAM's head)");
+  const negatives = float32Ref(c, h.negatives, 'teach.headRow.negatives', 2);
+  const dim = baselines.cam.head.shape[1]!;
+  if (negatives.shape[1] !== dim) c.fail('teach.headRow.negatives.shape[1]', `is ${negatives.shape[1]} but CAM's head has ${dim} features`);
+  const labels = c
+    .arr(h.negativeLabels, 'teach.headRow.negativeLabels', 1)
+    .map((x, i) => c.int(x, `teach.headRow.negativeLabels[${i}]`, 0, numClasses - 1));
+  if (labels.length !== negatives.shape[0]) {
+    c.fail('teach.headRow.negativeLabels', `has ${labels.length} labels for ${negatives.shape[0]} negatives`);
+  }
+  const bias = c.arr(h.bias, 'teach.headRow.bias', 1).map((x, i) => c.num(x, `teach.headRow.bias[${i}]`));
+  if (bias.length !== numClasses) c.fail('teach.headRow.bias', `has ${bias.length} values for ${numClasses} classes`);
+  return {
+    negatives,
+    negativeLabels: labels,
+    bias,
+    steps: c.int(h.steps, 'teach.headRow.steps', 1, 100_000),
+    lr: c.num(h.lr, 'teach.headRow.lr', 0, 10),
+    weightDecay: c.num(h.weightDecay, 'teach.headRow.weightDecay', 0, 10),
+    augmentCopies: c.int(h.augmentCopies, 'teach.headRow.augmentCopies', 0, 256),
+  };
+}
+
+/** A little-endian float32 array file of the pack: its FileRef, whose size must match its shape. */
+function float32Ref(c: Checker, x: unknown, p: string, rank: number): Float32FileRef {
+  const o = c.obj(x, p);
+  const shape = c.arr(o.shape, `${p}.shape`, rank).map((d, i) => c.int(d, `${p}.shape[${i}]`, 1));
+  if (shape.length !== rank) c.fail(`${p}.shape`, `expected ${rank} dimensions, got ${shape.length}`);
+  const ref = c.fileRef(o, p);
+  if (ref.bytes !== shape.reduce((a, d) => a * d, 4))
+    c.fail(`${p}.bytes`, `${ref.bytes} bytes do not hold a float32 [${shape.join(', ')}] array`);
+  return { ...ref, dtype: 'float32', shape };
 }
 
 /**
@@ -316,15 +355,7 @@ function parseDiffusion(c: Checker, m: Obj, models: Manifest['models'], numClass
 
 function parseBaselines(c: Checker, v: unknown, models: Manifest['models'], numClasses: number): BaselinesSpec {
   const b = c.obj(v, 'baselines');
-  const f32 = (x: unknown, p: string, rank: number): Float32FileRef => {
-    const o = c.obj(x, p);
-    const shape = c.arr(o.shape, `${p}.shape`, rank).map((d, i) => c.int(d, `${p}.shape[${i}]`, 1));
-    if (shape.length !== rank) c.fail(`${p}.shape`, `expected ${rank} dimensions, got ${shape.length}`);
-    const ref = c.fileRef(o, p);
-    if (ref.bytes !== shape.reduce((a, d) => a * d, 4))
-      c.fail(`${p}.bytes`, `${ref.bytes} bytes do not hold a float32 [${shape.join(', ')}] array`);
-    return { ...ref, dtype: 'float32', shape };
-  };
+  const f32 = (x: unknown, p: string, rank: number): Float32FileRef => float32Ref(c, x, p, rank);
   const output = (entry: ModelEntry, name: unknown, p: string): TensorSpec => {
     const n = c.str(name, p);
     const spec = entry.outputs.find((o) => o.name === n);
@@ -394,13 +425,19 @@ function parseBaselines(c: Checker, v: unknown, models: Manifest['models'], numC
   return { cam: { featureOutput: features.name, head }, lpcam, sat };
 }
 
+/** The files teaching fetches on its first use. */
+export function teachFiles(t: TeachSpec): FileRef[] {
+  const ref = (f: FileRef): FileRef => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 });
+  return [ref(t.unet), ...(t.headRow ? [ref(t.headRow.negatives)] : [])];
+}
+
 /** Every file a pack needs, for download planning and `models:verify`. */
 export function packFiles(m: Manifest, variantPaths?: Set<string>): FileRef[] {
   const files: FileRef[] = m.tokenizer && m.representativeEmbeddings ? [m.tokenizer.file, m.representativeEmbeddings] : [];
   if (m.license.attribution) files.push(m.license.attribution);
   if (m.baselines) files.push(m.baselines.cam.head, ...(m.baselines.lpcam ? [m.baselines.lpcam.prototypes] : []));
   // Teaching's files come on its first use, not with the pack's load (which names the variants it needs).
-  if (m.teach && !variantPaths) files.push({ path: m.teach.unet.path, bytes: m.teach.unet.bytes, sha256: m.teach.unet.sha256 });
+  if (m.teach && !variantPaths) files.push(...teachFiles(m.teach));
   for (const role of packRoles(m)) {
     for (const v of m.models[role]!.variants) {
       if (variantPaths && !variantPaths.has(v.path)) continue;

@@ -85,6 +85,8 @@ export interface ClassEntry {
   metaToken?: string;
   /** The learned concept token's string in the tokenizer, e.g. "<toy-0>"; absent in classifier-only packs. */
   conceptToken?: string;
+  /** A class taught in this browser, listed after the pack's (never in a manifest). */
+  learned?: true;
 }
 
 /** A model's image input: RGB resized to `size` ([height, width]), then (x/255 − mean) / std per channel. */
@@ -170,6 +172,26 @@ export interface TeachSpec {
   inversion: { steps: number; batch: number; lr: number; weightDecay: number; flip: boolean };
   /** Words the app suggests to start a new class from (superclass words first); may be empty. */
   startWords: string[];
+  /** The classifier half (a new row of CAM's head); null where the pack teaches GenPromp only. */
+  headRow: HeadRowSpec | null;
+}
+
+/**
+ * Teaching the classifier: a new row of the frozen head (CAM's head, `baselines.cam.head`) trained
+ * on the pooled features of the dropped images and `augmentCopies` augmented copies of each,
+ * against a bank of the known classes' pooled features, with AdamW.
+ */
+export interface HeadRowSpec {
+  /** Pooled classifier features of known classes' images [N, K] (fetched on the first teach). */
+  negatives: Float32FileRef;
+  /** Their classes [N]. */
+  negativeLabels: number[];
+  /** The frozen head's bias [classes] (CAM needs only its weights, so the pack's head file lacks it). */
+  bias: number[];
+  steps: number;
+  lr: number;
+  weightDecay: number;
+  augmentCopies: number;
 }
 
 /**
