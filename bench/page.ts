@@ -173,7 +173,7 @@ async function main() {
     }
     const timeOne = (classIndex: number, o: unknown) => {
       const s = performance.now();
-      const raw = def.source === 'engine' ? engineRaw : def.raw({ pack, analysis, image: px, classIndex, own: o });
+      const raw = def.source === 'engine' ? engineRaw : def.raw({ pack, analysis, image: px, classIndex, learned: null, own: o });
       const native = def.aggregate(raw, o, m);
       localize(native.map, native.size, analysis.frame, g.threshold, 'largest');
       return performance.now() - s;

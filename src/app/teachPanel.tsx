@@ -3,6 +3,7 @@ import { TeachPanel } from '../components/teach/TeachPanel';
 import { useAppStore } from '../store';
 import { actions } from '../store/actions';
 import { decodeImage } from './image/decode';
+import { saveBlob } from './export';
 
 /** `?teachSteps=N` shortens a teach (tests and demonstrations); default: the pack's stage-1 steps. */
 const stepsFromUrl = (): number | undefined => {
@@ -26,6 +27,12 @@ export function TeachPanelConnected() {
       canRun={canRun}
       onTeach={(files, name, word) => void actions().startTeach(files, name, word, decodeImage, stepsFromUrl())}
       onCancel={() => actions().cancelTeach()}
+      onForget={(id) => void actions().forgetLearned(id)}
+      onExport={() => {
+        const text = actions().exportLearned();
+        if (text) saveBlob(new Blob([text], { type: 'application/json' }), `${pack.manifest.id}-learned-classes.json`);
+      }}
+      onImport={(file) => void actions().importLearned(file)}
     />
   );
 }

@@ -71,7 +71,7 @@ export function Controls(p: ControlsProps) {
     const listed = chosen && !matches.includes(chosen) ? [chosen, ...matches] : matches;
     return listed.map((c) => (
       <option key={c.index} value={c.index}>
-        {c.displayName}
+        {c.learned ? `${c.displayName} (learned here)` : c.displayName}
       </option>
     ));
   }, [matches, p.classes, p.classIndex]);

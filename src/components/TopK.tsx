@@ -37,7 +37,10 @@ export function TopK({ items, precomputed = false, selected, busy, onSelect }: T
                     onClick={() => onSelect(c.index)}
                     title={`Localise "${c.displayName}"`}
                   >
-                    <span className="topk-name">{c.displayName}</span>
+                    <span className="topk-name">
+                      {c.displayName}
+                      {c.learned && <span className="chip small"> learned here</span>}
+                    </span>
                     <span className="topk-bar" aria-hidden="true">
                       <span style={{ width: `${pct}%` }} />
                     </span>

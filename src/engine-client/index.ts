@@ -21,6 +21,7 @@ import type {
   LearnedClass,
   MapsResult,
   Posteriors,
+  PooledFeatures,
   PackFolder,
   PackIndexEntry,
   PackSummary,
@@ -229,6 +230,27 @@ class WorkerEngineClient implements EngineClient {
           msgs,
           msgs.map((m) => m.rgba.buffer),
         ),
+      ),
+    );
+  }
+
+  pooledFeatures(
+    images: ImagePixels[],
+    copies: number,
+    seed: number,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<PooledFeatures> {
+    const msgs = images.map((im) => ({ width: im.width, height: im.height, rgba: im.rgba.slice() }));
+    const cb = onProgress ? Comlink.proxy(onProgress) : undefined;
+    return this.call((r) =>
+      r.pooledFeatures(
+        Comlink.transfer(
+          msgs,
+          msgs.map((m) => m.rgba.buffer),
+        ),
+        copies,
+        seed,
+        cb,
       ),
     );
   }

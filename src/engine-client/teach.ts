@@ -3,7 +3,8 @@
  * and the engine's Worker keeps answering map requests meanwhile. Created on the first teach.
  */
 import * as Comlink from 'comlink';
-import type { TeachApi, TeachProgress, TeachRequest, TeachResult } from '@shared/teach/api';
+import type { Manifest } from '@shared/manifest';
+import type { HeadRowLearned, HeadRowRequest, TeachApi, TeachProgress, TeachRequest, TeachResult } from '@shared/teach/api';
 
 let remote: Comlink.Remote<TeachApi> | null = null;
 
@@ -21,4 +22,12 @@ export function learnConcept(req: TeachRequest, onProgress: (p: TeachProgress) =
 
 export function cancelTeach(): void {
   if (remote) void remote.cancel();
+}
+
+export function learnHeadRow(req: HeadRowRequest, onProgress: (p: TeachProgress) => void): Promise<HeadRowLearned> {
+  return teacher().learnHeadRow(req, Comlink.proxy(onProgress));
+}
+
+export function checkTeachWord(baseUrl: string, manifest: Manifest, word: string): Promise<string> {
+  return teacher().checkWord(baseUrl, manifest, word);
 }

@@ -118,12 +118,16 @@ export interface ClassScore {
   name: string;
   displayName: string;
   probability: number;
+  /** A class taught in this browser (not one of the pack's). */
+  learned?: true;
 }
 
 export interface ImageAnalysis {
   /** Content hash of the pixels, used as cache key for later calls. */
   imageKey: string;
   topK: ClassScore[];
+  /** The classifier's logits over the pack's classes (a learned class's score joins them on the UI thread). */
+  logits: Float32Array;
   /** Model input frame [height, width] that maps and boxes refer to. */
   frame: [number, number];
   timings: StageTimings;
@@ -168,12 +172,23 @@ export type StageTimings = Partial<Record<'preprocess' | 'classifier' | 'sat' | 
  * conditions on its starting word (f_d) and on its learned concept row in the word's place (f_r).
  */
 export interface LearnedClass {
+  /** Unique in this browser: keys the class's cached maps (an index is reused after a class is forgotten). */
+  id: string;
   index: number;
   name: string;
   /** The starting word: one token of the pack's vocabulary. */
   word: string;
   /** The learned input embedding [embedDim]. */
   conceptRow: Float32Array;
+  /** The class's row of the classifier's head [features] and its bias (top-5 and CAM); null when not taught. */
+  head: { row: Float32Array; bias: number } | null;
+}
+
+/** Pooled classifier features (what the head reads) of N images: [N, dim], row-major. */
+export interface PooledFeatures {
+  features: Float32Array;
+  count: number;
+  dim: number;
 }
 
 /** VAE posteriors of N images: mean and log-variance [N, C, H, W], flattened. */
@@ -208,6 +223,16 @@ export interface EngineApi {
   posteriors(images: ImagePixels[]): Promise<Posteriors>;
   /** The classes taught in this browser for the loaded pack (replacing any set before); indices follow the pack's. */
   setLearnedClasses(classes: LearnedClass[]): Promise<void>;
+  /**
+   * Pooled classifier features of the images and of `copies` augmented versions of each (seeded),
+   * the positives of a new classifier row. `onProgress(done, total)` counts classifier inputs.
+   */
+  pooledFeatures(
+    images: ImagePixels[],
+    copies: number,
+    seed: number,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<PooledFeatures>;
   /** A method's raw maps (cached in the worker). Latest wins per method: an older queued request rejects with AbortError. */
   maps(req: MapsRequest): Promise<MapsResult>;
   /** Drop the cached download of a pack (Cache API). */

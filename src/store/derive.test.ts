@@ -4,7 +4,7 @@
  * the method choice across packs.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { PackSummary } from '@shared/api';
+import type { LearnedClass, PackSummary } from '@shared/api';
 import type { Manifest } from '@shared/manifest';
 import type { Box } from '@shared/postprocess';
 import { methodById, ownParamsFor, type MethodId, type OwnParams } from '@shared/methods/registry';
@@ -60,6 +60,7 @@ const pack: PackSummary = {
 const analysis: Analysis = {
   imageKey: 'k',
   topK: [],
+  logits: new Float32Array(2),
   frame: [32, 32],
   timings: {},
   features: { data: features, dims: [2, 4, 4] },
@@ -86,6 +87,7 @@ interface Case {
   own?: Partial<OwnParams>;
   manifest?: Manifest;
   drawnGt?: Box;
+  learned?: LearnedClass[];
 }
 
 /** Derive `method` as the store would for these parameters. */
@@ -98,6 +100,7 @@ function derive(method: MethodId, c: Case = {}, prev?: MethodResult): MethodResu
     analysis,
     packGen: 1,
     own,
+    learned: c.learned ?? [],
     params: { classIndex: c.classIndex ?? 0, threshold: c.threshold ?? 0.5, boxMode: 'largest' },
   } as unknown as AppState;
   const def = methodById(method);
@@ -109,6 +112,7 @@ function derive(method: MethodId, c: Case = {}, prev?: MethodResult): MethodResu
     image,
     own: own[method],
     classIndex: keys.classIndex,
+    learned: c.learned?.find((l) => l.index === keys.classIndex) ?? null,
     threshold: c.threshold ?? 0.5,
     boxMode: 'largest' as const,
     drawnGt: c.drawnGt ?? null,
@@ -131,6 +135,18 @@ describe('deriveResult for the UI-thread methods', () => {
     const lp0 = derive('lpcam', { classIndex: 0 });
     expect(centre(lp0.boxes[0]!)[0]).toBeLessThan(16);
     expect(lp0.frameMap.length).toBe(32 * 32);
+  });
+
+  it('a class learned here: CAM weighs the features with its own head row; LPCAM says it has no prototypes for it', () => {
+    // The pack's two classes light channels 0 and 1; a learned row that reads channel 1 draws class 1's map.
+    const row = (head: LearnedClass['head'], id = 'l1'): LearnedClass[] => [
+      { id, index: 2, name: 'snail', word: 'animal', conceptRow: new Float32Array(2), head },
+    ];
+    const learned = derive('cam', { classIndex: 2, learned: row({ row: Float32Array.from([0, 1]), bias: 0 }) });
+    expect(learned.mapHash).toBe(derive('cam', { classIndex: 1 }).mapHash);
+    expect(learned.key).toContain('c2:l1'); // keyed by the learned class's id: a reused index never finds its maps
+    expect(() => derive('cam', { classIndex: 2, learned: row(null, 'l2') })).toThrow(/taught to GenPromp only/);
+    expect(() => derive('lpcam', { classIndex: 2, learned: row(null, 'l3') })).toThrow(/LPCAM has no prototypes for "snail"/);
   });
 
   it('SAT ignores the class (one raw entry for all classes) but follows its block; LPCAM follows its context switch', () => {

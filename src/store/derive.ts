@@ -6,7 +6,7 @@
  * keeps the previous frame map and its hash; a timestep or resolution change
  * re-aggregates cached raw maps without the worker.
  */
-import type { PackSummary, StageTimings } from '@shared/api';
+import type { LearnedClass, PackSummary, StageTimings } from '@shared/api';
 import { localize } from '@shared/genpromp/aggregate';
 import { iou } from '@shared/metrics';
 import { failureType } from '@shared/metrics/failure';
@@ -24,6 +24,8 @@ export interface DeriveInput {
   image: LoadedImage;
   own: unknown;
   classIndex: number;
+  /** The class when it was taught in this browser, else null. */
+  learned: LearnedClass | null;
   threshold: number;
   boxMode: BoxMode;
   /** A box the user drew (original pixels); overrides the sample's boxes. */
@@ -35,7 +37,7 @@ export function rawMaps(def: AnyMethod, keys: MethodKeys, d: DeriveInput): RawEn
   const cached = runtime.maps.get(`raw|${keys.rawKey}`) as RawEntry | undefined;
   if (cached || def.source === 'engine') return cached;
   const entry: RawEntry = {
-    raw: def.raw({ pack: d.pack, analysis: d.analysis, image: d.image.pixels, classIndex: d.classIndex, own: d.own }),
+    raw: def.raw({ pack: d.pack, analysis: d.analysis, image: d.image.pixels, classIndex: d.classIndex, learned: d.learned, own: d.own }),
     timings: null,
   };
   runtime.maps.set(`raw|${keys.rawKey}`, entry);
@@ -101,7 +103,10 @@ export function deriveResult(def: AnyMethod, keys: MethodKeys, d: DeriveInput, p
     tauCurve,
     failure: failureType(loc.boxes, gt.gtBoxes),
     timings: { ...d.analysis.timings, ...(entry.timings ?? {}) },
-    note: def.note({ pack: d.pack, analysis: d.analysis, image: d.image.pixels, classIndex: d.classIndex, own: d.own }, entry.raw),
+    note: def.note(
+      { pack: d.pack, analysis: d.analysis, image: d.image.pixels, classIndex: d.classIndex, learned: d.learned, own: d.own },
+      entry.raw,
+    ),
   };
 }
 

@@ -25,7 +25,9 @@ export interface MethodKeys {
 export function methodKeys(s: AppState, def: AnyMethod, own: unknown = s.own[def.id]): MethodKeys | null {
   const { image, analysis, params, packGen } = s;
   if (!image || !analysis || analysis.imageId !== image.id || analysis.packGen !== packGen || params.classIndex === null) return null;
-  const cls = def.classAgnostic ? '' : `c${params.classIndex}`;
+  // A learned class's maps are keyed by its id too: its index is reused after it is forgotten.
+  const learnedId = s.learned.find((c) => c.index === params.classIndex)?.id;
+  const cls = def.classAgnostic ? '' : `c${params.classIndex}${learnedId ? `:${learnedId}` : ''}`;
   const rawKey = `p${packGen}|${analysis.imageKey}|${def.id}|${cls}|${def.rawKey(own)}`;
   const aggKey = `${rawKey}|${def.aggKey(own)}`;
   // The image id, not only its content: the same pixels from another sample have other ground truth.

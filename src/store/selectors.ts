@@ -7,7 +7,9 @@ import type { ClassScore, ProgressPhase } from '@shared/api';
 import type { AttentionMaps } from '@shared/genpromp/aggregate';
 import type { AttentionOutput, ClassEntry } from '@shared/manifest';
 import { methodById, type MethodId } from '@shared/methods/registry';
+import { learnedLogits, poolFeatures, topKWithLearned } from '@shared/teach/learnedScores';
 import { methodKeys } from './keys';
+import type { LearnedEntry } from './slices/teach';
 import { visibleMethods } from './slices/results';
 import type { AppState, CanvasState, MethodResult } from './types';
 
@@ -52,11 +54,39 @@ export const selectScoresSignature = (s: AppState): string =>
 /** True while the worker is computing something the current parameters need. */
 export const selectModelBusy = (s: AppState): boolean => s.pending.analyze || s.pending.maps;
 
-export const selectTopK = (s: AppState): ClassScore[] | null =>
-  s.analysis && s.image && s.analysis.imageId === s.image.id && s.analysis.packGen === s.packGen ? s.analysis.topK : null;
+/** The top-5, with the classes taught here among them (memoised on the analysis and the learned list). */
+let topKCache: { analysis: unknown; learned: unknown; value: ClassScore[] } | null = null;
+export const selectTopK = (s: AppState): ClassScore[] | null => {
+  const a = s.analysis;
+  if (!a || !s.image || a.imageId !== s.image.id || a.packGen !== s.packGen || !s.pack) return null;
+  if (!a.features || !s.learned.some((c) => c.head)) return a.topK;
+  if (topKCache?.analysis !== a || topKCache.learned !== s.learned) {
+    const extra = learnedLogits(poolFeatures(a.features), s.learned);
+    topKCache = { analysis: a, learned: s.learned, value: topKWithLearned(s.pack.manifest.classes, a.logits, extra, s.learned) };
+  }
+  return topKCache.value;
+};
 
+/** The pack's classes, then those taught in this browser (marked `learned`). Memoised. */
 const NO_CLASSES: ClassEntry[] = [];
-export const selectClasses = (s: AppState): ClassEntry[] => s.pack?.manifest.classes ?? NO_CLASSES;
+let classesCache: { pack: unknown; learned: unknown; value: ClassEntry[] } = { pack: null, learned: null, value: NO_CLASSES };
+export const selectClasses = (s: AppState): ClassEntry[] => {
+  const packClasses = s.pack?.manifest.classes;
+  if (!packClasses) return NO_CLASSES;
+  if (s.learned.length === 0) return packClasses;
+  if (classesCache.pack !== packClasses || classesCache.learned !== s.learned) {
+    classesCache = {
+      pack: packClasses,
+      learned: s.learned,
+      value: [...packClasses, ...s.learned.map((c): ClassEntry => ({ index: c.index, name: c.name, displayName: c.name, learned: true }))],
+    };
+  }
+  return classesCache.value;
+};
+
+/** The class taught here at `index`, or null (a pack class, or none). */
+export const selectLearnedClass = (s: AppState, index: number | null): LearnedEntry | null =>
+  index === null ? null : (s.learned.find((c) => c.index === index) ?? null);
 
 const NO_NUMS: number[] = [];
 export const selectTimestepChoices = (s: AppState): number[] => s.pack?.manifest.genpromp?.timestepChoices ?? NO_NUMS;

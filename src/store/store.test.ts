@@ -163,6 +163,7 @@ class FakeEngine implements EngineClient {
     return {
       imageKey: 'img-1',
       topK: [1, 0, 2].map((i, k) => ({ index: i, name: `c${i}`, displayName: `c${i}`, probability: 0.5 - k * 0.1 })),
+      logits: Float32Array.from([0, 0, 0]),
       frame: [32, 32],
       timings: { classifier: 1 },
       features: this.baselines ? { data: features, dims: [2, 4, 4] } : null,
@@ -170,6 +171,9 @@ class FakeEngine implements EngineClient {
     };
   }
   posteriors(): Promise<never> {
+    return Promise.reject(new Error('the store does not teach'));
+  }
+  pooledFeatures(): Promise<never> {
     return Promise.reject(new Error('the store does not teach'));
   }
 

@@ -19,6 +19,7 @@ import type {
   LearnedClass,
   PackSummary,
   Posteriors,
+  PooledFeatures,
   ProgressCallback,
 } from '@shared/api';
 import { EngineError, abortError } from '@shared/errors';
@@ -28,6 +29,7 @@ import { ALL_METHODS, type MethodId } from '@shared/methods/registry';
 import type { InferenceBackend, ModelSession, TensorData } from '../runtime/backend';
 import { ImageAnalyzer } from '../pipelines/analysis/analyze';
 import { encodePosteriors } from '../teach/posteriors';
+import { pooledFeatures } from '../teach/pooledFeatures';
 import { WORKER_METHODS } from '../pipelines/registry';
 import type { MethodWorker } from '../pipelines/types';
 import type { ProbeResult } from './device';
@@ -386,6 +388,20 @@ export class Engine implements EngineApi {
       this.withDeviceRetry(() => {
         const pack = this.requirePack();
         return encodePosteriors(pack.summary.manifest, pack.sessions.vae_encoder, images);
+      }),
+    );
+  }
+
+  pooledFeatures(
+    images: ImagePixels[],
+    copies: number,
+    seed: number,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<PooledFeatures> {
+    return this.enqueue(() =>
+      this.withDeviceRetry(() => {
+        const pack = this.requirePack();
+        return pooledFeatures(pack.summary.manifest, pack.sessions.classifier!, images, copies, seed, onProgress);
       }),
     );
   }

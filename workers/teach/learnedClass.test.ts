@@ -27,6 +27,8 @@ const row = (name: string) => {
   return rows.slice(i * E, (i + 1) * E);
 };
 const learned = (over: Partial<LearnedClass> = {}): LearnedClass => ({
+  id: 'test',
+  head: null,
   index: pack.manifest.classes.length,
   name: 'my dog',
   word: 'dog',

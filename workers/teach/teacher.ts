@@ -12,15 +12,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import { EngineError } from '@shared/errors';
 import { encodePrompt, singleTokenId } from '@shared/genpromp/prompts';
 import { alphasCumprod } from '@shared/genpromp/scheduler';
-import { diffusionOf, type FileRef } from '@shared/manifest';
+import { diffusionOf, type FileRef, type Manifest } from '@shared/manifest';
 import {
   TEACH_IMAGES,
   TEACH_PREVIEW_EVERY,
+  type HeadRowLearned,
+  type HeadRowRequest,
   type TeachApi,
   type TeachProgress,
   type TeachRequest,
   type TeachResult,
 } from '@shared/teach/api';
+import { trainHeadRow } from '@shared/teach/headRow';
 import { type InversionConfig, invertConcept, startingRow } from '@shared/teach/inversion';
 import { decodeOnnx } from '@shared/teach/onnxGraph/decode';
 import { prepareGraph, type TfGraph } from '@shared/teach/onnxGraph/run';
@@ -80,15 +83,7 @@ export class Teacher implements TeachApi {
       onProgress?.({ phase: 'download', text: p.text, done: p.done, total: p.total }),
     );
     const tokenizer = loadTokenizer(JSON.parse(new TextDecoder().decode(data.get(d.tokenizer.file.path)!)), d.tokenizer.file.path);
-    const word = req.word.trim().toLowerCase();
-    const wordId = singleTokenId(tokenizer, word);
-    if (wordId === null) {
-      const words = m.classes.map((k) => k.metaToken ?? k.name).slice(0, 8);
-      throw new EngineError(
-        'InvalidInput',
-        `"${req.word}" is not one word of the pack's vocabulary; start from a word it knows, such as ${words.join(', ')}`,
-      );
-    }
+    const { word, wordId } = wordOf(tokenizer, m, req.word);
 
     onProgress?.({ phase: 'prepare', text: 'Preparing the text encoder and UNet in tfjs', done: 0, total: 1 });
     this.backendStarted ??= this.deps.startBackend();
@@ -144,10 +139,68 @@ export class Teacher implements TeachApi {
     };
   }
 
+  async checkWord(baseUrl: string, m: Manifest, word: string): Promise<string> {
+    const d = diffusionOf(m);
+    if (!d) throw new EngineError('InvalidInput', `Pack ${m.id} has no text encoder to learn a word for`);
+    const { data } = await loadFiles({ fetch: this.deps.fetch, cache: await this.deps.openCache() }, baseUrl, [d.tokenizer.file]);
+    return wordOf(loadTokenizer(JSON.parse(new TextDecoder().decode(data.get(d.tokenizer.file.path)!)), d.tokenizer.file.path), m, word)
+      .word;
+  }
+
+  async learnHeadRow(req: HeadRowRequest, onProgress?: (p: TeachProgress) => void): Promise<HeadRowLearned> {
+    const m = req.manifest;
+    const spec = m.teach?.headRow;
+    const head = m.baselines?.cam.head;
+    if (!spec || !head) throw new EngineError('InvalidInput', `Pack ${m.id} cannot teach its classifier (it has no teach.headRow)`);
+    const [classes, dim] = head.shape as [number, number];
+    if (req.positives.dim !== dim) {
+      throw new EngineError('InvalidInput', `The new class's features have ${req.positives.dim} values, the head reads ${dim}`);
+    }
+    const cache = await this.deps.openCache();
+    const { data } = await loadFiles({ fetch: this.deps.fetch, cache }, req.baseUrl, [head, spec.negatives], (p) =>
+      onProgress?.({ phase: 'download', text: p.text, done: p.done, total: p.total }),
+    );
+    this.backendStarted ??= this.deps.startBackend();
+    await this.backendStarted;
+    const f32 = (path: string) => new Float32Array(data.get(path)!.slice().buffer);
+    const start = performance.now();
+    const result = await trainHeadRow(
+      {
+        weight: f32(head.path),
+        bias: Float32Array.from(spec.bias),
+        classes,
+        dim,
+        positives: req.positives.features,
+        negatives: f32(spec.negatives.path),
+        negativeLabels: Int32Array.from(spec.negativeLabels),
+      },
+      { steps: spec.steps, lr: spec.lr, weightDecay: spec.weightDecay, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+      (step, loss) => {
+        onProgress?.({ phase: 'classifier', text: `Classifier row: step ${step} of ${spec.steps}`, done: step, total: spec.steps, loss });
+        return undefined;
+      },
+    );
+    return { row: result.row, bias: result.bias, losses: result.losses, ms: performance.now() - start };
+  }
+
   /** Free the prepared graphs' weights. */
   dispose(): void {
     this.prepared?.text.dispose();
     this.prepared?.unet.dispose();
     this.prepared = null;
   }
+}
+
+/** The starting word, normalised, and its token id; refused (naming words it knows) unless it is one token of the vocabulary. */
+function wordOf(tokenizer: ReturnType<typeof loadTokenizer>, m: Manifest, raw: string): { word: string; wordId: number } {
+  const word = raw.trim().toLowerCase();
+  const wordId = singleTokenId(tokenizer, word);
+  if (wordId === null) {
+    const words = m.classes.map((k) => k.metaToken ?? k.name).slice(0, 8);
+    throw new EngineError(
+      'InvalidInput',
+      `"${raw}" is not one word of the pack's vocabulary; start from a word it knows, such as ${words.join(', ')}`,
+    );
+  }
+  return { word, wordId };
 }

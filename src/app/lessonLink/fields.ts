@@ -155,12 +155,29 @@ export const LESSON_FIELDS: readonly LessonField<unknown>[] = [
     label: 'class',
     codec: naturalNumber,
     history: 'push',
-    read: (s) => s.params.classIndex ?? undefined,
+    // A class taught in this browser travels by its name (`learned`), not by its index.
+    read: (s) =>
+      s.params.classIndex !== null && s.params.classIndex < (s.pack?.manifest.classes.length ?? 0) ? s.params.classIndex : undefined,
     write(s, v) {
       if (v === undefined) return null;
       const n = s.pack?.manifest.classes.length ?? 0;
       if (v >= n) bad(`class ${v} is not one of this pack's ${n} classes`);
       return { params: { ...s.params, classIndex: v } };
+    },
+  }),
+  field<string>({
+    key: 'learned',
+    label: 'class learned in a browser',
+    codec: text,
+    history: 'push',
+    read: (s) => s.learned.find((c) => c.index === s.params.classIndex)?.name,
+    write(s, v) {
+      if (v === undefined) return null;
+      const here = s.learned.find((c) => c.name.toLowerCase() === v.toLowerCase());
+      if (here) return { params: { ...s.params, classIndex: here.index } };
+      // Not an error of the link: the class lives in its author's browser. Say how to get it.
+      const text = `This lesson shows "${v}", a class taught in its author’s browser that this browser has not learned: import their learned-classes file (Teach a new class → Import…) to see its maps. Everything else is set.`;
+      return { notices: [...s.notices, { id: ++runtime.noticeSeq, text }] };
     },
   }),
   field<number>({

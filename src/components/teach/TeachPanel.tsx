@@ -22,6 +22,10 @@ export interface TeachPanelProps {
   canRun: boolean;
   onTeach: (files: File[], name: string, word: string) => void;
   onCancel: () => void;
+  onForget: (id: string) => void;
+  /** Save the learned classes as one file (the caller downloads it). */
+  onExport: () => void;
+  onImport: (file: File) => void;
 }
 
 const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
@@ -29,7 +33,9 @@ const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.roun
 function statusLine(s: TeachState): string {
   switch (s.status) {
     case 'idle':
-      return 'Choose 3–10 images of one new object, name it, and pick a word to start from (e.g. a superclass such as “animal”).';
+      return (
+        s.message ?? 'Choose 3–10 images of one new object, name it, and pick a word to start from (e.g. a superclass such as “animal”).'
+      );
     case 'encoding':
       return 'Encoding the images…';
     case 'training': {
@@ -39,7 +45,7 @@ function statusLine(s: TeachState): string {
       return `Step ${p.done} of ${p.total} · loss ${p.loss?.toFixed(4)} · about ${seconds(p.etaSeconds ?? 0)} left`;
     }
     case 'done':
-      return 'Learned. The new class is listed below with its map.';
+      return s.message ?? 'Learned. The new class is listed below with its map, and is in the class picker and the top-5 (with CAM).';
     case 'cancelled':
     case 'failed':
       return s.message ?? 'Stopped.';
@@ -130,7 +136,13 @@ export function TeachPanel(p: TeachPanelProps) {
           label={step ? 'Textual inversion' : s.progress.text}
           done={s.progress.done}
           total={s.progress.total}
-          unit={step ? 'steps' : 'bytes'}
+          unit={
+            s.progress.phase === 'download'
+              ? 'bytes'
+              : s.progress.phase === 'classifier' && !s.progress.text.includes('step')
+                ? 'images'
+                : 'steps'
+          }
         />
       )}
       {s.status === 'training' && s.preview && (
@@ -156,16 +168,48 @@ export function TeachPanel(p: TeachPanelProps) {
       {p.learned.length > 0 && (
         <ul className="teach-learned" data-testid="teach-learned">
           {p.learned.map((c) => (
-            <li key={c.index} data-testid="teach-learned-class" data-index={c.index}>
+            <li key={c.id} data-testid="teach-learned-class" data-index={c.index} data-name={c.name}>
               <strong>{c.name}</strong> <span className="chip">learned here</span>{' '}
               <span className="small muted">
                 from “{c.word}”, {c.losses.length} steps ({(c.msPerStep / 1000).toFixed(1)} s each)
-              </span>
+                {c.head ? ' · classifier row: top-5 and CAM' : ' · GenPromp only'}
+              </span>{' '}
+              <button
+                type="button"
+                className="link-button"
+                data-testid="teach-forget"
+                disabled={busy}
+                aria-label={`Forget ${c.name}`}
+                onClick={() => p.onForget(c.id)}
+              >
+                Forget
+              </button>
               {c.preview && <PreviewMap preview={c.preview} />}
             </li>
           ))}
         </ul>
       )}
+      <div className="teach-actions">
+        <button type="button" data-testid="teach-export" disabled={busy || p.learned.length === 0} onClick={p.onExport}>
+          Export learned classes
+        </button>
+        <label className="button-like">
+          Import…
+          <input
+            type="file"
+            accept=".json,application/json"
+            data-testid="teach-import"
+            disabled={busy}
+            className="visually-hidden"
+            onChange={(e) => {
+              const f = e.currentTarget.files?.[0];
+              e.currentTarget.value = '';
+              if (f) p.onImport(f);
+            }}
+          />
+        </label>
+        <span className="small muted">Learned classes are kept in this browser for this pack; a file carries them to another.</span>
+      </div>
     </section>
   );
 }

@@ -1,4 +1,5 @@
 /** CAM as a method of the app: its map comes from the image's classifier run, on the UI thread. */
+import { EngineError } from '../errors';
 import { describeTensor, requireArray, requireFeatures } from '../methods/inputs';
 import type { LocalMethod, NativeMap } from '../methods/types';
 import { camMap } from './map';
@@ -30,8 +31,13 @@ export const cam: LocalMethod<'cam', CamParams, NativeMap> = {
   ],
   rawKey: () => '',
   aggKey: () => '',
-  raw({ pack, analysis, classIndex }) {
+  raw({ pack, analysis, classIndex, learned }) {
     const f = requireFeatures(analysis, 'CAM');
+    if (learned) {
+      // A class taught here weighs the features with its own new row of the head.
+      if (!learned.head) throw new EngineError('InvalidInput', `"${learned.name}" was taught to GenPromp only: CAM has no head row for it`);
+      return { map: camMap(f, learned.head.row, 0), size: [f.dims[1], f.dims[2]] };
+    }
     const head = requireArray(pack, pack.manifest.baselines!.cam.head, 'CAM');
     return { map: camMap(f, head, classIndex), size: [f.dims[1], f.dims[2]] };
   },

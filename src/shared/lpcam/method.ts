@@ -23,7 +23,9 @@ export const lpcam: LocalMethod<'lpcam', LpcamParams, NativeMap> = {
   controls: [{ kind: 'toggle', key: 'context', label: 'LPCAM: subtract context prototypes', testId: 'lpcam-context' }],
   rawKey: (own) => `ctx${own.context}`,
   aggKey: () => '',
-  raw({ pack, analysis, classIndex, own }) {
+  raw({ pack, analysis, classIndex, learned, own }) {
+    if (learned)
+      throw new EngineError('InvalidInput', `LPCAM has no prototypes for "${learned.name}", a class taught here; CAM and GenPromp show it`);
     const spec = pack.manifest.baselines!.lpcam!;
     const ranges = spec.ranges[classIndex];
     if (!ranges) throw new EngineError('InvalidInput', `LPCAM has no prototypes for class ${classIndex}`);

@@ -9,7 +9,7 @@
  * e.g. CAM from the classifier's features) or from the worker (`source: 'engine'`,
  * e.g. GenPromp's UNet attention).
  */
-import type { ImageAnalysis, ImagePixels, PackSummary } from '../api';
+import type { ImageAnalysis, ImagePixels, LearnedClass, PackSummary } from '../api';
 import type { Float32FileRef, Manifest, ModelRole } from '../manifest';
 
 /** A map at the method's own resolution, before it is upsampled to the model frame. */
@@ -26,6 +26,8 @@ export interface MapInputs<Own> {
   /** The decoded image (sanity baselines read its pixels, e.g. Sobel edges). */
   image: ImagePixels;
   classIndex: number;
+  /** The class when it was taught in this browser (its index is past the pack's classes); absent or null otherwise. */
+  learned?: LearnedClass | null;
   own: Own;
 }
 

@@ -93,7 +93,7 @@ export async function scoreImage(run: BenchImageRun, img: BenchImage, pixels: Im
     const raw =
       t.def.source === 'engine'
         ? await engineRaw(engine, t.def, analysis.imageKey, img.classIndex, own)
-        : t.def.raw({ pack, analysis, image: pixels, classIndex: img.classIndex, own });
+        : t.def.raw({ pack, analysis, image: pixels, classIndex: img.classIndex, learned: null, own });
     const native = t.def.aggregate(raw, own, pack.manifest);
     const loc = localize(native.map, native.size, analysis.frame, threshold, 'largest');
     rows.push({

@@ -1,5 +1,5 @@
 /** Teaching's Worker boundary (workers/teach.worker.ts ↔ src/engine-client/teach.ts). */
-import type { Posteriors } from '../api';
+import type { PooledFeatures, Posteriors } from '../api';
 import type { Manifest } from '../manifest';
 
 /** Images a class may be taught from. */
@@ -18,7 +18,7 @@ export interface TeachRequest {
 }
 
 export interface TeachProgress {
-  phase: 'download' | 'prepare' | 'train';
+  phase: 'download' | 'prepare' | 'train' | 'classifier';
   text: string;
   /** Steps done and in all (train), or bytes (download). */
   done: number;
@@ -42,8 +42,27 @@ export interface TeachResult {
   msPerStep: number;
 }
 
+/** A new row of the classifier's head (the pack's `teach.headRow`). */
+export interface HeadRowRequest {
+  baseUrl: string;
+  manifest: Manifest;
+  /** Pooled features of the new class's images and their augmented copies (engine.pooledFeatures). */
+  positives: PooledFeatures;
+}
+
+export interface HeadRowLearned {
+  row: Float32Array;
+  bias: number;
+  losses: number[];
+  ms: number;
+}
+
 export interface TeachApi {
   learnConcept(req: TeachRequest, onProgress?: (p: TeachProgress) => void): Promise<TeachResult>;
+  /** The starting word, normalised, if it is one token of the pack's vocabulary; else an InvalidInput naming words it knows. */
+  checkWord(baseUrl: string, manifest: Manifest, word: string): Promise<string>;
+  /** Train the new class's classifier row against the pack's bank of negatives (seconds). */
+  learnHeadRow(req: HeadRowRequest, onProgress?: (p: TeachProgress) => void): Promise<HeadRowLearned>;
   /** Stop the running teach after its current step; what it learned so far is returned. */
   cancel(): boolean;
 }

@@ -154,6 +154,8 @@ export const createPackSlice: Slice<PackSlice> = (set, get) => {
       }));
       void get().refreshDevice();
       get().ensureResult();
+      // Before the load counts as done, so a lesson link naming a class learned here finds it.
+      await get().restoreLearned();
       return true;
     } catch (err) {
       if (seq !== runtime.packLoadSeq || gen !== runtime.engineGen) return false;

@@ -145,6 +145,7 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
           image,
           own,
           classIndex: keys.classIndex,
+          learned: s.learned.find((c) => c.index === keys.classIndex) ?? null,
           threshold: params.threshold,
           boxMode: params.boxMode,
           drawnGt: s.drawnGt,

@@ -7,7 +7,7 @@
  * they were taught on: a pack change clears them (persistence comes with the next step).
  */
 import { getEngine } from '../../engine-client';
-import { cancelTeach, learnConcept } from '../../engine-client/teach';
+import { cancelTeach, checkTeachWord, learnConcept, learnHeadRow } from '../../engine-client/teach';
 import type { ImagePixels, LearnedClass } from '@shared/api';
 import { EngineError } from '@shared/errors';
 import { aggregateAttention, type AttentionMaps } from '@shared/genpromp/aggregate';
@@ -15,6 +15,15 @@ import { genprompMapsRequest } from '@shared/genpromp/method';
 import { diffusionOf } from '@shared/manifest';
 import { TEACH_IMAGES, type TeachProgress } from '@shared/teach/api';
 import { hashFloat32 } from '../keys';
+import {
+  exportClasses,
+  importClasses,
+  indexed,
+  loadStoredClasses,
+  packFingerprint,
+  saveStoredClasses,
+  type StoredClass,
+} from '../persist/learnedClasses';
 import type { Slice } from '../types';
 
 export type TeachStatus = 'idle' | 'encoding' | 'training' | 'done' | 'cancelled' | 'failed';
@@ -45,7 +54,40 @@ export interface TeachSlice {
   /** `decode` turns a chosen file into pixels and a bitmap (the page's decoder, with its checks). */
   startTeach(files: File[], name: string, word: string, decode: TeachDecode, steps?: number): Promise<void>;
   cancelTeach(): void;
+  /** After a pack load: the classes this browser keeps for the pack (IndexedDB), given to the engine. */
+  restoreLearned(): Promise<void>;
+  /** Remove a learned class (here and in storage); those after it move up one index. */
+  forgetLearned(id: string): Promise<void>;
+  /** The learned classes as one JSON file's text (null when there are none). */
+  exportLearned(): string | null;
+  /** Add the classes of an exported file; a file of another pack, a taken name or a bad row is refused whole. */
+  importLearned(file: File): Promise<void>;
 }
+
+/** The augmented copies' seed: the same images give the same classifier row. */
+const HEAD_ROW_SEED = 0;
+
+const newLearnedId = (): string => globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+
+/** What the engine needs of a learned entry (not its preview bitmap or loss curve). */
+const toStored = (c: LearnedEntry): StoredClass => ({
+  id: c.id,
+  name: c.name,
+  word: c.word,
+  conceptRow: c.conceptRow,
+  head: c.head,
+  losses: c.losses,
+  msPerStep: c.msPerStep,
+});
+
+export const toLearnedClass = ({ id, index, name, word, conceptRow, head }: LearnedClass): LearnedClass => ({
+  id,
+  index,
+  name,
+  word,
+  conceptRow,
+  head,
+});
 
 const IDLE: TeachState = { status: 'idle', progress: null, losses: [], message: null, preview: null };
 
@@ -53,9 +95,96 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
   const fail = (err: unknown) =>
     set((s) => ({ teach: { ...s.teach, status: 'failed', progress: null, message: String((err as Error)?.message ?? err) } }));
 
+  const busy = () => get().teach.status === 'encoding' || get().teach.status === 'training';
+
+  /** Make `stored` the learned list: indices after the pack's, the engine told, storage written. */
+  const commit = async (stored: StoredClass[], previews: Map<string, LearnedEntry['preview']>): Promise<void> => {
+    const pack = get().pack;
+    if (!pack) return;
+    const classes = indexed(pack.manifest, stored);
+    await getEngine().setLearnedClasses(classes);
+    const entries = classes.map(
+      (c, i): LearnedEntry => ({
+        ...c,
+        preview: previews.get(c.id) ?? null,
+        losses: stored[i]!.losses,
+        msPerStep: stored[i]!.msPerStep,
+      }),
+    );
+    set({ learned: entries });
+    await persist();
+  };
+
+  const persist = async (): Promise<void> => {
+    const pack = get().pack;
+    if (!pack) return;
+    try {
+      await saveStoredClasses(packFingerprint(pack.manifest), get().learned.map(toStored));
+    } catch (err) {
+      get().reportError(err, 'Keeping the learned classes in this browser');
+    }
+  };
+
+  const previewsOf = () => new Map(get().learned.map((c) => [c.id, c.preview]));
+
   return {
     teach: IDLE,
     learned: [],
+    async restoreLearned() {
+      const pack = get().pack;
+      if (!pack?.manifest.teach) return;
+      const packGen = get().packGen;
+      try {
+        const stored = await loadStoredClasses(packFingerprint(pack.manifest));
+        if (stored.length === 0 || get().packGen !== packGen) return;
+        const classes = indexed(pack.manifest, stored);
+        await getEngine().setLearnedClasses(classes);
+        if (get().packGen !== packGen) return;
+        set({ learned: classes.map((c, i) => ({ ...c, preview: null, losses: stored[i]!.losses, msPerStep: stored[i]!.msPerStep })) });
+      } catch (err) {
+        get().reportError(err, 'Reading the classes this browser learned for the pack');
+      }
+    },
+    async forgetLearned(id) {
+      if (busy()) return;
+      const s = get();
+      const at = s.learned.findIndex((c) => c.id === id);
+      if (at < 0) return;
+      const shownId = s.learned.find((c) => c.index === s.params.classIndex)?.id;
+      const rest = s.learned.filter((c) => c.id !== id);
+      await commit(rest.map(toStored), previewsOf());
+      // The class on screen keeps being shown under its new index; a forgotten one falls back to the top-1.
+      const st = get();
+      const now = shownId ? st.learned.find((c) => c.id === shownId)?.index : undefined;
+      if (shownId) st.setClass(now ?? st.analysis?.topK[0]?.index ?? 0);
+    },
+    exportLearned() {
+      const s = get();
+      if (!s.pack || s.learned.length === 0) return null;
+      return exportClasses(s.pack.manifest, s.learned.map(toStored));
+    },
+    async importLearned(file) {
+      const s = get();
+      if (!s.pack || busy()) return;
+      try {
+        const incoming = importClasses(s.pack.manifest, await file.text(), newLearnedId);
+        const taken = new Set([
+          ...s.pack.manifest.classes.map((c) => c.displayName.toLowerCase()),
+          ...s.learned.map((c) => c.name.toLowerCase()),
+        ]);
+        const clash = incoming.filter((c) => taken.has(c.name.toLowerCase())).map((c) => `"${c.name}"`);
+        if (clash.length > 0) {
+          throw new EngineError(
+            'InvalidInput',
+            `${clash.join(', ')} ${clash.length === 1 ? 'is' : 'are'} already a class here; forget or rename ${clash.length === 1 ? 'it' : 'them'} first. Nothing was imported`,
+          );
+        }
+        await commit([...s.learned.map(toStored), ...incoming], previewsOf());
+        set((st) => ({ teach: { ...st.teach, message: `Imported ${incoming.map((c) => `"${c.name}"`).join(', ')} from ${file.name}.` } }));
+      } catch (err) {
+        get().reportError(err, `Importing learned classes from ${file.name}`);
+      }
+    },
     cancelTeach() {
       if (get().teach.status === 'training') cancelTeach();
     },
@@ -79,15 +208,31 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
           throw new EngineError('InvalidInput', `"${label}" is already a class; choose another name`);
         }
         set({ teach: { ...IDLE, status: 'encoding', message: null } });
+        await checkTeachWord(pack.baseUrl, pack.manifest, word); // before seconds of work on the images
         const decoded: Awaited<ReturnType<TeachDecode>>[] = [];
         for (const f of files) decoded.push(await decode(f, f.name));
         const engine = getEngine();
-        const posteriors = await engine.posteriors(decoded.map((x) => x.pixels));
+        const pixels = decoded.map((x) => x.pixels);
+        const posteriors = await engine.posteriors(pixels);
         const imageKey = (await engine.analyzeImage(decoded[0]!.pixels)).imageKey;
         const before = get().learned;
         const index = pack.manifest.classes.length + before.length;
-        const asClass = (conceptRow: Float32Array, w: string): LearnedClass => ({ index, name: label, word: w, conceptRow });
-        const committed = before.map(({ index: i, name: n, word: w, conceptRow }) => ({ index: i, name: n, word: w, conceptRow }));
+        const id = newLearnedId();
+        set({ teach: { ...get().teach, status: 'training' } });
+
+        // The classifier's new row first: seconds, and the class then has top-5 and CAM.
+        const headRow = pack.manifest.teach.headRow;
+        let head: LearnedClass['head'] = null;
+        if (headRow) {
+          const progress = (p: TeachProgress) => set((st) => ({ teach: { ...st.teach, progress: p } }));
+          const positives = await engine.pooledFeatures(pixels, headRow.augmentCopies, HEAD_ROW_SEED, (done, total) =>
+            progress({ phase: 'classifier', text: `Classifier features: image ${done} of ${total} (with augmented copies)`, done, total }),
+          );
+          const learnedRow = await learnHeadRow({ baseUrl: pack.baseUrl, manifest: pack.manifest, positives }, progress);
+          head = { row: learnedRow.row, bias: learnedRow.bias };
+        }
+        const asClass = (conceptRow: Float32Array, w: string): LearnedClass => ({ id, index, name: label, word: w, conceptRow, head });
+        const committed = before.map(toLearnedClass);
         /** The class's GenPromp map on the first image with `row` (the engine's learned set gets it first). */
         const mapWith = async (row: Float32Array, w: string) => {
           await engine.setLearnedClasses([...committed, asClass(row, w)]);
@@ -102,7 +247,6 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
           });
           return map ? { image: decoded[0]!.bitmap, map, size: d.vae.latentSize, hash: hashFloat32(map) } : null;
         };
-        set({ teach: { ...get().teach, status: 'training' } });
         const packGen = get().packGen;
         // Live map: the row every few steps; one refresh at a time, the newest row wins.
         let pendingRow: Float32Array | null = null;
@@ -178,6 +322,7 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
             message: result.cancelled ? `Cancelled after ${result.losses.length} steps: "${label}" keeps what it learned so far.` : null,
           },
         }));
+        await persist();
       } catch (err) {
         fail(err);
       }

@@ -111,6 +111,7 @@ export class ImageAnalyzer {
     const analysis: ImageAnalysis = {
       imageKey,
       topK: topKScores(m, out.logits!.data as Float32Array),
+      logits: out.logits!.data as Float32Array,
       frame: analysisFrame(m),
       timings,
       features: f ? { data: f.data as Float32Array, dims: [f.dims[1]!, f.dims[2]!, f.dims[3]!] } : null,
