@@ -357,9 +357,11 @@ export function TopKPanel() {
   const precomputed = useAppStore(selectPrecomputedTopK);
   const selected = useAppStore((s) => s.params.classIndex ?? (s.analysis ? null : (s.firstView?.classIndex ?? null)));
   const busy = useAppStore((s) => s.pending.analyze || s.decoding);
+  const imageName = useAppStore((s) => (live ? (s.image?.name ?? null) : null));
   return (
     <TopK
       items={live ?? precomputed}
+      imageName={imageName}
       precomputed={!live && !!precomputed}
       selected={selected}
       busy={busy}

@@ -6,11 +6,13 @@ export interface TopKProps {
   /** The first view's precomputed top-5, shown (not clickable) until the live one. */
   precomputed?: boolean;
   selected: number | null;
+  /** The image the live list belongs to (a data attribute, so a test can tell one image's list from the next). */
+  imageName?: string | null;
   busy: boolean;
   onSelect: (classIndex: number) => void;
 }
 
-export function TopK({ items, precomputed = false, selected, busy, onSelect }: TopKProps) {
+export function TopK({ items, precomputed = false, selected, imageName = null, busy, onSelect }: TopKProps) {
   return (
     <section className="panel topk" aria-labelledby="topk-title">
       <h2 id="topk-title">Classifier top-5</h2>
@@ -24,7 +26,7 @@ export function TopK({ items, precomputed = false, selected, busy, onSelect }: T
             </p>
           )}
           {/* Other test ids than the live list's: a wait for the live top-5 must not take this one. */}
-          <ol data-testid={precomputed ? 'top5-precomputed-list' : 'top5'} className="topk-list">
+          <ol data-testid={precomputed ? 'top5-precomputed-list' : 'top5'} data-image={imageName ?? undefined} className="topk-list">
             {items.slice(0, 5).map((c) => {
               const pct = Math.max(0, Math.min(1, c.probability)) * 100;
               return (

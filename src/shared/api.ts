@@ -184,9 +184,11 @@ export interface LearnedClass {
   head: { row: Float32Array; bias: number } | null;
 }
 
-/** Pooled classifier features (what the head reads) of N images: [N, dim], row-major. */
+/** Pooled classifier features (what the head reads) of N images: [N, dim], row-major, and their logits. */
 export interface PooledFeatures {
   features: Float32Array;
+  /** The classifier's logits over the pack's classes [N, classes]. */
+  logits: Float32Array;
   count: number;
   dim: number;
 }

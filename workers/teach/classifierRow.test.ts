@@ -60,6 +60,8 @@ describe('a new row of the classifier head', () => {
       const expected = poolFeatures(a.features!);
       const got = f.features.subarray(i * f.dim, (i + 1) * f.dim);
       expect(Math.max(...got.map((v, k) => Math.abs(v - expected[k]!)))).toBeLessThan(1e-5);
+      const z = f.logits.subarray(i * 30, (i + 1) * 30);
+      expect(Math.max(...z.map((v, c) => Math.abs(v - a.logits[c]!)))).toBeLessThan(1e-4); // batched vs single runs
     }
     expect(seen.at(-1)).toEqual([9, 9]);
     const again = await engine.pooledFeatures(images, 2, 0);
@@ -93,7 +95,7 @@ describe('a new row of the classifier head', () => {
 
   it('refuses features of the wrong length, naming both', async () => {
     const teacher = new Teacher({ fetch: fileFetch, openCache: async () => null, startBackend: startWasm });
-    const positives = { features: new Float32Array(10), count: 1, dim: 10 };
+    const positives = { features: new Float32Array(10), logits: new Float32Array(30), count: 1, dim: 10 };
     await expect(teacher.learnHeadRow({ baseUrl, manifest: pack.manifest, positives })).rejects.toThrow(
       /have 10 values, the head reads 1280/,
     );

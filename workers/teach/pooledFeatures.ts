@@ -36,12 +36,17 @@ export async function pooledFeatures(
   const per = 3 * h * w;
   let dim = 0;
   let pooled = new Float32Array(0);
+  let logits = new Float32Array(0);
   for (let start = 0; start < inputs.length; start += BATCH) {
     const batch = inputs.slice(start, start + BATCH);
     const data = new Float32Array(batch.length * per);
     for (const [j, rgb] of batch.entries()) data.set(toNormalizedNCHW(rgb, h, w, cp.mean, cp.std), j * per);
-    const out = await classifier.run({ image: { dtype: 'float32', dims: [batch.length, 3, h, w], data } }, [featureOutput]);
+    const out = await classifier.run({ image: { dtype: 'float32', dims: [batch.length, 3, h, w], data } }, ['logits', featureOutput]);
     const f = out[featureOutput]!; // [B, K, fh, fw]
+    const z = out.logits!; // [B, C]
+    const C = z.dims[1]!;
+    if (logits.length === 0) logits = new Float32Array(inputs.length * C);
+    logits.set(z.data as Float32Array, start * C);
     const [, K, fh, fw] = f.dims as [number, number, number, number];
     if (dim === 0) {
       dim = K;
@@ -59,5 +64,5 @@ export async function pooledFeatures(
     }
     onProgress?.(Math.min(start + BATCH, inputs.length), inputs.length);
   }
-  return { features: pooled, count: inputs.length, dim };
+  return { features: pooled, logits, count: inputs.length, dim };
 }
