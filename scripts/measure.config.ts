@@ -3,7 +3,7 @@
  * instead of asserting them (and take minutes): `npx vitest run --config scripts/measure.config.ts`.
  * Not part of `npm test`.
  */
-import { defineConfig, mergeConfig, type UserConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
 import base from '../vite.config';
 
 export default defineConfig((env) =>

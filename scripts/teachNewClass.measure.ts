@@ -91,7 +91,14 @@ it('teaches the classifier each new animal and scores it on validation and test'
     const positives = await engine.pooledFeatures(px, m.teach!.headRow!.augmentCopies, 0);
     const row = await teacher.learnHeadRow({ baseUrl, manifest: m, positives });
     const seconds = (performance.now() - tRow) / 1000;
-    const learned: LearnedClass = { id: animal, index: C, name: animal, word: 'animal', conceptRow: new Float32Array(0), head: { row: row.row, bias: row.bias } };
+    const learned: LearnedClass = {
+      id: animal,
+      index: C,
+      name: animal,
+      word: 'animal',
+      conceptRow: new Float32Array(0),
+      head: { row: row.row, bias: row.bias },
+    };
     const scores: Record<string, { newTop1: number; images: number; stolen: number }> = {};
     for (const s of ['val', 'test'] as const) {
       const n = novel[s]!;
@@ -104,18 +111,25 @@ it('teaches the classifier each new animal and scores it on validation and test'
       sums[s].stolen += stolen / NEW.length;
     }
     perAnimal[animal] = { ...scores, secondsToTeach: Number(seconds.toFixed(2)), positives: positives.count };
-    console.log(`${animal}: val ${scores.val!.newTop1} % (stolen ${scores.val!.stolen} %), test ${scores.test!.newTop1} % (stolen ${scores.test!.stolen} %); taught in ${seconds.toFixed(1)} s`);
+    console.log(
+      `${animal}: val ${scores.val!.newTop1} % (stolen ${scores.val!.stolen} %), test ${scores.test!.newTop1} % (stolen ${scores.test!.stolen} %); taught in ${seconds.toFixed(1)} s`,
+    );
   }
   const result = {
     pack: m.id,
     settings: m.teach!.headRow && { ...m.teach!.headRow, negatives: undefined, negativeLabels: undefined, bias: undefined },
     positivesPerAnimal: POSITIVES,
     knownTop1Before: { val: pct(knownTop1('val')), test: pct(knownTop1('test')) },
-    mean: { val: { newTop1: pct(sums.val.found), stolen: pct(sums.val.stolen) }, test: { newTop1: pct(sums.test.found), stolen: pct(sums.test.stolen) } },
+    mean: {
+      val: { newTop1: pct(sums.val.found), stolen: pct(sums.val.stolen) },
+      test: { newTop1: pct(sums.test.found), stolen: pct(sums.test.stolen) },
+    },
     perAnimal,
     seconds: Number(((performance.now() - t0) / 1000).toFixed(0)),
   };
-  console.log(`mean: val ${result.mean.val.newTop1} % (stolen ${result.mean.val.stolen} %), test ${result.mean.test.newTop1} % (stolen ${result.mean.test.stolen} %)`);
+  console.log(
+    `mean: val ${result.mean.val.newTop1} % (stolen ${result.mean.val.stolen} %), test ${result.mean.test.newTop1} % (stolen ${result.mean.test.stolen} %)`,
+  );
   if (jsonOut) await writeFile(jsonOut, `${JSON.stringify(result, null, 1)}\n`);
 });
 
