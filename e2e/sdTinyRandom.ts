@@ -12,13 +12,15 @@ export const sdGolden = JSON.parse(readFileSync(`${root}fixtures/golden/genpromp
 };
 
 /**
- * Load sd-tiny-random by its URL, drop the golden's image (its class is the pack's top-1, so the app
+ * Load sd-tiny-random by its URL (unless the page was opened on it: `load: false`), drop the golden's image (its class is the pack's top-1, so the app
  * draws it at once), set the golden's λ and τ = 0.6: → the drawn map.
  * `timeout` (per step): SwiftShader compiles and runs a 512² VAE and a 64×64 UNet for minutes; wasm takes seconds.
  */
-export async function sdTinyRandomMap(page: Page, timeout = 90_000) {
-  await page.getByTestId('pack-url-input').fill('/models/sd-tiny-random/');
-  await page.getByTestId('pack-url-load').click();
+export async function sdTinyRandomMap(page: Page, timeout = 90_000, { load = true } = {}) {
+  if (load) {
+    await page.getByTestId('pack-url-input').fill('/models/sd-tiny-random/');
+    await page.getByTestId('pack-url-load').click();
+  }
   await expect(page.getByText('(sd-tiny-random)')).toBeVisible({ timeout });
   await expect(page.locator('[data-testid="pack-progress"][data-phase="ready"]')).toBeAttached({ timeout });
   await expect(page.getByTestId('method-genpromp')).toBeEnabled();

@@ -1,12 +1,15 @@
 /**
- * The WebGPU path on Chromium's software adapter (SwiftShader) with the default
- * pack: correctness only (it is ~80× slower than wasm, so nothing is timed). Both
- * pages use the fp32 variants (`?precision=fp32`): wasm would otherwise pick int8,
- * whose maps differ by ~1e-3 and could move a box by a pixel.
+ * The WebGPU path on Chromium's software adapter (SwiftShader): correctness only (it is ~80×
+ * slower than wasm, so nothing is timed). Both pages use the fp32 variants (`?precision=fp32`):
+ * wasm would otherwise pick int8, whose maps differ by ~1e-3 and could move a box by a pixel.
+ *
+ * One file for both WebGPU tests: its tests run one after the other in one worker, so two
+ * SwiftShader instances never share the machine's cores (the wasm specs run beside it).
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './cspGuard';
 import { openApp, pickFile, readyMap, root, setSlider } from './helpers';
+import { sdGolden, sdTinyRandomMap } from './sdTinyRandom';
 
 async function boxesAndTop5(page: Page) {
   await setSlider(page, 'threshold-slider', 0.6);
@@ -54,5 +57,17 @@ test('runs GenPromp and the baselines on WebGPU when asked, agrees with wasm, an
 
   await setSlider(page, 'lambda-slider', 0);
   await readyMap(page, first.hash);
+  await expect(page.getByTestId('backend-badge')).toContainText(/webgpu/i);
+});
+
+// The Stable Diffusion path: sd-tiny-random's GenPromp box equals the diffusers reference's, as on
+// wasm (e2e/sdPack.spec.ts). Opened as a lesson link to that pack, so the default pack is never
+// loaded (and warmed up on SwiftShader) first.
+test('sd-tiny-random on WebGPU draws the reference box', async ({ page }) => {
+  test.setTimeout(600_000);
+  await page.goto(`/?backend=webgpu&precision=fp32#v=1&pack=${encodeURIComponent('/models/sd-tiny-random/')}`);
+  await expect(page.getByTestId('backend-badge')).toContainText(/webgpu/i, { timeout: 60_000 });
+  const map = await sdTinyRandomMap(page, 400_000, { load: false });
+  expect(JSON.parse(map.box)).toEqual(sdGolden.boxesLargestTau60);
   await expect(page.getByTestId('backend-badge')).toContainText(/webgpu/i);
 });

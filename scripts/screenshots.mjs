@@ -179,11 +179,13 @@ try {
     );
   }
   if (wanted('teach')) {
-    // Teaching a new class: three sample images from "animal", 10 steps (the pack's 40 take ~2 min).
+    // Teaching a snail (an animal the pack never saw) from its 5 train-style composites
+    // (e2e/fixtures/new-class/snail), 10 inversion steps (the pack's 40 take ~2 min).
+    const snail = 'e2e/fixtures/new-class/snail/';
     await page.goto(`${base}/?teachSteps=10`);
     await packReady();
-    await page.getByTestId('teach-files').setInputFiles(['dog', 'cat', 'horse'].map((n) => `public/samples/${n}.png`));
-    await page.getByTestId('teach-name').fill('my pet');
+    await page.getByTestId('teach-files').setInputFiles([0, 1, 2, 3, 4].map((i) => `${snail}train/train_snail_00${i}.png`));
+    await page.getByTestId('teach-name').fill('snail');
     await page.getByTestId('teach-word').fill('animal');
     await page.getByTestId('teach-run').click();
     await page
@@ -193,7 +195,15 @@ try {
     await page.getByTestId('teach-panel').screenshot({ path: `${out}/teach-training.png` });
     await page.locator('[data-testid="teach-panel"][data-status="done"]').waitFor({ timeout: 180_000 });
     await page.getByTestId('teach-panel').screenshot({ path: `${out}/teach-learned.png` });
-    console.log(`wrote ${out}/teach-training.png and teach-learned.png`);
+    // A held-out test-style snail: the learned class tops the top-5, and CAM draws it with its new row.
+    await page.getByTestId('file-input').setInputFiles(`${snail}test/test_snail_001.png`);
+    await page.locator('[data-testid="top5"][data-image="test_snail_001.png"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('method-cam').check();
+    await page.locator('[data-testid="map-canvas"][data-state="ready"]').first().waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(500);
+    await page.mouse.move(1, 1);
+    await page.screenshot({ path: `${out}/teach-learned-cam.png` });
+    console.log(`wrote ${out}/teach-training.png, teach-learned.png and teach-learned-cam.png`);
   }
   if (wanted('photo-pack')) {
     // The ImageNet photo pack on scikit-image's CC0 cat photo, with the class search in use.

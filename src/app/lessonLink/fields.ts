@@ -95,6 +95,8 @@ export const LESSON_FIELDS: readonly LessonField<unknown>[] = [
       const listed = s.packIndex.find((e) => e.id === v);
       const url = listed ? { ok: true as const, url: listed.path } : normalizePackUrl(v);
       if (!url.ok) bad(`"${v}" is neither a pack of this site nor a pack URL`);
+      // Already loaded (the page opened on the link's pack, given as a relative URL): nothing to do.
+      else if (s.pack && runtime.lastPackUrl === url.url) return;
       else if (!(await s.loadPack(url.url))) bad(`the pack "${v}" could not be loaded (the banner says why)`);
     },
   }),

@@ -165,6 +165,32 @@ describe('store ⇄ hash', () => {
     expect(s.own.sat.block).toBe('mean');
   });
 
+  it('a class learned here travels by its name; a browser without it says how to get it', async () => {
+    const learned = {
+      id: 'x',
+      index: 3,
+      name: 'Snail',
+      word: 'animal',
+      conceptRow: new Float32Array(1),
+      head: null,
+      preview: null,
+      losses: [],
+      msPerStep: 0,
+    };
+    useAppStore.setState((st) => ({ learned: [learned], params: { ...st.params, classIndex: 3 } }));
+    const hash = lessonHash(useAppStore.getState())!;
+    expect(hash).toContain('learned=Snail');
+    expect(hash).not.toContain('cls=');
+    useAppStore.setState((st) => ({ params: { ...st.params, classIndex: 0 } }));
+    await applyLesson(decodeHash('#v=1&learned=snail', LESSON_FIELDS).values, false);
+    expect(useAppStore.getState().params.classIndex).toBe(3); // names match without case
+    useAppStore.setState({ learned: [] });
+    await applyLesson(decodeHash('#v=1&learned=Snail&m=cam', LESSON_FIELDS).values, false);
+    const s = useAppStore.getState();
+    expect(s.notices.map((n) => n.text).join(' ')).toContain('"Snail", a class taught in its author’s browser');
+    expect(s.methods.method).toBe('cam');
+  });
+
   it('a link made on a dropped image says so to whoever opens it, and the image is never named', async () => {
     await applyLesson(decodeHash('#v=1&img=own&m=cam', LESSON_FIELDS).values, false);
     const s = useAppStore.getState();

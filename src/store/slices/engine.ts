@@ -5,6 +5,7 @@ import type { BackendPreference, DeviceInfo, EngineOptions } from '@shared/api';
 import { EngineError } from '@shared/errors';
 import { resolvePackPath } from '@shared/packUrl';
 import { runtime } from '../runtime';
+import { normalizePackUrl } from './pack';
 import type { EngineStatus, Slice } from '../types';
 
 export interface EngineSlice {
@@ -26,6 +27,22 @@ export interface EngineSlice {
 function queryOption<T extends string>(name: string, options: readonly T[]): T | undefined {
   const v = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get(name);
   return (options as readonly (string | null)[]).includes(v) ? (v as T) : undefined;
+}
+
+/**
+ * The pack a lesson link in the page's hash names (its id in the list, or a pack URL): loaded first
+ * instead of the default, so opening a link to another pack does not load two. The link's own
+ * `pack` field then finds it loaded; a pack it cannot name falls back to the default (and the link
+ * says what did not apply).
+ */
+function packInLink(packs: readonly { id: string; path: string }[]): string | null {
+  if (typeof location === 'undefined' || location.hash.length < 2) return null;
+  const v = new URLSearchParams(location.hash.slice(1)).get('pack');
+  if (!v) return null;
+  const listed = packs.find((p) => p.id === v);
+  if (listed) return listed.path;
+  const url = normalizePackUrl(v);
+  return url.ok ? url.url : null;
 }
 
 export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
@@ -90,7 +107,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
       await get().loadPackFolder(runtime.lastPackFolder);
       return;
     }
-    const target = runtime.lastPackUrl ?? (packs.find((p) => p.default) ?? packs[0])?.path ?? null;
+    const target = runtime.lastPackUrl ?? packInLink(packs) ?? (packs.find((p) => p.default) ?? packs[0])?.path ?? null;
     if (target) await get().loadPack(target);
   };
 

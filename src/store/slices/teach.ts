@@ -1,10 +1,13 @@
 /**
  * Teaching the pack a new class (docs/teach.md): 3–10 dropped images and a starting word →
- * their VAE posteriors (engine) → textual inversion in the teach Worker (tfjs) → a learned class
- * the engine's GenPromp conditions on, and its map on the first dropped image.
+ * the classifier's new head row (pooled features of the images and augmented copies, engine;
+ * trained against the pack's bank, teach Worker) → their VAE posteriors (engine) → textual
+ * inversion in the teach Worker (tfjs) → a learned class that the class picker, the top-5, CAM and
+ * GenPromp know, with its map on the first dropped image.
  *
  * A refused or failed teach changes nothing learned so far. Learned classes belong to the pack
- * they were taught on: a pack change clears them (persistence comes with the next step).
+ * they were taught on: they are kept per pack in IndexedDB (restored after a pack load),
+ * exported and imported as one file, and can be forgotten.
  */
 import { getEngine } from '../../engine-client';
 import { cancelTeach, checkTeachWord, learnConcept, learnHeadRow } from '../../engine-client/teach';
