@@ -38,4 +38,7 @@ test('a snail taught from 5 composites is the top-1 on ≥ 80 % of 20 held-out t
       `teach (classifier row + 2 inversion steps) ${taught.toFixed(0)} s; top-1s: ${top1.map((t) => t.replace(/\s*\d+(\.\d)?%$/, '')).join(', ')}`,
   );
   expect(found / index.test.length).toBeGreaterThanOrEqual(0.8);
+  // An image's class starts at its top-1, a learned class included: the last snail is drawn as one.
+  expect(top1.at(-1)).toContain('learned here');
+  await expect(page.getByTestId('class-select')).toHaveValue('30');
 });

@@ -7,7 +7,6 @@ import type { ClassScore, ProgressPhase } from '@shared/api';
 import type { AttentionMaps } from '@shared/genpromp/aggregate';
 import type { AttentionOutput, ClassEntry } from '@shared/manifest';
 import { methodById, type MethodId } from '@shared/methods/registry';
-import { learnedLogits, poolFeatures, topKWithLearned } from '@shared/teach/learnedScores';
 import { methodKeys } from './keys';
 import type { LearnedEntry } from './slices/teach';
 import { visibleMethods } from './slices/results';
@@ -54,18 +53,7 @@ export const selectScoresSignature = (s: AppState): string =>
 /** True while the worker is computing something the current parameters need. */
 export const selectModelBusy = (s: AppState): boolean => s.pending.analyze || s.pending.maps;
 
-/** The top-5, with the classes taught here among them (memoised on the analysis and the learned list). */
-let topKCache: { analysis: unknown; learned: unknown; value: ClassScore[] } | null = null;
-export const selectTopK = (s: AppState): ClassScore[] | null => {
-  const a = s.analysis;
-  if (!a || !s.image || a.imageId !== s.image.id || a.packGen !== s.packGen || !s.pack) return null;
-  if (!a.features || !s.learned.some((c) => c.head)) return a.topK;
-  if (topKCache?.analysis !== a || topKCache.learned !== s.learned) {
-    const extra = learnedLogits(poolFeatures(a.features), s.learned);
-    topKCache = { analysis: a, learned: s.learned, value: topKWithLearned(s.pack.manifest.classes, a.logits, extra, s.learned) };
-  }
-  return topKCache.value;
-};
+export { selectTopK } from './topK';
 
 /** The pack's classes, then those taught in this browser (marked `learned`). Memoised. */
 const NO_CLASSES: ClassEntry[] = [];

@@ -19,6 +19,7 @@ import { EngineError, isAbort } from '@shared/errors';
 import { ALL_METHODS, isSanityBaseline, type AnyMethod, type MethodId } from '@shared/methods/registry';
 import { deriveResult, putEngineMaps } from '../derive';
 import { analyzeKey, methodKeys } from '../keys';
+import { selectTopK } from '../topK';
 import { deriveLambdaStrip, deriveTimestepGrid, labRequest, labStale } from '../lab';
 import { raf, runtime, type RawEntry } from '../runtime';
 import type { AppState, LoadedImage, ResultsState, Slice } from '../types';
@@ -203,7 +204,8 @@ export const createResultsSlice: Slice<ResultsSlice> = (set, get) => {
 
       // 2. The class defaults to the top-1 prediction.
       if (s.params.classIndex === null) {
-        set({ params: { ...s.params, classIndex: s.analysis.topK[0]?.index ?? 0 } });
+        // The top-1 may be a class taught here.
+        set({ params: { ...s.params, classIndex: selectTopK(s)?.[0]?.index ?? 0 } });
         return get().ensureResult();
       }
 
