@@ -7,7 +7,7 @@ export interface ProgressBarProps {
   label: string;
   done: number;
   total: number;
-  unit: 'bytes' | 'steps' | 'images';
+  unit: 'bytes' | 'steps';
   text?: string;
   /** Downloads: the current rate and the time left at it. */
   rate?: { bytesPerSecond: number; etaSeconds: number };

@@ -131,18 +131,17 @@ export function TeachPanel(p: TeachPanelProps) {
       <p className="small muted" data-testid="teach-status" aria-live="polite">
         {statusLine(s)}
       </p>
+      {s.status === 'training' && s.classifier && (
+        <p className="small muted" data-testid="teach-classifier">
+          {s.classifier}
+        </p>
+      )}
       {s.status === 'training' && s.progress && (
         <ProgressBar
           label={step ? 'Textual inversion' : s.progress.text}
           done={s.progress.done}
           total={s.progress.total}
-          unit={
-            s.progress.phase === 'download'
-              ? 'bytes'
-              : s.progress.phase === 'classifier' && !s.progress.text.includes('step')
-                ? 'images'
-                : 'steps'
-          }
+          unit={s.progress.phase === 'download' ? 'bytes' : 'steps'}
         />
       )}
       {s.status === 'training' && s.preview && (

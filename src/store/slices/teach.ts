@@ -49,6 +49,8 @@ export interface TeachState {
   message: string | null;
   /** While training: the class's map on the first image with the row learned so far (refreshed every few steps). */
   preview: LearnedEntry['preview'];
+  /** The classifier half's progress (it runs beside the inversion), or null. */
+  classifier: string | null;
 }
 
 export interface TeachSlice {
@@ -92,7 +94,7 @@ export const toLearnedClass = ({ id, index, name, word, conceptRow, head }: Lear
   head,
 });
 
-const IDLE: TeachState = { status: 'idle', progress: null, losses: [], message: null, preview: null };
+const IDLE: TeachState = { status: 'idle', progress: null, losses: [], message: null, preview: null, classifier: null };
 
 export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
   const fail = (err: unknown) =>
@@ -223,17 +225,25 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
         const id = newLearnedId();
         set({ teach: { ...get().teach, status: 'training' } });
 
-        // The classifier's new row first: seconds, and the class then has top-5 and CAM.
+        // The classifier's new row, beside the inversion: its features run on ORT in the engine's
+        // Worker while tfjs (one thread) trains the concept row in the teach Worker, whose 10 small
+        // head-row steps slot in between two inversion steps. Measured: it takes ~12 s alone.
         const headRow = pack.manifest.teach.headRow;
         let head: LearnedClass['head'] = null;
-        if (headRow) {
-          const progress = (p: TeachProgress) => set((st) => ({ teach: { ...st.teach, progress: p } }));
-          const positives = await engine.pooledFeatures(pixels, headRow.augmentCopies, HEAD_ROW_SEED, (done, total) =>
-            progress({ phase: 'classifier', text: `Classifier features: image ${done} of ${total} (with augmented copies)`, done, total }),
-          );
-          const learnedRow = await learnHeadRow({ baseUrl: pack.baseUrl, manifest: pack.manifest, positives }, progress);
-          head = { row: learnedRow.row, bias: learnedRow.bias };
-        }
+        const classifierLine = (text: string) => set((st) => ({ teach: { ...st.teach, classifier: text } }));
+        const headDone: Promise<unknown> = headRow
+          ? (async () => {
+              const positives = await engine.pooledFeatures(pixels, headRow.augmentCopies, HEAD_ROW_SEED, (done, total) =>
+                classifierLine(`Classifier: features of image ${done} of ${total} (with augmented copies)`),
+              );
+              const learnedRow = await learnHeadRow({ baseUrl: pack.baseUrl, manifest: pack.manifest, positives }, (p) =>
+                classifierLine(p.phase === 'classifier' ? `${p.text} · loss ${p.loss?.toFixed(3)}` : p.text),
+              );
+              head = { row: learnedRow.row, bias: learnedRow.bias };
+              classifierLine(`Classifier row learned in ${(learnedRow.ms / 1000).toFixed(1)} s of training`);
+            })()
+          : Promise.resolve();
+        headDone.catch(() => undefined); // awaited below; a failure of the inversion first must not leave it unhandled
         const asClass = (conceptRow: Float32Array, w: string): LearnedClass => ({ id, index, name: label, word: w, conceptRow, head });
         const committed = before.map(toLearnedClass);
         /** The class's GenPromp map on the first image with `row` (the engine's learned set gets it first). */
@@ -290,9 +300,11 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
             },
           );
         } catch (err) {
+          await headDone.catch(() => undefined);
           await engine.setLearnedClasses(committed).catch(() => undefined); // drop the live map's provisional class
           throw err;
         }
+        await headDone;
         if (get().packGen !== packGen)
           return fail(new EngineError('InvalidInput', 'The pack changed during the teach; teach again on this pack'));
         if (result.losses.length === 0) {
