@@ -37,6 +37,8 @@ export default defineConfig({
     {
       name: 'webgpu-software',
       testMatch: /webgpu\.spec\.ts/,
+      // SwiftShader runs WebGPU on the CPU beside the wasm specs: a redraw can take minutes, not seconds.
+      expect: { timeout: 240_000 },
       use: {
         launchOptions: {
           executablePath: CHROMIUM_PATH,

@@ -3,14 +3,14 @@ import { expect, type Page } from '@playwright/test';
 
 export const root = new URL('../', import.meta.url).pathname;
 
-/** Open the app and wait for the embedded pack to be ready. */
-export async function openApp(page: Page, query = ''): Promise<void> {
+/** Open the app and wait for the embedded pack to be ready (`timeout`: WebGPU on SwiftShader needs longer). */
+export async function openApp(page: Page, query = '', timeout = 90_000): Promise<void> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`/${query}`);
   await expect(page.getByTestId('backend-badge')).toBeVisible();
   await expect(page.getByTestId('file-input')).toBeAttached();
-  await expect(page.locator('[data-testid="pack-progress"][data-phase="ready"]')).toBeAttached({ timeout: 90_000 });
+  await expect(page.locator('[data-testid="pack-progress"][data-phase="ready"]')).toBeAttached({ timeout });
   expect(errors).toEqual([]);
 }
 

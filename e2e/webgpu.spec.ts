@@ -11,6 +11,12 @@ import { expect, test } from './cspGuard';
 import { openApp, pickFile, readyMap, root, setSlider } from './helpers';
 import { sdGolden, sdTinyRandomMap } from './sdTinyRandom';
 
+/**
+ * Per step on SwiftShader: a first map compiles every shader on the CPU, and the wasm specs share
+ * the machine (two workers). Measured: 1.5 min for this whole test alone, 2.4–2.9 min beside them.
+ */
+const GPU_STEP = 240_000;
+
 async function boxesAndTop5(page: Page) {
   await setSlider(page, 'threshold-slider', 0.6);
   await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-state', 'ready');
@@ -22,15 +28,15 @@ async function boxesAndTop5(page: Page) {
 }
 
 test('runs GenPromp and the baselines on WebGPU when asked, agrees with wasm, and λ changes the map', async ({ page, context }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000);
   await page.goto('/');
   const hasAdapter = await page.evaluate(async () => !!(await navigator.gpu?.requestAdapter()));
   expect(hasAdapter, 'Chromium was started with --enable-unsafe-webgpu and must expose an adapter').toBe(true);
 
-  await openApp(page, '?backend=webgpu&precision=fp32');
+  await openApp(page, '?backend=webgpu&precision=fp32', GPU_STEP);
   await expect(page.getByTestId('backend-badge')).toContainText(/webgpu/i);
   await pickFile(page, `${root}public/samples/cat.png`);
-  const first = await readyMap(page);
+  const first = await readyMap(page, undefined, GPU_STEP);
   await expect(page.getByTestId('top5-item')).toHaveCount(5);
   const onGpu = await boxesAndTop5(page);
 
@@ -56,7 +62,7 @@ test('runs GenPromp and the baselines on WebGPU when asked, agrees with wasm, an
   expect(await baselineBoxes(wasmPage)).toEqual(await baselineBoxes(page));
 
   await setSlider(page, 'lambda-slider', 0);
-  await readyMap(page, first.hash);
+  await readyMap(page, first.hash, GPU_STEP);
   await expect(page.getByTestId('backend-badge')).toContainText(/webgpu/i);
 });
 
