@@ -222,16 +222,7 @@ class WorkerEngineClient implements EngineClient {
   }
 
   posteriors(images: ImagePixels[]): Promise<Posteriors> {
-    // Copies, transferred: the caller keeps its own pixels.
-    const msgs = images.map((im) => ({ width: im.width, height: im.height, rgba: im.rgba.slice() }));
-    return this.call((r) =>
-      r.posteriors(
-        Comlink.transfer(
-          msgs,
-          msgs.map((m) => m.rgba.buffer),
-        ),
-      ),
-    );
+    return this.call((r) => r.posteriors(transferredCopies(images)));
   }
 
   pooledFeatures(
@@ -240,19 +231,8 @@ class WorkerEngineClient implements EngineClient {
     seed: number,
     onProgress?: (done: number, total: number) => void,
   ): Promise<PooledFeatures> {
-    const msgs = images.map((im) => ({ width: im.width, height: im.height, rgba: im.rgba.slice() }));
     const cb = onProgress ? Comlink.proxy(onProgress) : undefined;
-    return this.call((r) =>
-      r.pooledFeatures(
-        Comlink.transfer(
-          msgs,
-          msgs.map((m) => m.rgba.buffer),
-        ),
-        copies,
-        seed,
-        cb,
-      ),
-    );
+    return this.call((r) => r.pooledFeatures(transferredCopies(images), copies, seed, cb));
   }
 
   setLearnedClasses(classes: LearnedClass[]): Promise<void> {
@@ -271,6 +251,15 @@ class WorkerEngineClient implements EngineClient {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** Copies of the images' pixels, transferred to the Worker: the caller keeps its own. */
+function transferredCopies(images: ImagePixels[]): ImagePixels[] {
+  const msgs = images.map((im) => ({ width: im.width, height: im.height, rgba: im.rgba.slice() }));
+  return Comlink.transfer(
+    msgs,
+    msgs.map((m) => m.rgba.buffer),
+  );
 }
 
 let client: EngineClient | null = null;

@@ -3,12 +3,11 @@
  * state, so components re-render only when what they show changes. Selectors
  * that build objects are used with `useShallow`.
  */
-import type { ClassScore, ProgressPhase } from '@shared/api';
+import type { ProgressPhase } from '@shared/api';
 import type { AttentionMaps } from '@shared/genpromp/aggregate';
 import type { AttentionOutput, ClassEntry } from '@shared/manifest';
 import { methodById, type MethodId } from '@shared/methods/registry';
 import { methodKeys } from './keys';
-import type { LearnedEntry } from './slices/teach';
 import { visibleMethods } from './slices/results';
 import type { AppState, CanvasState, MethodResult } from './types';
 
@@ -71,10 +70,6 @@ export const selectClasses = (s: AppState): ClassEntry[] => {
   }
   return classesCache.value;
 };
-
-/** The class taught here at `index`, or null (a pack class, or none). */
-export const selectLearnedClass = (s: AppState, index: number | null): LearnedEntry | null =>
-  index === null ? null : (s.learned.find((c) => c.index === index) ?? null);
 
 const NO_NUMS: number[] = [];
 export const selectTimestepChoices = (s: AppState): number[] => s.pack?.manifest.genpromp?.timestepChoices ?? NO_NUMS;

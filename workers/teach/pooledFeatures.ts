@@ -7,6 +7,7 @@ import { EngineError } from '@shared/errors';
 import { resizeForModel, toNormalizedNCHW } from '@shared/image/preprocess';
 import type { Manifest } from '@shared/manifest';
 import { augmentCopies } from '@shared/teach/augment';
+import { poolFeatures } from '@shared/teach/learnedScores';
 import type { ModelSession } from '../runtime/backend';
 
 /** Classifier runs per batch: big enough to amortise a run, small enough for a 1000-class pack's memory. */
@@ -52,15 +53,10 @@ export async function pooledFeatures(
       dim = K;
       pooled = new Float32Array(inputs.length * K);
     }
-    const n = fh * fw;
+    const per1 = K * fh * fw;
     const values = f.data as Float32Array;
     for (let j = 0; j < batch.length; j++) {
-      for (let k = 0; k < K; k++) {
-        let sum = 0;
-        const off = (j * K + k) * n;
-        for (let i = 0; i < n; i++) sum += values[off + i]!;
-        pooled[(start + j) * K + k] = sum / n;
-      }
+      pooled.set(poolFeatures({ data: values.subarray(j * per1, (j + 1) * per1), dims: [K, fh, fw] }), (start + j) * K);
     }
     onProgress?.(Math.min(start + BATCH, inputs.length), inputs.length);
   }

@@ -23,7 +23,7 @@ import {
   type TeachRequest,
   type TeachResult,
 } from '@shared/teach/api';
-import { trainHeadRow } from '@shared/teach/headRow';
+import { DEFAULT_HEAD_ROW_CONFIG, trainHeadRow } from '@shared/teach/headRow';
 import { type InversionConfig, invertConcept, startingRow } from '@shared/teach/inversion';
 import { decodeOnnx } from '@shared/teach/onnxGraph/decode';
 import { prepareGraph, type TfGraph } from '@shared/teach/onnxGraph/run';
@@ -82,7 +82,7 @@ export class Teacher implements TeachApi {
     const { data } = await loadFiles({ fetch: this.deps.fetch, cache }, req.baseUrl, files, (p) =>
       onProgress?.({ phase: 'download', text: p.text, done: p.done, total: p.total }),
     );
-    const tokenizer = loadTokenizer(JSON.parse(new TextDecoder().decode(data.get(d.tokenizer.file.path)!)), d.tokenizer.file.path);
+    const tokenizer = tokenizerOf(data, d.tokenizer.file.path);
     const { word, wordId } = wordOf(tokenizer, m, req.word);
 
     onProgress?.({ phase: 'prepare', text: 'Preparing the text encoder and UNet in tfjs', done: 0, total: 1 });
@@ -143,8 +143,7 @@ export class Teacher implements TeachApi {
     const d = diffusionOf(m);
     if (!d) throw new EngineError('InvalidInput', `Pack ${m.id} has no text encoder to learn a word for`);
     const { data } = await loadFiles({ fetch: this.deps.fetch, cache: await this.deps.openCache() }, baseUrl, [d.tokenizer.file]);
-    return wordOf(loadTokenizer(JSON.parse(new TextDecoder().decode(data.get(d.tokenizer.file.path)!)), d.tokenizer.file.path), m, word)
-      .word;
+    return wordOf(tokenizerOf(data, d.tokenizer.file.path), m, word).word;
   }
 
   async learnHeadRow(req: HeadRowRequest, onProgress?: (p: TeachProgress) => void): Promise<HeadRowLearned> {
@@ -174,7 +173,7 @@ export class Teacher implements TeachApi {
         negatives: f32(spec.negatives.path),
         negativeLabels: Int32Array.from(spec.negativeLabels),
       },
-      { steps: spec.steps, lr: spec.lr, weightDecay: spec.weightDecay, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+      { ...DEFAULT_HEAD_ROW_CONFIG, steps: spec.steps, lr: spec.lr, weightDecay: spec.weightDecay },
       (step, loss) => {
         onProgress?.({ phase: 'classifier', text: `Classifier row: step ${step} of ${spec.steps}`, done: step, total: spec.steps, loss });
         return undefined;
@@ -189,6 +188,10 @@ export class Teacher implements TeachApi {
     this.prepared?.unet.dispose();
     this.prepared = null;
   }
+}
+
+function tokenizerOf(files: ReadonlyMap<string, Uint8Array>, path: string): ReturnType<typeof loadTokenizer> {
+  return loadTokenizer(JSON.parse(new TextDecoder().decode(files.get(path)!)), path);
 }
 
 /** The starting word, normalised, and its token id; refused (naming words it knows) unless it is one token of the vocabulary. */

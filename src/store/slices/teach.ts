@@ -18,6 +18,7 @@ import { genprompMapsRequest } from '@shared/genpromp/method';
 import { diffusionOf } from '@shared/manifest';
 import { TEACH_IMAGES, type TeachProgress } from '@shared/teach/api';
 import { hashFloat32 } from '../keys';
+import { selectTopK } from '../topK';
 import {
   exportClasses,
   importClasses,
@@ -74,7 +75,7 @@ const HEAD_ROW_SEED = 0;
 
 const newLearnedId = (): string => globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
-/** What the engine needs of a learned entry (not its preview bitmap or loss curve). */
+/** What storage and the export file keep of a learned entry (not its preview bitmap). */
 const toStored = (c: LearnedEntry): StoredClass => ({
   id: c.id,
   name: c.name,
@@ -85,6 +86,7 @@ const toStored = (c: LearnedEntry): StoredClass => ({
   msPerStep: c.msPerStep,
 });
 
+/** What the engine needs of a learned entry (not its preview bitmap or loss curve). */
 export const toLearnedClass = ({ id, index, name, word, conceptRow, head }: LearnedClass): LearnedClass => ({
   id,
   index,
@@ -93,6 +95,10 @@ export const toLearnedClass = ({ id, index, name, word, conceptRow, head }: Lear
   conceptRow,
   head,
 });
+
+/** The store's entries for `classes` (indexed from `stored`), with the previews drawn so far. */
+const entriesOf = (classes: LearnedClass[], stored: StoredClass[], previews: Map<string, LearnedEntry['preview']>): LearnedEntry[] =>
+  classes.map((c, i) => ({ ...c, preview: previews.get(c.id) ?? null, losses: stored[i]!.losses, msPerStep: stored[i]!.msPerStep }));
 
 const IDLE: TeachState = { status: 'idle', progress: null, losses: [], message: null, preview: null, classifier: null };
 
@@ -108,15 +114,7 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
     if (!pack) return;
     const classes = indexed(pack.manifest, stored);
     await getEngine().setLearnedClasses(classes);
-    const entries = classes.map(
-      (c, i): LearnedEntry => ({
-        ...c,
-        preview: previews.get(c.id) ?? null,
-        losses: stored[i]!.losses,
-        msPerStep: stored[i]!.msPerStep,
-      }),
-    );
-    set({ learned: entries });
+    set({ learned: entriesOf(classes, stored, previews) });
     await persist();
   };
 
@@ -145,7 +143,7 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
         const classes = indexed(pack.manifest, stored);
         await getEngine().setLearnedClasses(classes);
         if (get().packGen !== packGen) return;
-        set({ learned: classes.map((c, i) => ({ ...c, preview: null, losses: stored[i]!.losses, msPerStep: stored[i]!.msPerStep })) });
+        set({ learned: entriesOf(classes, stored, new Map()) });
       } catch (err) {
         get().reportError(err, 'Reading the classes this browser learned for the pack');
       }
@@ -161,7 +159,7 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
       // The class on screen keeps being shown under its new index; a forgotten one falls back to the top-1.
       const st = get();
       const now = shownId ? st.learned.find((c) => c.id === shownId)?.index : undefined;
-      if (shownId) st.setClass(now ?? st.analysis?.topK[0]?.index ?? 0);
+      if (shownId) st.setClass(now ?? selectTopK(st)?.[0]?.index ?? 0);
     },
     exportLearned() {
       const s = get();
