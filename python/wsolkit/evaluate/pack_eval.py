@@ -171,5 +171,5 @@ def main_pack_eval(args) -> dict | None:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(report, indent=2) + "\n")
         print(json.dumps({k: v for k, v in report.items() if k != "config"}, indent=2))
-    acc.wait_for_everyone()
+    par.finish(acc)
     return report

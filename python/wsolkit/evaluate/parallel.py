@@ -36,6 +36,16 @@ def accelerator(cpu: bool):
     return Accelerator(cpu=cpu, kwargs_handlers=[InitProcessGroupKwargs(timeout=timedelta(hours=48))])
 
 
+def finish(acc) -> None:
+    """Wait for every rank, then tear the process group down before the interpreter exits: a rank that exits with
+    gloo's threads still alive aborts now and then ("terminate called without an active exception", SIGABRT)."""
+    acc.wait_for_everyone()
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
 # ---------------------------------------------------------------- result files
 def read_records(out: Path | None) -> dict[int, dict]:
     """Records already written to OUT/part-*.jsonl (a torn last line is ignored)."""
