@@ -129,3 +129,33 @@ describe('engine fallback to wasm', () => {
     await expect(engine.maps(genprompMapsRequest(before.imageKey, 1, { lambda: 0.5, timesteps: [0] }))).resolves.toBeTruthy();
   });
 });
+
+describe('warm-up runs at load', () => {
+  /** Runs on zeros while the pack loads, on a hardware or a software ("fallback") WebGPU adapter. */
+  async function runsAtLoad(isFallbackAdapter: boolean): Promise<number> {
+    let runs = 0;
+    const wasm = createOrtBackend({ kind: 'wasm', numThreads: 1 });
+    const engine = new Engine({
+      probe: async () => ({ info: { ...gpuInfo, webgpu: { ...gpuInfo.webgpu!, isFallbackAdapter } }, device: { lost: new Promise(() => undefined) } as unknown as GPUDevice }),
+      createBackend: () => ({
+        kind: 'webgpu',
+        createSession: async (model, opts) => {
+          const session = await wasm.createSession(model, opts);
+          return { ...session, run: (feeds, outputs) => (runs++, session.run(feeds, outputs)) };
+        },
+      }),
+      fetch: fileFetch,
+      openCache: async () => null,
+      forcePrecision: 'fp32',
+    });
+    await engine.init();
+    const pack = await engine.loadPack(packUrl('public/models/fixture-tiny'));
+    expect(Object.keys(pack.loadTimings.warmup).length).toBe(runs);
+    return runs;
+  }
+
+  it('compile a hardware adapter’s shaders, and are skipped on a software adapter, where they cost a full run each', async () => {
+    expect(await runsAtLoad(false)).toBeGreaterThan(0);
+    expect(await runsAtLoad(true)).toBe(0);
+  });
+});

@@ -227,6 +227,12 @@ export class Engine implements EngineApi {
     });
   }
 
+  /** Whether sessions get a run on zeros at load: on a hardware WebGPU adapter, to compile its shaders. */
+  private warmsUp(): boolean {
+    const info = this.probeResult!.info;
+    return info.backend === 'webgpu' && !info.webgpu?.isFallbackAdapter;
+  }
+
   private chooseVariants(m: Manifest): Partial<Record<ModelRole, ModelVariant>> {
     const info = this.probeResult!.info;
     const features = new Set<string>(info.backend === 'webgpu' && info.webgpu?.shaderF16 ? ['shader-f16'] : []);
@@ -309,7 +315,9 @@ export class Engine implements EngineApi {
       // WebGPU compiles its shaders on a session's first run: do that now, not on the first image
       // (a failure here also falls back to wasm, above). On wasm a run on zeros only delays the
       // first map: skipping it brought page open → live map from 3.0–3.3 s to 2.8–2.9 s (bench firstView).
-      for (const [i, role] of (this.backend!.kind === 'webgpu' ? atLoad : []).entries()) {
+      // A software adapter (SwiftShader, only when ?backend=webgpu forces it) is compute-bound, not
+      // compile-bound: sd-tiny-random's warm-up took 62 s there (VAE 40 s, UNet 33 s) and saved nothing.
+      for (const [i, role] of (this.warmsUp() ? atLoad : []).entries()) {
         onProgress?.({ phase: 'warmup', item: role, done: i, total: atLoad.length, text: `Warming up ${role}` });
         const warmStart = performance.now();
         await sessions[role]!.run(zeroFeeds(manifest.models[role]!.inputs));
