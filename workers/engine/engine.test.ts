@@ -136,12 +136,19 @@ describe('warm-up runs at load', () => {
     let runs = 0;
     const wasm = createOrtBackend({ kind: 'wasm', numThreads: 1 });
     const engine = new Engine({
-      probe: async () => ({ info: { ...gpuInfo, webgpu: { ...gpuInfo.webgpu!, isFallbackAdapter } }, device: { lost: new Promise(() => undefined) } as unknown as GPUDevice }),
+      probe: async () => ({
+        info: { ...gpuInfo, webgpu: { ...gpuInfo.webgpu!, isFallbackAdapter } },
+        device: { lost: new Promise(() => undefined) } as unknown as GPUDevice,
+      }),
       createBackend: () => ({
         kind: 'webgpu',
         createSession: async (model, opts) => {
           const session = await wasm.createSession(model, opts);
-          return { ...session, run: (feeds, outputs) => (runs++, session.run(feeds, outputs)) };
+          const run: typeof session.run = (feeds, outputs) => {
+            runs++;
+            return session.run(feeds, outputs);
+          };
+          return { ...session, run };
         },
       }),
       fetch: fileFetch,
