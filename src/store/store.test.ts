@@ -290,6 +290,7 @@ describe('store', () => {
     } as unknown as Manifest;
     expect(await act().loadPack('photo/')).toBe(true);
     const s = state();
+    expect(s.learnedRestoredFor).toBe(s.packGen); // a pack without a teach section has nothing to read: done
     expect(s.params.threshold).toBe(0.4);
     expect(s.methods.method).toBe('cam');
     expect(selectors.selectTimestepChoices(s)).toEqual([]);

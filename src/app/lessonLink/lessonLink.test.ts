@@ -9,7 +9,7 @@ import { resetStore, useAppStore } from '../../store';
 import { flag, LessonFieldError, naturalList, numberIn, oneOf, pixelBox, unitPoint } from './codecs';
 import { LESSON_FIELDS } from './fields';
 import { decodeHash, encodeHash, LESSON_VERSION } from './hash';
-import { applyLesson, lessonHash } from './sync';
+import { applyLesson, lessonHash, packSettled } from './sync';
 
 describe('codecs', () => {
   it('read back what they write', () => {
@@ -189,6 +189,17 @@ describe('store ⇄ hash', () => {
     const s = useAppStore.getState();
     expect(s.notices.map((n) => n.text).join(' ')).toContain('"Snail", a class taught in its author’s browser');
     expect(s.methods.method).toBe('cam');
+  });
+
+  it('the page’s own hash waits for the classes learned here, not only for the pack', () => {
+    useAppStore.setState({ packStatus: 'loading', packGen: 0, learnedRestoredFor: -1 });
+    expect(packSettled(useAppStore.getState())).toBe(false);
+    useAppStore.setState({ packStatus: 'ready', packGen: 1 }); // the pack is in, IndexedDB not read yet
+    expect(packSettled(useAppStore.getState())).toBe(false);
+    useAppStore.setState({ learnedRestoredFor: 1 });
+    expect(packSettled(useAppStore.getState())).toBe(true);
+    useAppStore.setState({ packStatus: 'error', packGen: 0, learnedRestoredFor: -1 }); // no pack at all
+    expect(packSettled(useAppStore.getState())).toBe(true);
   });
 
   it('a link made on a dropped image says so to whoever opens it, and the image is never named', async () => {

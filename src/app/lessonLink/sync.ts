@@ -106,6 +106,15 @@ function tell(problems: string[]): void {
  * Bind the store to the URL hash until the returned function is called. Starts by applying the
  * page's own hash (if any) as soon as the pack is ready.
  */
+/**
+ * Whether the page's own hash can be applied: the pack's load ended, and when it is ready, the classes
+ * learned here for it are read too (the link may name one, `learned`; before they are, it would say
+ * "not learned in this browser").
+ */
+export function packSettled(s: AppState): boolean {
+  return s.packStatus === 'ready' ? s.learnedRestoredFor === s.packGen : s.packStatus === 'error' || s.packStatus === 'cancelled';
+}
+
 export function startLessonSync(): () => void {
   let stopped = false;
   let written: Map<string, string | undefined> | null = null;
@@ -159,15 +168,14 @@ export function startLessonSync(): () => void {
   if (opening.length > 1) {
     applying++;
     waiting = true;
-    const settled = (s: AppState) => s.packStatus === 'ready' || s.packStatus === 'error' || s.packStatus === 'cancelled';
     const start = (): void => {
       waitForPack();
       waiting = false;
       applying--;
       if (!stopped) void apply(opening, false);
     };
-    waitForPack = useAppStore.subscribe((s) => settled(s) && start());
-    if (settled(get())) start();
+    waitForPack = useAppStore.subscribe((s) => packSettled(s) && start());
+    if (packSettled(get())) start();
   }
 
   return () => {

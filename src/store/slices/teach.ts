@@ -57,6 +57,8 @@ export interface TeachState {
 export interface TeachSlice {
   teach: TeachState;
   learned: LearnedEntry[];
+  /** The `packGen` whose stored learned classes have been read (found, none or failed): a lesson link waits for it. */
+  learnedRestoredFor: number;
   /** `decode` turns a chosen file into pixels and a bitmap (the page's decoder, with its checks). */
   startTeach(files: File[], name: string, word: string, decode: TeachDecode, steps?: number): Promise<void>;
   cancelTeach(): void;
@@ -133,13 +135,17 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
   return {
     teach: IDLE,
     learned: [],
+    learnedRestoredFor: -1,
     async restoreLearned() {
       const pack = get().pack;
-      if (!pack?.manifest.teach) return;
       const packGen = get().packGen;
+      const done = (): void => {
+        if (get().packGen === packGen) set({ learnedRestoredFor: packGen });
+      };
+      if (!pack?.manifest.teach) return done();
       try {
         const stored = await loadStoredClasses(packFingerprint(pack.manifest));
-        if (stored.length === 0 || get().packGen !== packGen) return;
+        if (stored.length === 0 || get().packGen !== packGen) return done();
         const classes = indexed(pack.manifest, stored);
         await getEngine().setLearnedClasses(classes);
         if (get().packGen !== packGen) return;
@@ -147,6 +153,7 @@ export const createTeachSlice: Slice<TeachSlice> = (set, get) => {
       } catch (err) {
         get().reportError(err, 'Reading the classes this browser learned for the pack');
       }
+      done();
     },
     async forgetLearned(id) {
       if (busy()) return;
