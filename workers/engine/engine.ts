@@ -267,7 +267,7 @@ export class Engine implements EngineApi {
       if (missing.length > 0) await beforeDownload?.({ bytesToFetch, filesToFetch: missing.length, bytesTotal: totalBytes(needed) });
     }
     const filesStart = performance.now();
-    const { data: files, fromCache } = await loadFiles(deps, baseUrl, needed, onProgress);
+    const { data: files, fromCache, cacheWrites } = await loadFiles(deps, baseUrl, needed, onProgress, { deferCacheWrites: true });
     throwIfCancelled(signal);
     const loadTimings: PackLoadTimings = {
       setup: filesStart - setupStart,
@@ -365,6 +365,12 @@ export class Engine implements EngineApi {
     }
     const analyzer = new ImageAnalyzer(manifest, sessions.classifier!, methods);
     loadTimings.methods = performance.now() - methodsStart;
+    try {
+      await cacheWrites; // a full disk fails the load as before, only later
+    } catch (err) {
+      await releaseSessions(sessions);
+      throw err;
+    }
     const variants = Object.fromEntries(roles.map((r) => [r, chosen[r]!.precision]));
     return {
       summary: { manifest, variants, baseUrl, source: source.kind, fromCache, arrays, loadTimings },

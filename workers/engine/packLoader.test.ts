@@ -97,4 +97,23 @@ describe('pack loading errors', () => {
     expect(second.fromCache).toBe(true);
     expect(fetches).toBe(before);
   });
+
+  it('with deferred cache writes, the verified bytes come back before the Cache API has stored them', async () => {
+    const m = JSON.parse(manifestText);
+    const files = [m.models.unet.variants[0], m.models.classifier.variants[0]];
+    const cache = new MemoryCache();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = { match: cache.match.bind(cache), put: async (k: string, r: Response) => gate.then(() => cache.put(k, r)) };
+    const got = await loadFiles({ fetch: fileFetch, cache: slow }, base, files, undefined, { deferCacheWrites: true });
+    expect([...got.data.keys()].sort()).toEqual(files.map((f: { path: string }) => f.path).sort());
+    expect(await cache.match(`${base}${files[0].path}`)).toBeUndefined(); // not stored yet
+    let stored = false;
+    const writes = got.cacheWrites.then(() => (stored = true));
+    await Promise.resolve();
+    expect(stored).toBe(false);
+    release();
+    await writes;
+    expect((await loadFiles({ fetch: fileFetch, cache }, base, files)).fromCache).toBe(true);
+  });
 });
