@@ -15,7 +15,8 @@ export default defineConfig({
   expect: { timeout: 30_000 },
   // Two workers: an e2e often waits on one thread (the page's, then the engine Worker's), so two
   // side by side use this 2-core machine better. Measured: 84 tests in one worker 15.6 min; 87 tests
-  // (three new teaching specs) in two workers 14.8 min, the WebGPU file running beside the wasm specs.
+  // (three new teaching specs) in two workers 14.8 min, the WebGPU file running beside the wasm specs;
+  // 74 tests (no warm-up runs on SwiftShader, the bad-input files as steps of two tests) 10.3 min.
   fullyParallel: false,
   workers: 2,
   reporter: [['list']],

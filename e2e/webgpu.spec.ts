@@ -14,6 +14,8 @@ import { sdGolden, sdTinyRandomMap } from './sdTinyRandom';
 /**
  * Per step on SwiftShader: a first map compiles every shader on the CPU, and the wasm specs share
  * the machine (two workers). Measured: 1.5 min for this whole test alone, 2.4–2.9 min beside them.
+ * The SD test is compute-bound there (a 512² VAE run 33 s, the UNet at two timesteps 64 s); on a
+ * software adapter the engine skips its warm-up runs, which cost as much again.
  */
 const GPU_STEP = 240_000;
 
