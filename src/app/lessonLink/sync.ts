@@ -103,10 +103,6 @@ function tell(problems: string[]): void {
 }
 
 /**
- * Bind the store to the URL hash until the returned function is called. Starts by applying the
- * page's own hash (if any) as soon as the pack is ready.
- */
-/**
  * Whether the page's own hash can be applied: the pack's load ended, and when it is ready, the classes
  * learned here for it are read too (the link may name one, `learned`; before they are, it would say
  * "not learned in this browser").
@@ -115,6 +111,10 @@ export function packSettled(s: AppState): boolean {
   return s.packStatus === 'ready' ? s.learnedRestoredFor === s.packGen : s.packStatus === 'error' || s.packStatus === 'cancelled';
 }
 
+/**
+ * Bind the store to the URL hash until the returned function is called. Starts by applying the
+ * page's own hash (if any) as soon as the pack is ready.
+ */
 export function startLessonSync(): () => void {
   let stopped = false;
   let written: Map<string, string | undefined> | null = null;
