@@ -85,23 +85,28 @@ it('teaches the classifier each new animal and scores it on validation and test'
   // of the pack's bank of negatives would have the new class as their top-1.
   const calibrate = Number(process.env.TEACH_CALIBRATE ?? 0);
   const hr = m.teach!.headRow!;
-  const W = pack.arrays[m.baselines!.cam.head.path]!;
-  const bank = new Float32Array((await readFile(`${repoRoot}public/models/toyworld/${hr.negatives.path}`)).buffer.slice(0));
   const D = hr.negatives.shape[1]!;
-  const bankMax = hr.negativeLabels.map((_, i) => {
-    let best = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < C; c++) {
-      let z = hr.bias[c]!;
-      for (let k = 0; k < D; k++) z += W[c * D + k]! * bank[i * D + k]!;
-      best = Math.max(best, z);
-    }
-    return best;
-  });
+  const W = pack.arrays[m.baselines!.cam.head.path]!;
+  // Each bank vector's best pack-class logit: read and scored only when the experiment is on.
+  const bank = calibrate
+    ? new Float32Array((await readFile(`${repoRoot}public/models/toyworld/${hr.negatives.path}`)).buffer.slice(0))
+    : null;
+  const bankMax = bank
+    ? hr.negativeLabels.map((_, i) => {
+        let best = Number.NEGATIVE_INFINITY;
+        for (let c = 0; c < C; c++) {
+          let z = hr.bias[c]!;
+          for (let k = 0; k < D; k++) z += W[c * D + k]! * bank[i * D + k]!;
+          best = Math.max(best, z);
+        }
+        return best;
+      })
+    : [];
   const calibratedBias = (r: Float32Array, bias: number, q: number): number => {
     const margins = bankMax
       .map((best, i) => {
         let z = bias;
-        for (let k = 0; k < D; k++) z += r[k]! * bank[i * D + k]!;
+        for (let k = 0; k < D; k++) z += r[k]! * bank![i * D + k]!;
         return z - best;
       })
       .sort((a, b) => b - a);
